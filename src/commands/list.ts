@@ -1,0 +1,37 @@
+import { defineCommand } from "citty";
+
+export default defineCommand({
+  meta: { name: "list", description: "List accounts (* marks the default)" },
+  args: {
+    json: { type: "boolean", description: "Print the accounts as JSON" },
+  },
+  async run({ args }) {
+    const { loadRegistry } = await import("../core/registry.js");
+    const { authPath } = await import("../core/paths.js");
+    const { readAuthFile, summarizeAuth } = await import("../core/auth-file.js");
+    const { printJson, printOut } = await import("../cli/output.js");
+    const registry = loadRegistry();
+    const rows = registry.accounts.map((name) => {
+      const auth = summarizeAuth(readAuthFile(authPath(name)));
+      return {
+        name,
+        isDefault: registry.default_account === name,
+        loggedIn: auth.state === "ok",
+        email: auth.email ?? null,
+      };
+    });
+    if (args.json) {
+      printJson(rows);
+      return;
+    }
+    if (rows.length === 0) {
+      const { log } = await import("../cli/log.js");
+      await log.info("no accounts yet; add one with `cao add NAME`");
+      return;
+    }
+    for (const row of rows) {
+      const login = row.loggedIn ? (row.email ?? "logged in") : "not logged in";
+      printOut(`${row.isDefault ? "*" : " "} ${row.name} (${login})`);
+    }
+  },
+});

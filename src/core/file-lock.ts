@@ -1,0 +1,117 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { CaoError, errnoCode } from "./errors.js";
+import { ExitCode } from "./exit-codes.js";
+
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+const sleepSync = (ms: number): void => {
+  Atomics.wait(sleepCell, 0, 0, ms);
+};
+
+export interface LockOptions {
+  /** Give up after this long (the holder is alive but not letting go). */
+  timeoutMs?: number;
+}
+
+/**
+ * A cross-process mutex made of an O_EXCL lock file holding `pid host nonce`.
+ * Critical sections are a read-modify-write of one small JSON file, so waiting
+ * is short; a lock whose holder died on this host is broken safely (renamed
+ * away first, so two waiters cannot both break it and both win).
+ */
+export function withFileLock<T>(lockFile: string, fn: () => T, options: LockOptions = {}): T {
+  const release = acquire(lockFile, options.timeoutMs ?? 15_000);
+  try {
+    return fn();
+  } finally {
+    release();
+  }
+}
+
+function acquire(lockFile: string, timeoutMs: number): () => void {
+  fs.mkdirSync(path.dirname(lockFile), { recursive: true, mode: 0o700 });
+  const token = `${process.pid} ${os.hostname()} ${crypto.randomBytes(6).toString("hex")}`;
+  const deadline = Date.now() + timeoutMs;
+  let delay = 1;
+  for (;;) {
+    if (tryPublish(lockFile, token)) return () => releaseIfOwned(lockFile, token);
+    breakIfStale(lockFile);
+    if (Date.now() > deadline) {
+      throw new CaoError(
+        `timed out waiting for lock ${lockFile}`,
+        ExitCode.locked,
+        "another cao process is holding it; if none is running, delete the file",
+      );
+    }
+    sleepSync(delay + Math.random() * delay);
+    delay = Math.min(delay * 2, 25);
+  }
+}
+
+/**
+ * The lock appears with its content already in it (temp file + link, which
+ * fails with EEXIST atomically): a waiter never reads a half-written lock and
+ * mistakes it for a stale one.
+ */
+function tryPublish(lockFile: string, token: string): boolean {
+  const tmp = `${lockFile}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`;
+  fs.writeFileSync(tmp, token, { mode: 0o600 });
+  try {
+    fs.linkSync(tmp, lockFile);
+    return true;
+  } catch (error) {
+    if (errnoCode(error) !== "EEXIST") throw error;
+    return false;
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+function releaseIfOwned(lockFile: string, token: string): void {
+  try {
+    if (fs.readFileSync(lockFile, "utf8") === token) fs.unlinkSync(lockFile);
+  } catch {
+    // Already gone: nothing to release.
+  }
+}
+
+function breakIfStale(lockFile: string): void {
+  let content: string;
+  try {
+    content = fs.readFileSync(lockFile, "utf8");
+  } catch {
+    return;
+  }
+  if (!isStale(content)) return;
+  const aside = `${lockFile}.stale-${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
+  try {
+    fs.renameSync(lockFile, aside);
+  } catch {
+    return;
+  }
+  // Between our read and the rename another waiter may have broken the stale
+  // lock and taken a fresh one; if we moved a live lock, put it back.
+  if (fs.readFileSync(aside, "utf8") !== content) {
+    try {
+      fs.linkSync(aside, lockFile);
+    } catch {
+      // Someone holds a newer lock already; theirs stands.
+    }
+  }
+  fs.rmSync(aside, { force: true });
+}
+
+function isStale(content: string): boolean {
+  const [pidText, host] = content.split(" ");
+  const pid = Number(pidText);
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  if (host !== os.hostname()) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return errnoCode(error) === "ESRCH";
+  }
+}

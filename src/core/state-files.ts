@@ -1,0 +1,53 @@
+import fs from "node:fs";
+import path from "node:path";
+import { writeFileAtomic } from "./atomic-write.js";
+import { dataDir, stateDir } from "./paths.js";
+
+/**
+ * Plain-text state for shell code, read with builtins only (no forks on the
+ * prompt or wrapper path). Every file is one line, written atomically:
+ *
+ *   .state/default            <account name>            (empty: no default)
+ *   .state/usage/<account>    <p_used> <p_reset> <s_used> <s_reset>
+ *                             integers: percent used, reset as unix seconds;
+ *                             "-" where unknown (p = 5-hour, s = weekly window)
+ */
+export function writeDefaultAccountState(name: string | null, dir = dataDir()): void {
+  writeStateLine(path.join(stateDir(dir), "default"), name ?? "");
+}
+
+export interface UsageLine {
+  primaryUsedPercent?: number | undefined;
+  primaryResetsAtMs?: number | undefined;
+  secondaryUsedPercent?: number | undefined;
+  secondaryResetsAtMs?: number | undefined;
+}
+
+export function writeUsageState(account: string, usage: UsageLine, dir = dataDir()): void {
+  const field = (value: number | undefined, scale = 1) =>
+    value === undefined || !Number.isFinite(value) ? "-" : String(Math.round(value / scale));
+  const line = [
+    field(usage.primaryUsedPercent),
+    field(usage.primaryResetsAtMs, 1000),
+    field(usage.secondaryUsedPercent),
+    field(usage.secondaryResetsAtMs, 1000),
+  ].join(" ");
+  writeStateLine(path.join(stateDir(dir), "usage", account), line);
+}
+
+export function removeAccountState(account: string, dir = dataDir()): void {
+  fs.rmSync(path.join(stateDir(dir), "usage", account), { force: true });
+}
+
+export function writeStateLine(file: string, line: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  writeFileAtomic(file, `${line}\n`, { mode: 0o644 });
+}
+
+export function readStateLine(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, "utf8").split("\n", 1)[0];
+  } catch {
+    return undefined;
+  }
+}

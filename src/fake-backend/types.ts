@@ -1,0 +1,96 @@
+/**
+ * Contract of the fake ChatGPT backend: a loopback server that speaks what
+ * Codex and the gateway expect from chatgpt.com (see shared codex-facts). It is
+ * shipped in the package because `cao demo` runs on it; the tests and the
+ * benchmarks use it too. Nothing here talks to a real OpenAI host.
+ *
+ * Routes (served under both `/backend-api/codex` and `/v1`, so Codex can be
+ * pointed at it directly with `-c openai_base_url=<url>/v1`, and the gateway
+ * with `--base-url <url>/backend-api/codex`):
+ *   POST {base}/responses          SSE stream of Responses events (JSON or zstd body)
+ *   GET  {base}/responses          WebSocket upgrade (answered 426 unless enabled)
+ *   GET  {base}/models             model list Codex accepts
+ *   GET  /backend-api/wham/usage   usage windows for the bearer's account
+ *   POST /oauth/token              refresh with rotation and reuse detection
+ */
+
+export interface FakeAccountSpec {
+  /** `chatgpt_account_id`, also sent by Codex as `chatgpt-account-id`. */
+  accountId: string;
+  email: string;
+  plan?: string;
+  /** Model requests this account may serve before answering 429 usage_limit_reached. Default: unlimited. */
+  quota?: number;
+  /** Primary (5-hour) window used percent before any request; each request adds `percentPerRequest`. */
+  usedPercent?: number;
+  percentPerRequest?: number;
+  /** Weekly window used percent. */
+  secondaryUsedPercent?: number;
+  /** Seconds from now until the primary window resets (the `resets_at` of a usage limit). */
+  resetsInSeconds?: number;
+  /** Answer every model request with 429 usage_not_included (plan without Codex). */
+  notIncluded?: boolean;
+}
+
+export interface FakeBackendOptions {
+  accounts: FakeAccountSpec[];
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Lifetime of minted access tokens. Default 3600 s. */
+  accessTokenTtlSeconds?: number;
+  /** What the model says; default echoes the last user message. */
+  reply?: (input: FakeTurnInput) => FakeReply;
+  /** Serve the Responses WebSocket instead of answering the upgrade with 426. */
+  websocket?: boolean;
+}
+
+export interface FakeTurnInput {
+  accountId: string;
+  /** Text of the last user message of the request. */
+  userText: string;
+  /** Whether the request carries a function_call_output (a tool-call follow-up). */
+  hasToolOutput: boolean;
+  sessionId: string | undefined;
+}
+
+export type FakeReply =
+  | { kind: "text"; text: string }
+  /** Ask Codex to run a shell command (a tool call); Codex sends a follow-up with its output. */
+  | { kind: "shell"; command: string[] };
+
+/** One request the backend saw, for assertions. Tokens are never recorded. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  accountId: string | undefined;
+  sessionId: string | undefined;
+  status: number;
+  atMs: number;
+}
+
+export interface MintedAuth {
+  /** An auth.json body Codex accepts for this account (tokens minted by this backend). */
+  authJson: Record<string, unknown>;
+  refreshToken: string;
+}
+
+export interface FakeBackend {
+  /** Origin, e.g. `http://127.0.0.1:40123`. */
+  readonly origin: string;
+  /** `${origin}/v1`: for Codex directly (`-c openai_base_url=...`). */
+  readonly codexBaseUrl: string;
+  /** `${origin}/backend-api/codex`: for the gateway's `--base-url`. */
+  readonly upstreamBaseUrl: string;
+  /** `${origin}/oauth/token`: for CODEX_REFRESH_TOKEN_URL_OVERRIDE. */
+  readonly refreshUrl: string;
+  /** Mints a fresh login (as `codex login` would have written) for an account. */
+  mintAuth(accountId: string, options?: { accessTtlSeconds?: number }): MintedAuth;
+  readonly requests: RecordedRequest[];
+  /** Successful refreshes per account, and refresh-token reuse attempts seen. */
+  readonly refreshCount: Map<string, number>;
+  readonly reuseDetected: string[];
+  /** Change an account's quota or usage while running. */
+  setAccount(accountId: string, patch: Partial<FakeAccountSpec>): void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,33 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after } from "node:test";
+
+/** A fresh directory removed when the test file finishes. */
+export function tempDir(prefix = "cao-test-"): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/**
+ * An isolated world for one test: HOME (so ~/.codex is private), the cao data
+ * dir and the main Codex home, all under one temp dir.
+ */
+export function tempWorld(): {
+  root: string;
+  home: string;
+  dataDir: string;
+  codexHome: string;
+  env: NodeJS.ProcessEnv;
+} {
+  const root = tempDir();
+  const home = path.join(root, "home");
+  const dataDir = path.join(home, ".codex-account-orchestrator");
+  const codexHome = path.join(home, ".codex");
+  fs.mkdirSync(home, { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, CAO_HOME: dataDir, NO_COLOR: "1" };
+  for (const key of ["CODEX_HOME", "CAO_ACCOUNT", "CAO_MAIN_CODEX_HOME", "CODEX_API_KEY", "CAO_CODEX_BIN"])
+    delete env[key];
+  return { root, home, dataDir, codexHome, env };
+}

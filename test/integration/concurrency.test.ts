@@ -1,0 +1,39 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import { repoRoot, runProcess } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp.js";
+
+const PROCESSES = 24;
+const UPDATES_EACH = 8;
+
+// Each process bumps a shared counter and its own account's counter; any lost
+// update (a read-modify-write that raced) shows up as a short count.
+const worker = (dist: string) => `
+import { updateAccountStatus } from ${JSON.stringify(path.join(dist, "core/account-status.js"))};
+import { updateRegistry } from ${JSON.stringify(path.join(dist, "core/registry.js"))};
+const [dir, me] = process.argv.slice(2);
+for (let i = 0; i < ${UPDATES_EACH}; i++) {
+  updateAccountStatus("shared", (s) => ({ ...s, consecutiveFailures: (s.consecutiveFailures ?? 0) + 1 }), dir);
+  updateAccountStatus(me, (s) => ({ ...s, consecutiveFailures: (s.consecutiveFailures ?? 0) + 1 }), dir);
+}
+updateRegistry((r) => { r.accounts.push(me); }, dir);
+`;
+
+test(`${PROCESSES} cao processes updating the store at once lose nothing`, async () => {
+  const dir = tempDir();
+  const script = path.join(dir, "worker.mjs");
+  fs.writeFileSync(script, worker(path.join(repoRoot, "dist")));
+  const data = path.join(dir, "data");
+  const results = await Promise.all(
+    Array.from({ length: PROCESSES }, (_, i) => runProcess(process.execPath, [script, data, `acct${i}`])),
+  );
+  for (const result of results) assert.equal(result.code, 0, result.stderr);
+  const statuses = JSON.parse(fs.readFileSync(path.join(data, "account_status.json"), "utf8")).statuses;
+  assert.equal(statuses.shared.consecutiveFailures, PROCESSES * UPDATES_EACH);
+  for (let i = 0; i < PROCESSES; i++) assert.equal(statuses[`acct${i}`].consecutiveFailures, UPDATES_EACH);
+  const registry = JSON.parse(fs.readFileSync(path.join(data, "registry.json"), "utf8"));
+  assert.equal(registry.accounts.length, PROCESSES);
+  assert.deepEqual(fs.readdirSync(path.join(data, ".locks")), [], "every lock was released");
+});

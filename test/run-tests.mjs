@@ -1,0 +1,32 @@
+// Finds every test/**/*.test.ts (optionally filtered by substrings given as
+// arguments) and runs them with node's test runner, TypeScript through tsx.
+// Node 20's --test does not expand globs itself.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+const root = path.dirname(new URL(import.meta.url).pathname);
+const filters = process.argv.slice(2);
+
+function collect(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === "bench" || entry.name === "fixtures" ? [] : collect(full);
+    return entry.name.endsWith(".test.ts") ? [full] : [];
+  });
+}
+
+const files = collect(root)
+  .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
+  .sort();
+if (files.length === 0) {
+  console.error("no test files matched");
+  process.exit(1);
+}
+const concurrency = process.env.CAO_TEST_CONCURRENCY ?? "3";
+const result = spawnSync(
+  process.execPath,
+  ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, ...files],
+  { stdio: "inherit" },
+);
+process.exit(result.status ?? 1);
