@@ -1,0 +1,14 @@
+import { defineCommand } from "citty";
+
+export default defineCommand({
+  meta: {
+    name: "gateway",
+    description: "Run and manage the local gateway that switches accounts per request",
+  },
+  subCommands: {
+    start: () => import("./gateway/start.js").then((m) => m.default),
+    stop: () => import("./gateway/stop.js").then((m) => m.default),
+    status: () => import("./gateway/status.js").then((m) => m.default),
+    logs: () => import("./gateway/logs.js").then((m) => m.default),
+  },
+});

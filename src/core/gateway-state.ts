@@ -1,0 +1,75 @@
+import fs from "node:fs";
+import path from "node:path";
+import { errnoCode } from "./errors.js";
+import { dataDir, stateDir } from "./paths.js";
+import { readStateLine, writeStateLine } from "./state-files.js";
+
+/**
+ * The running gateway, as shell code sees it: `.state/gateway` holds
+ * `PID URL ACCOUNT` (URL is what codex is pointed at, ACCOUNT the home codex
+ * should start in). `.state/gateway-enabled` says routing is on; its one line
+ * is `autostart` when a wrapper or shim may start a stopped gateway.
+ */
+export interface GatewayState {
+  pid: number;
+  url: string;
+  account: string;
+}
+
+export const gatewayStatePath = (dir = dataDir()): string => path.join(stateDir(dir), "gateway");
+export const gatewayEnabledPath = (dir = dataDir()): string => path.join(stateDir(dir), "gateway-enabled");
+
+export function writeGatewayState(state: GatewayState, dir = dataDir()): void {
+  writeStateLine(gatewayStatePath(dir), `${state.pid} ${state.url} ${state.account}`);
+}
+
+export function removeGatewayState(dir = dataDir()): void {
+  fs.rmSync(gatewayStatePath(dir), { force: true });
+}
+
+/** The recorded gateway, or undefined when none is recorded or its process is gone. */
+export function readLiveGatewayState(dir = dataDir()): GatewayState | undefined {
+  const state = readGatewayState(dir);
+  return state && isProcessAlive(state.pid) ? state : undefined;
+}
+
+export function readGatewayState(dir = dataDir()): GatewayState | undefined {
+  const line = readStateLine(gatewayStatePath(dir));
+  const [pidText, url, account] = line?.split(" ") ?? [];
+  const pid = Number(pidText);
+  if (!Number.isInteger(pid) || pid <= 0 || !url || !account) return undefined;
+  return { pid, url, account };
+}
+
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive but not ours (still alive).
+    return errnoCode(error) === "EPERM";
+  }
+}
+
+export interface GatewayRouting {
+  enabled: boolean;
+  autostart: boolean;
+}
+
+export function readGatewayRouting(dir = dataDir()): GatewayRouting {
+  const line = readStateLine(gatewayEnabledPath(dir));
+  return { enabled: line !== undefined, autostart: line?.trim() === "autostart" };
+}
+
+export function writeGatewayRouting(routing: GatewayRouting, dir = dataDir()): void {
+  if (!routing.enabled) {
+    fs.rmSync(gatewayEnabledPath(dir), { force: true });
+    return;
+  }
+  writeStateLine(gatewayEnabledPath(dir), routing.autostart ? "autostart" : "");
+}
+
+/** The `-c` override that routes the built-in provider through the gateway (Route A in codex-facts). */
+export function gatewayCodexArgs(url: string): string[] {
+  return ["-c", `openai_base_url=${JSON.stringify(url)}`];
+}
