@@ -51,11 +51,14 @@ export interface FakeTurnInput {
   userText: string;
   /** Whether the request carries a function_call_output (a tool-call follow-up). */
   hasToolOutput: boolean;
+  /** Text of the tool outputs the request carries (what the shell command printed), "" if none. */
+  toolOutput: string;
   sessionId: string | undefined;
 }
 
 export type FakeReply =
-  | { kind: "text"; text: string }
+  /** `deltaChars` sets the size of each streamed delta (default 64): small values make many deltas (throughput tests). */
+  | { kind: "text"; text: string; deltaChars?: number }
   /** Ask Codex to run a shell command (a tool call); Codex sends a follow-up with its output. */
   | { kind: "shell"; command: string[] };
 
@@ -67,6 +70,10 @@ export interface RecordedRequest {
   sessionId: string | undefined;
   status: number;
   atMs: number;
+  /** Model requests only: whether it carried a tool output (the follow-up of a tool call). */
+  hasToolOutput?: boolean;
+  /** Model requests only: HTTP SSE (`POST .../responses`) or a WebSocket `response.create`. */
+  transport?: "http" | "websocket";
 }
 
 export interface MintedAuth {

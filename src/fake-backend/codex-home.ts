@@ -1,0 +1,43 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { FakeBackend } from "./types.js";
+
+/**
+ * Config for a Codex home that talks only to the fake backend: both base URLs
+ * point at it, and the background calls that would otherwise fail offline
+ * (update check, analytics, plugins, apps/MCP) are switched off.
+ */
+export function fakeCodexConfigToml(backend: FakeBackend): string {
+  return [
+    'cli_auth_credentials_store = "file"',
+    'forced_login_method = "chatgpt"',
+    `openai_base_url = "${backend.codexBaseUrl}"`,
+    `chatgpt_base_url = "${backend.origin}/backend-api/"`,
+    "check_for_update_on_startup = false",
+    "",
+    "[analytics]",
+    "enabled = false",
+    "",
+    "[features]",
+    "plugins = false",
+    "apps = false",
+    "",
+  ].join("\n");
+}
+
+/**
+ * Makes `dir` a ready CODEX_HOME signed in to `accountId` on the fake backend
+ * (auth.json 0600 in a 0700 dir). Returns the environment to run codex with.
+ */
+export function prepareFakeCodexHome(
+  backend: FakeBackend,
+  dir: string,
+  accountId: string,
+  options: { accessTtlSeconds?: number } = {},
+): { CODEX_HOME: string; CODEX_REFRESH_TOKEN_URL_OVERRIDE: string } {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const { authJson } = backend.mintAuth(accountId, options);
+  fs.writeFileSync(path.join(dir, "auth.json"), `${JSON.stringify(authJson, null, 2)}\n`, { mode: 0o600 });
+  fs.writeFileSync(path.join(dir, "config.toml"), fakeCodexConfigToml(backend));
+  return { CODEX_HOME: dir, CODEX_REFRESH_TOKEN_URL_OVERRIDE: backend.refreshUrl };
+}

@@ -1,0 +1,145 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { admit, sessionIdOf } from "./admission.js";
+import { modelsBody } from "./models.js";
+import { readJsonBody } from "./request-body.js";
+import { replyEvents } from "./responses-events.js";
+import { writeSse } from "./sse-writer.js";
+import type { BackendState } from "./state.js";
+import { isRecord, parseTurn } from "./turn-input.js";
+import { usageBody } from "./usage.js";
+
+/** Codex is pointed at `/v1`, the gateway at `/backend-api/codex`: both serve the same API. */
+const MODEL_BASES = ["/v1", "/backend-api/codex"];
+
+export async function handleHttp(
+  state: BackendState,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const path = (req.url ?? "/").split("?")[0] ?? "/";
+  const method = req.method ?? "GET";
+  const base = MODEL_BASES.find((prefix) => path.startsWith(`${prefix}/`));
+  const route = base ? path.slice(base.length) : path;
+  try {
+    if (base && method === "POST" && route === "/responses")
+      return await serveResponses(state, req, res, path);
+    if (base && method === "GET" && route === "/models")
+      return serveAuthed(state, req, res, path, () => modelsBody());
+    if (method === "GET" && path === "/backend-api/wham/usage")
+      return serveAuthed(state, req, res, path, (accountId) => usageBody(state.account(accountId)));
+    if (method === "POST" && path === "/oauth/token") return await serveRefresh(state, req, res, path);
+    req.resume();
+    state.record({ method, path, accountId: undefined, sessionId: sessionIdOf(req.headers), status: 404 });
+    sendJson(res, 404, { error: { message: `fake backend: no route ${method} ${path}` } });
+  } catch (error) {
+    state.record({ method, path, accountId: undefined, sessionId: sessionIdOf(req.headers), status: 400 });
+    if (!res.headersSent)
+      sendJson(res, 400, { error: { message: String(error), type: "invalid_request_error" } });
+    else res.destroy();
+  }
+}
+
+async function serveResponses(
+  state: BackendState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): Promise<void> {
+  const body = await readJsonBody(req);
+  const sessionId = sessionIdOf(req.headers);
+  const admission = admit(state, req.headers, true);
+  if (!admission.ok) {
+    state.record({
+      method: "POST",
+      path,
+      accountId: admission.accountId,
+      sessionId,
+      status: admission.status,
+    });
+    return sendJson(res, admission.status, admission.body, admission.headers);
+  }
+  const { account, accountId } = admission;
+  const turn = parseTurn(body);
+  account.served++;
+  state.record({
+    method: "POST",
+    path,
+    accountId,
+    sessionId,
+    status: 200,
+    hasToolOutput: turn.hasToolOutput,
+    transport: "http",
+  });
+  const reply = state.reply({
+    accountId,
+    userText: turn.userText,
+    hasToolOutput: turn.hasToolOutput,
+    toolOutput: turn.toolOutput,
+    sessionId,
+  });
+  res.writeHead(200, {
+    "content-type": "text/event-stream",
+    "cache-control": "no-cache",
+    ...account.rateLimitHeaders(),
+  });
+  await writeSse(res, replyEvents(reply, turn.toolNames, [account.rateLimitsEvent()]));
+}
+
+function serveAuthed(
+  state: BackendState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  body: (accountId: string) => Record<string, unknown>,
+): void {
+  req.resume();
+  const admission = admit(state, req.headers, false);
+  const sessionId = sessionIdOf(req.headers);
+  state.record({
+    method: "GET",
+    path,
+    accountId: admission.accountId,
+    sessionId,
+    status: admission.ok ? 200 : 401,
+  });
+  if (!admission.ok) return sendJson(res, admission.status, admission.body);
+  sendJson(res, 200, body(admission.accountId), admission.account.rateLimitHeaders());
+}
+
+async function serveRefresh(state: BackendState, req: IncomingMessage, res: ServerResponse, path: string) {
+  const body = await readJsonBody(req);
+  const refreshToken = isRecord(body) && typeof body.refresh_token === "string" ? body.refresh_token : "";
+  const outcome = state.tokens.refresh(refreshToken, (id) => state.identity(id));
+  if (!outcome.ok) {
+    if (outcome.code === "refresh_token_reused") state.reuseDetected.push(outcome.accountId ?? "");
+    state.record({ method: "POST", path, accountId: outcome.accountId, sessionId: undefined, status: 401 });
+    // Codex reads `error.code` of a 401 to tell the user the login is gone.
+    return sendJson(res, 401, {
+      error: { message: `fake backend: ${outcome.code}`, type: "invalid_request_error", code: outcome.code },
+    });
+  }
+  state.refreshCount.set(outcome.accountId, (state.refreshCount.get(outcome.accountId) ?? 0) + 1);
+  state.record({ method: "POST", path, accountId: outcome.accountId, sessionId: undefined, status: 200 });
+  sendJson(res, 200, {
+    id_token: outcome.tokens.idToken,
+    access_token: outcome.tokens.accessToken,
+    refresh_token: outcome.tokens.refreshToken,
+    token_type: "Bearer",
+    expires_in: 3600,
+  });
+}
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}

@@ -1,0 +1,86 @@
+/**
+ * Fake ChatGPT backend on loopback (contract and routes: ./types.ts).
+ *
+ *   const backend = await startFakeBackend({ accounts: [{ accountId: "acc-1", email: "a@example.com" }] });
+ *   const { authJson } = backend.mintAuth("acc-1");       // write to $CODEX_HOME/auth.json, mode 0600
+ *   // $CODEX_HOME/config.toml: cli_auth_credentials_store = "file"  forced_login_method = "chatgpt"
+ *   // run the real codex against it:
+ *   //   CODEX_HOME=... CODEX_REFRESH_TOKEN_URL_OVERRIDE=${backend.refreshUrl} \
+ *   //   codex exec --skip-git-repo-check -c openai_base_url="${backend.codexBaseUrl}" \
+ *   //     -c chatgpt_base_url="${backend.origin}/backend-api/" "say hi"
+ *   // the gateway uses backend.upstreamBaseUrl (`/backend-api/codex`) as its upstream.
+ *   backend.requests    // what was asked (account id, session id, status), never tokens
+ *   await backend.close();
+ *
+ * The default reply echoes the prompt; `reply` chooses text or a shell tool call per request.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import { handleHttp } from "./http-routes.js";
+import { BackendState } from "./state.js";
+import type { FakeBackend, FakeBackendOptions, MintedAuth } from "./types.js";
+
+export type * from "./types.js";
+
+export async function startFakeBackend(options: FakeBackendOptions): Promise<FakeBackend> {
+  const state = new BackendState(options);
+  const server = http.createServer((req, res) => {
+    void handleHttp(state, req, res);
+  });
+  server.on("upgrade", (req: http.IncomingMessage, socket: Duplex) => {
+    state.record({
+      method: "GET",
+      path: (req.url ?? "/").split("?")[0] ?? "/",
+      accountId: undefined,
+      sessionId: undefined,
+      status: 426,
+    });
+    // 426 makes Codex fall back to HTTP SSE for the session without retrying.
+    socket.end("HTTP/1.1 426 Upgrade Required\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const origin = `http://${host}:${address.port}`;
+
+  return {
+    origin,
+    codexBaseUrl: `${origin}/v1`,
+    upstreamBaseUrl: `${origin}/backend-api/codex`,
+    refreshUrl: `${origin}/oauth/token`,
+    requests: state.requests,
+    refreshCount: state.refreshCount,
+    reuseDetected: state.reuseDetected,
+    mintAuth(accountId, mintOptions): MintedAuth {
+      const identity = state.identity(accountId);
+      if (!identity) throw new Error(`fake backend: unknown account ${accountId}`);
+      const tokens = state.tokens.mint(identity, mintOptions?.accessTtlSeconds);
+      return {
+        refreshToken: tokens.refreshToken,
+        authJson: {
+          OPENAI_API_KEY: null,
+          tokens: {
+            id_token: tokens.idToken,
+            access_token: tokens.accessToken,
+            refresh_token: tokens.refreshToken,
+            account_id: accountId,
+          },
+          last_refresh: new Date().toISOString(),
+        },
+      };
+    },
+    setAccount(accountId, patch) {
+      state.account(accountId).update(patch);
+    },
+    close() {
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import type { ServerResponse } from "node:http";
+import type { ResponseEvent } from "./responses-events.js";
+
+/** Bytes collected before one socket write: few syscalls for many small deltas, still streaming. */
+const FLUSH_BYTES = 16 * 1024;
+
+/**
+ * Streams events as Server-Sent Events. The first event goes out alone (time
+ * to first byte matters); later ones are batched up to FLUSH_BYTES and written
+ * with backpressure, so a large reply is neither buffered whole nor slowed by
+ * one write per delta. Resolves false if the client went away.
+ */
+export async function writeSse(
+  res: ServerResponse,
+  events: Iterable<ResponseEvent>,
+  beforeEvent?: (index: number) => "continue" | "reset",
+): Promise<boolean> {
+  let pending = "";
+  let index = 0;
+  for (const event of events) {
+    if (beforeEvent?.(index) === "reset") {
+      if (pending) res.write(pending);
+      res.socket?.resetAndDestroy();
+      return false;
+    }
+    pending += `event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`;
+    if (index === 0 || pending.length >= FLUSH_BYTES) {
+      if (!(await write(res, pending))) return false;
+      pending = "";
+    }
+    index++;
+  }
+  if (pending && !(await write(res, pending))) return false;
+  res.end();
+  return true;
+}
+
+function write(res: ServerResponse, chunk: string): Promise<boolean> {
+  if (res.destroyed) return Promise.resolve(false);
+  if (res.write(chunk)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      res.off("drain", onDrain);
+      res.off("close", onClose);
+      resolve(ok);
+    };
+    const onDrain = () => done(true);
+    const onClose = () => done(false);
+    res.on("drain", onDrain);
+    res.on("close", onClose);
+  });
+}
