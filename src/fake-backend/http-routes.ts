@@ -102,8 +102,8 @@ function serveAuthed(
     sessionId,
     status: admission.ok ? 200 : 401,
   });
-  if (!admission.ok) return sendJson(res, admission.status, admission.body);
-  sendJson(res, 200, body(admission.accountId), admission.account.rateLimitHeaders());
+  if (admission.ok) sendJson(res, 200, body(admission.accountId), admission.account.rateLimitHeaders());
+  else sendJson(res, admission.status, admission.body);
 }
 
 async function serveRefresh(state: BackendState, req: IncomingMessage, res: ServerResponse, path: string) {
