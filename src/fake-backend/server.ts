@@ -2,17 +2,19 @@
  * Fake ChatGPT backend on loopback (contract and routes: ./types.ts).
  *
  *   const backend = await startFakeBackend({ accounts: [{ accountId: "acc-1", email: "a@example.com" }] });
- *   const { authJson } = backend.mintAuth("acc-1");       // write to $CODEX_HOME/auth.json, mode 0600
- *   // $CODEX_HOME/config.toml: cli_auth_credentials_store = "file"  forced_login_method = "chatgpt"
- *   // run the real codex against it:
- *   //   CODEX_HOME=... CODEX_REFRESH_TOKEN_URL_OVERRIDE=${backend.refreshUrl} \
- *   //   codex exec --skip-git-repo-check -c openai_base_url="${backend.codexBaseUrl}" \
- *   //     -c chatgpt_base_url="${backend.origin}/backend-api/" "say hi"
- *   // the gateway uses backend.upstreamBaseUrl (`/backend-api/codex`) as its upstream.
- *   backend.requests    // what was asked (account id, session id, status), never tokens
+ *   // A CODEX_HOME signed in to acc-1 (auth.json 0600 + a config.toml pointing both base URLs here
+ *   // and switching off update check, analytics, plugins, apps):
+ *   const env = prepareFakeCodexHome(backend, dir, "acc-1");  // ./codex-home.ts; { CODEX_HOME, CODEX_REFRESH_TOKEN_URL_OVERRIDE }
+ *   //   then: codex exec --skip-git-repo-check "say hi"   (with that env; no -c needed)
+ *   // By hand instead: backend.mintAuth("acc-1").authJson -> auth.json, and
+ *   //   codex exec -c openai_base_url="${backend.codexBaseUrl}" -c chatgpt_base_url="${backend.origin}/backend-api/"
+ *   //   with CODEX_REFRESH_TOKEN_URL_OVERRIDE=${backend.refreshUrl}.
+ *   // The gateway uses backend.upstreamBaseUrl (`/backend-api/codex`) as its upstream.
+ *   backend.requests    // what was asked (account id, session id, status, transport), never tokens
  *   await backend.close();
  *
- * The default reply echoes the prompt; `reply` chooses text or a shell tool call per request.
+ * Tests: test/helpers/fake-codex.ts has fakeCodexHome(backend, accountId), codexExec(home, prompt) and
+ * rolloutEvents(home). The default reply echoes the prompt; `reply` chooses text or a shell tool call.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
