@@ -18,8 +18,14 @@ export const root = defineCommand({
     },
   },
   subCommands: {
+    add: () => import("../commands/add.js").then((m) => m.default),
     current: () => import("../commands/current.js").then((m) => m.default),
+    gateway: () => import("../commands/gateway.js").then((m) => m.default),
+    import: () => import("../commands/import.js").then((m) => m.default),
     list: () => import("../commands/list.js").then((m) => m.default),
+    remove: () => import("../commands/remove.js").then((m) => m.default),
+    status: () => import("../commands/status.js").then((m) => m.default),
+    switch: () => import("../commands/switch.js").then((m) => m.default),
     use: () => import("../commands/use.js").then((m) => m.default),
   },
 });

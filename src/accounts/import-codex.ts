@@ -1,0 +1,77 @@
+import path from "node:path";
+import { accountNameProblem, validateAccountName } from "../core/account-name.js";
+import { readAuthFile, summarizeAuth } from "../core/auth-file.js";
+import { CaoError, usageError } from "../core/errors.js";
+import { ExitCode } from "../core/exit-codes.js";
+import { authPath, dataDir, mainCodexHome } from "../core/paths.js";
+import { loadRegistry } from "../core/registry.js";
+import type { SourceOutcome } from "./import-codex-auth.js";
+import { loginIdentity, sameToken } from "./login-identity.js";
+import { retireSource, writeAccountLogin } from "./move-login.js";
+import { caseClash } from "./registration.js";
+
+export interface CodexImportOptions {
+  source?: string | undefined;
+  name?: string | undefined;
+}
+
+/**
+ * Moves an existing Codex login (`SOURCE/auth.json`, default the main Codex
+ * home) into a cao account. The source is retired (renamed, tokens removed):
+ * from now on only cao's copy is refreshed.
+ */
+export function importCodexLogin(options: CodexImportOptions, dir = dataDir()): SourceOutcome {
+  const sourceDir = path.resolve(options.source ?? mainCodexHome());
+  if (sourceDir === dir || sourceDir.startsWith(dir + path.sep)) {
+    throw usageError(
+      `${sourceDir} is inside cao's data dir`,
+      "import from a Codex home, not from a cao account",
+    );
+  }
+  const file = path.join(sourceDir, "auth.json");
+  const read = readAuthFile(file);
+  if (read.kind === "missing")
+    throw usageError(`no Codex login at ${file}`, "log in with `codex login` first, or pass --source");
+  const summary = summarizeAuth(read);
+  if (read.kind !== "ok" || summary.state !== "ok" || summary.problem) {
+    throw new CaoError(
+      `cannot import ${file}: ${summary.problem ?? "not a ChatGPT login"}; left it as is`,
+      ExitCode.data,
+    );
+  }
+  const name = validateAccountName(options.name ?? defaultName(summary.email));
+  const registry = loadRegistry(dir);
+  const clash = caseClash(registry, name);
+  if (clash && clash !== name)
+    throw usageError(
+      `account ${JSON.stringify(name)} would clash with ${JSON.stringify(clash)}`,
+      "pass --name",
+    );
+  const existing = readAuthFile(authPath(name, dir));
+  const identity = loginIdentity(read.auth);
+  if (existing.kind === "ok" && sameToken(loginIdentity(existing.auth), identity)) {
+    const movedTo = retireSource(file, name);
+    return {
+      source: file,
+      account: name,
+      action: "retired",
+      message: `already in cao (account ${name}); source moved to ${movedTo} without its tokens`,
+    };
+  }
+  if (existing.kind !== "missing") {
+    throw usageError(`account ${name} already has a login`, "pick another name with --name");
+  }
+  writeAccountLogin(name, read.auth, dir);
+  const movedTo = retireSource(file, name);
+  return {
+    source: file,
+    account: name,
+    action: "imported",
+    message: `imported (account ${name}); source moved to ${movedTo} without its tokens`,
+  };
+}
+
+/** The email makes a readable account name; fall back to "main". */
+function defaultName(email: string | undefined): string {
+  return email && !accountNameProblem(email) ? email : "main";
+}

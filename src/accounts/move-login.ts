@@ -1,0 +1,51 @@
+import fs from "node:fs";
+import { writeFileAtomic } from "../core/atomic-write.js";
+import type { AuthFile } from "../core/auth-file.js";
+import { ensureAccountHome } from "../core/codex-home.js";
+import { authPath, dataDir } from "../core/paths.js";
+import { updateRegistry } from "../core/registry.js";
+
+/** Suffix of a source auth file after its login moved into cao. */
+export const MOVED_SUFFIX = ".moved-to-cao";
+
+const stamp = () => new Date().toISOString().replace(/[:.]/g, "-");
+
+/**
+ * Writes a login into an account (created and registered if new). A replaced
+ * auth.json is kept as `auth.json.bak-TIMESTAMP` (0600). Returns that backup.
+ */
+export function writeAccountLogin(name: string, auth: AuthFile, dir = dataDir()): { backup?: string } {
+  ensureAccountHome(name, dir);
+  const file = authPath(name, dir);
+  let backup: string | undefined;
+  if (fs.existsSync(file)) {
+    backup = `${file}.bak-${stamp()}`;
+    fs.copyFileSync(file, backup, fs.constants.COPYFILE_EXCL);
+    fs.chmodSync(backup, 0o600);
+  }
+  writeFileAtomic(file, `${JSON.stringify(auth, null, 2)}\n`, { mode: 0o600 });
+  updateRegistry((registry) => {
+    if (!registry.accounts.includes(name)) registry.accounts.push(name);
+    registry.default_account ??= name;
+  }, dir);
+  return backup ? { backup } : {};
+}
+
+/**
+ * Takes a source auth file out of service once cao owns its login: the file
+ * is renamed to `FILE.moved-to-cao` with the refresh and access tokens
+ * removed, so nothing can refresh (and thereby kill) the login from there. The
+ * id token stays, so a person can still see whose login it was.
+ */
+export function retireSource(file: string, movedTo: string): string {
+  const raw = JSON.parse(fs.readFileSync(file, "utf8")) as AuthFile;
+  const tokens = { ...(raw.tokens ?? {}) };
+  delete tokens.refresh_token;
+  delete tokens.access_token;
+  const retired = { ...raw, tokens, cao_moved_to: movedTo, cao_moved_at: new Date().toISOString() };
+  let target = `${file}${MOVED_SUFFIX}`;
+  if (fs.existsSync(target)) target = `${target}-${stamp()}`;
+  writeFileAtomic(target, `${JSON.stringify(retired, null, 2)}\n`, { mode: 0o600 });
+  fs.unlinkSync(file);
+  return target;
+}

@@ -1,0 +1,24 @@
+import { defineCommand } from "citty";
+
+export default defineCommand({
+  meta: { name: "add", description: "Add an account: create its CODEX_HOME and run `codex login` in it" },
+  args: {
+    name: { type: "positional", description: "Account name", required: true },
+    login: { type: "boolean", default: true, description: "Run `codex login` (--no-login skips it)" },
+    "device-auth": { type: "boolean", description: "Log in with a device code instead of a browser" },
+    codex: { type: "string", description: "Path of the codex binary to use" },
+  },
+  async run({ args }) {
+    const { addAccount } = await import("../accounts/add.js");
+    const { log } = await import("../cli/log.js");
+    const result = await addAccount({
+      name: String(args.name),
+      login: args.login !== false,
+      deviceAuth: Boolean(args["device-auth"]),
+      codexPath: args.codex,
+    });
+    const isDefault = result.isDefault ? "; it is the default account" : "";
+    await log.success(`added ${result.name}${result.loggedIn ? " (logged in)" : ""}${isDefault}`);
+    if (!result.loggedIn) await log.info(`log in later with: CODEX_HOME=${result.home} codex login`);
+  },
+});

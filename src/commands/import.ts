@@ -1,0 +1,9 @@
+import { defineCommand } from "citty";
+
+export default defineCommand({
+  meta: { name: "import", description: "Move existing Codex logins into cao accounts" },
+  subCommands: {
+    "codex-auth": () => import("./import/codex-auth.js").then((m) => m.default),
+    codex: () => import("./import/codex.js").then((m) => m.default),
+  },
+});

@@ -1,0 +1,30 @@
+import { defineCommand } from "citty";
+
+export default defineCommand({
+  meta: {
+    name: "codex-auth",
+    description: "Import codex-auth snapshots (NAME.json); each source is retired so only cao refreshes it",
+  },
+  args: {
+    source: { type: "string", description: "Snapshot directory (default: ~/.codex/accounts)" },
+    overwrite: { type: "boolean", description: "Replace an account's existing login (a backup is kept)" },
+    current: {
+      type: "string",
+      description: "The snapshot that is active in codex-auth (becomes the default)",
+    },
+    default: { type: "string", description: "The account to make the default" },
+  },
+  async run({ args }) {
+    const { importCodexAuth } = await import("../../accounts/import-codex-auth.js");
+    const { reportOutcomes } = await import("./report.js");
+    const result = importCodexAuth({
+      source: args.source,
+      overwrite: Boolean(args.overwrite),
+      current: args.current,
+      default: args.default,
+    });
+    await reportOutcomes(result.outcomes);
+    const { log } = await import("../../cli/log.js");
+    await log.info(`default account: ${result.defaultAccount ?? "none"}`);
+  },
+});

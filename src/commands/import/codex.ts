@@ -1,0 +1,24 @@
+import { defineCommand } from "citty";
+
+export default defineCommand({
+  meta: {
+    name: "codex",
+    description: "Move an existing Codex login (auth.json) into a cao account; the source is retired",
+  },
+  args: {
+    source: {
+      type: "string",
+      description: "The Codex home holding auth.json (default: your main Codex home)",
+    },
+    name: { type: "string", description: "Account name (default: the login's email)" },
+  },
+  async run({ args }) {
+    const { importCodexLogin } = await import("../../accounts/import-codex.js");
+    const { reportOutcomes } = await import("./report.js");
+    await reportOutcomes([importCodexLogin({ source: args.source, name: args.name })]);
+    const { log } = await import("../../cli/log.js");
+    await log.info(
+      "codex started outside cao in that home is now logged out; run it through cao (or `cao use`) instead",
+    );
+  },
+});

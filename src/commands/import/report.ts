@@ -1,0 +1,12 @@
+import type { SourceOutcome } from "../../accounts/import-codex-auth.js";
+import { log } from "../../cli/log.js";
+
+/** One line per source file, saying what happened to it. */
+export async function reportOutcomes(outcomes: SourceOutcome[]): Promise<void> {
+  if (outcomes.length === 0) await log.warn("nothing to import: no NAME.json snapshots found");
+  for (const outcome of outcomes) {
+    const line = `${outcome.source}: ${outcome.message}`;
+    if (outcome.action === "skipped") await log.warn(line);
+    else await log.success(line);
+  }
+}

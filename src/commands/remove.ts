@@ -1,0 +1,38 @@
+import { defineCommand } from "citty";
+
+export default defineCommand({
+  meta: { name: "remove", description: "Remove an account (never logs it out server-side)" },
+  args: {
+    name: { type: "positional", description: "Account name", required: true },
+    "keep-files": { type: "boolean", description: "Keep the account's directory and tokens on disk" },
+    yes: { type: "boolean", alias: "y", description: "Do not ask before deleting the tokens" },
+  },
+  async run({ args }) {
+    const { removeAccount, requireRegistered } = await import("../accounts/remove.js");
+    const { log } = await import("../cli/log.js");
+    const name = requireRegistered(String(args.name));
+    const keepFiles = Boolean(args["keep-files"]);
+    if (!keepFiles && !args.yes) await confirmDeletion(name);
+    const result = removeAccount(name, keepFiles);
+    const files = result.keptHome ? `kept its files in ${result.keptHome}` : `deleted ${result.deletedHome}`;
+    const fallback = result.newDefault ? `default is now ${result.newDefault}` : "no default account now";
+    await log.success(`removed ${name}; ${files}; ${fallback}`);
+  },
+});
+
+async function confirmDeletion(name: string): Promise<void> {
+  const { CaoError, usageError } = await import("../core/errors.js");
+  if (!process.stdin.isTTY) {
+    throw usageError(
+      `refusing to delete ${name}'s tokens without confirmation (stdin is not a terminal)`,
+      "pass --yes to delete, or --keep-files to keep them",
+    );
+  }
+  const { log } = await import("../cli/log.js");
+  const ok = await log.prompt<boolean | symbol>(`Delete account ${name} and its login tokens?`, {
+    type: "confirm",
+    initial: false,
+    cancel: "symbol",
+  });
+  if (ok !== true) throw new CaoError("nothing removed", 1);
+}

@@ -1,0 +1,62 @@
+import { defineCommand } from "citty";
+
+export default defineCommand({
+  meta: {
+    name: "status",
+    description: "Show every account's login, quota and health (dashboard on a terminal, compact otherwise)",
+  },
+  args: {
+    compact: { type: "boolean", description: "One line per account" },
+    full: { type: "boolean", description: "Every field, one per line" },
+    pretty: { type: "boolean", description: "The dashboard, even when not on a terminal" },
+    json: { type: "boolean", description: "Machine-readable output (stable shape, see README)" },
+    doctor: { type: "boolean", description: "Health checks; exit 0 ok, 1 warnings, 2 errors" },
+    report: { type: "string", description: "A report: md (default) or json" },
+    "expires-within-hours": {
+      type: "string",
+      description: "Doctor: warn when a token expires within this many hours (default 24)",
+    },
+    "max-failures": {
+      type: "string",
+      description: "Doctor: warn at this many consecutive failures (default 3)",
+    },
+  },
+  async run({ args }) {
+    const { printJson, printOut } = await import("../cli/output.js");
+    if (args.doctor) {
+      const { runDoctorCommand } = await import("../status/doctor-command.js");
+      await runDoctorCommand({
+        json: Boolean(args.json),
+        expiresWithinHours: args["expires-within-hours"],
+        maxFailures: args["max-failures"],
+      });
+      return;
+    }
+    const { loadSnapshot } = await import("../status/model.js");
+    if (args.report !== undefined) {
+      const format = args.report === "" ? "md" : args.report;
+      const { reportJson, reportMarkdown } = await import("../status/report.js");
+      if (format === "json") printJson(reportJson(loadSnapshot()));
+      else if (format === "md") printOut(reportMarkdown(loadSnapshot()));
+      else {
+        const { usageError } = await import("../core/errors.js");
+        throw usageError(`unknown report format ${JSON.stringify(format)}`, "use md or json");
+      }
+      return;
+    }
+    const snapshot = loadSnapshot();
+    if (args.json) {
+      const { snapshotJson } = await import("../status/json.js");
+      printJson(snapshotJson(snapshot));
+      return;
+    }
+    const { renderStatus } = await import("../status/render.js");
+    printOut(
+      await renderStatus(snapshot, {
+        compact: Boolean(args.compact),
+        full: Boolean(args.full),
+        pretty: Boolean(args.pretty),
+      }),
+    );
+  },
+});

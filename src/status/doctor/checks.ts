@@ -1,0 +1,21 @@
+import { codexBinaryCheck } from "./codex-binary.js";
+import { corruptFilesCheck } from "./corrupt-files.js";
+import { cooldownCheck, failuresCheck } from "./failures.js";
+import { authProblemCheck, loginCheck } from "./login.js";
+import { permissionsCheck } from "./permissions.js";
+import { sharedLoginCheck } from "./shared-login.js";
+import { tokenExpiryCheck } from "./token-expiry.js";
+import type { DoctorCheck } from "./types.js";
+
+/** Every check `cao status --doctor` runs, in report order. Add new checks here. */
+export const doctorChecks: DoctorCheck[] = [
+  codexBinaryCheck,
+  loginCheck,
+  authProblemCheck,
+  tokenExpiryCheck,
+  failuresCheck,
+  cooldownCheck,
+  sharedLoginCheck,
+  permissionsCheck,
+  corruptFilesCheck,
+];
