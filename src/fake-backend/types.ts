@@ -97,7 +97,10 @@ export interface FakeBackend {
   /** Successful refreshes per account, and refresh-token reuse attempts seen. */
   readonly refreshCount: Map<string, number>;
   readonly reuseDetected: string[];
-  /** Change an account's quota or usage while running. */
+  /**
+   * Change an account's quota or usage while running. Setting `quota` restarts the count (that many more
+   * requests are served); setting `resetsInSeconds` restarts the window clock.
+   */
   setAccount(accountId: string, patch: Partial<FakeAccountSpec>): void;
   close(): Promise<void>;
 }
