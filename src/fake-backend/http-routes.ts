@@ -125,7 +125,7 @@ async function serveRefresh(state: BackendState, req: IncomingMessage, res: Serv
     access_token: outcome.tokens.accessToken,
     refresh_token: outcome.tokens.refreshToken,
     token_type: "Bearer",
-    expires_in: 3600,
+    expires_in: state.tokens.defaultTtlSeconds,
   });
 }
 

@@ -41,7 +41,7 @@ export class TokenAuthority {
   private readonly refreshTokens = new Map<string, RefreshRecord>();
   private readonly revokedFamilies = new Set<string>();
 
-  constructor(private readonly defaultTtlSeconds: number) {}
+  constructor(readonly defaultTtlSeconds: number) {}
 
   /** A new login: a new token family. */
   mint(identity: TokenIdentity, ttlSeconds = this.defaultTtlSeconds): MintedTokens {
