@@ -10,5 +10,8 @@ export default defineCommand({
     stop: () => import("./gateway/stop.js").then((m) => m.default),
     status: () => import("./gateway/status.js").then((m) => m.default),
     logs: () => import("./gateway/logs.js").then((m) => m.default),
+    enable: () => import("./gateway/enable.js").then((m) => m.default),
+    disable: () => import("./gateway/disable.js").then((m) => m.default),
+    service: () => import("./gateway/service.js").then((m) => m.default),
   },
 });

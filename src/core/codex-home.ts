@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parse as parseToml, stringify as stringifyToml } from "smol-toml";
+import { userConfigText } from "../gateway-surfaces/codex-config-block.js";
 import { ensurePrivateDir, writeFileAtomic } from "./atomic-write.js";
 import { errnoCode } from "./errors.js";
 import { accountConfigPath, accountDir, dataDir, mainCodexHome } from "./paths.js";
@@ -72,7 +73,11 @@ function lstatOrUndefined(file: string): fs.Stats | undefined {
   }
 }
 
-function readToml(file: string, label: string): Record<string, unknown> | undefined {
+function readToml(
+  file: string,
+  label: string,
+  keep: (raw: string) => string = (raw) => raw,
+): Record<string, unknown> | undefined {
   let raw: string;
   try {
     raw = fs.readFileSync(file, "utf8");
@@ -81,7 +86,7 @@ function readToml(file: string, label: string): Record<string, unknown> | undefi
     throw error;
   }
   try {
-    return parseToml(raw) as Record<string, unknown>;
+    return parseToml(keep(raw)) as Record<string, unknown>;
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
     warn(`${label} ${file} is not valid TOML (${reason}); left it as it is`);
@@ -97,7 +102,8 @@ function readToml(file: string, label: string): Record<string, unknown> | undefi
 export function syncAccountConfig(name: string, dir = dataDir()): void {
   const file = accountConfigPath(name, dir);
   const mainFile = path.join(mainCodexHome(), "config.toml");
-  const main = readToml(mainFile, "main Codex config") ?? {};
+  // Not the `cao gateway enable --config` block: codex in an account home gets the route per call.
+  const main = readToml(mainFile, "main Codex config", userConfigText) ?? {};
   let local = readToml(file, "account config");
   if (local === undefined && fs.existsSync(file)) {
     fs.copyFileSync(file, `${file}.corrupt-${Date.now()}`);

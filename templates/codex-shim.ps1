@@ -1,0 +1,84 @@
+# cao-codex-shim: `codex` through cao (written by `cao gateway enable`, removed by `cao gateway disable`).
+# The line above is the marker every cao shim carries: the PATH walk below (and cao itself) skips any
+# file containing it, so a shim never runs itself or another shim, with no exported guard variable.
+$ErrorActionPreference = 'Stop'
+$caoData = if ($env:CAO_HOME) { $env:CAO_HOME } else { @CAO_DATA_DIR@ }
+$caoShimDir = @CAO_SHIM_DIR@
+
+# The real codex: the first codex on PATH outside this directory that is not a cao shim.
+$caoReal = $null
+:search foreach ($dir in ($env:PATH -split [IO.Path]::PathSeparator)) {
+  if (-not $dir -or $dir.TrimEnd('\', '/') -eq $caoShimDir.TrimEnd('\', '/')) { continue }
+  foreach ($name in 'codex.exe', 'codex.cmd', 'codex.ps1', 'codex') {
+    $file = Join-Path $dir $name
+    if (-not (Test-Path -LiteralPath $file -PathType Leaf)) { continue }
+    $head = Get-Content -LiteralPath $file -TotalCount 3 -ErrorAction SilentlyContinue
+    if ($head -match 'cao-codex-shim') { continue }
+    $caoReal = $file
+    break search
+  }
+}
+if (-not $caoReal) {
+  [Console]::Error.WriteLine("cao: the real codex was not found on PATH (the cao shim in $caoShimDir skips itself)")
+  exit 4
+}
+
+function Read-CaoLine([string]$file) {
+  if (Test-Path -LiteralPath $file -PathType Leaf) {
+    $line = Get-Content -LiteralPath $file -TotalCount 1
+    if ($line) { return ([string]$line).Trim() }
+  }
+  return ''
+}
+
+# The account, with the shell wrapper's precedence: $env:CAO_ACCOUNT > nearest .cao-account pin > default.
+$caoAccount = [string]$env:CAO_ACCOUNT
+if (-not $caoAccount) {
+  $dir = (Get-Location).ProviderPath
+  while ($dir -and -not $caoAccount) {
+    $caoAccount = Read-CaoLine (Join-Path $dir '.cao-account')
+    $dir = Split-Path -Parent $dir
+  }
+}
+if (-not $caoAccount) { $caoAccount = Read-CaoLine (Join-Path $caoData '.state/default') }
+
+# Routing through the gateway: on when .state/gateway-enabled exists, used only while .state/gateway
+# names a running process (codex would retry a closed port forever).
+$caoUrl = $null
+$enabledFile = Join-Path $caoData '.state/gateway-enabled'
+if (Test-Path -LiteralPath $enabledFile -PathType Leaf) {
+  $mode = Read-CaoLine $enabledFile
+  foreach ($try in 1, 2) {
+    $fields = (Read-CaoLine (Join-Path $caoData '.state/gateway')) -split ' '
+    if ($fields.Count -ge 3 -and (Get-Process -Id ([int]$fields[0]) -ErrorAction SilentlyContinue)) {
+      $caoUrl = $fields[1]
+      $caoAccount = $fields[2]
+      break
+    }
+    if ($mode -ne 'autostart' -or $try -ne 1) { break }
+    $env:CAO_HOME = $caoData
+    & @CAO_COMMAND@ gateway start --detach *> $null
+    if ($LASTEXITCODE -ne 0) {
+      [Console]::Error.WriteLine('cao: the gateway did not start; running codex directly (see `cao gateway logs`)')
+    }
+  }
+}
+
+if ($caoAccount -and $caoAccount -notmatch '^[.-]|[\\/]' -and (Test-Path -LiteralPath (Join-Path $caoData $caoAccount) -PathType Container)) {
+  $main = $env:CAO_MAIN_CODEX_HOME
+  if (-not $main) {
+    $main = $env:CODEX_HOME
+    if (-not $main -or $main.StartsWith($caoData)) { $main = Join-Path $HOME '.codex' }
+  }
+  $env:CODEX_HOME = Join-Path $caoData $caoAccount
+  $env:CODEX_SQLITE_HOME = $main
+  # With forced_login_method="chatgpt", CODEX_API_KEY makes Codex delete auth.json.
+  Remove-Item Env:CODEX_API_KEY -ErrorAction SilentlyContinue
+}
+
+if ($caoUrl) {
+  & $caoReal -c "openai_base_url=`"$caoUrl`"" @args
+} else {
+  & $caoReal @args
+}
+exit $LASTEXITCODE

@@ -1,0 +1,105 @@
+#!/bin/sh
+# cao-codex-shim: `codex` through cao (written by `cao gateway enable`, removed by `cao gateway disable`).
+# The line above is the marker every cao shim carries: the PATH walk below (and cao itself) skips any
+# file containing it, so a shim never runs itself or another shim, with no exported guard variable.
+# Pure POSIX sh with builtins only (no forks on the way to codex), for sh, dash and bash alike.
+
+__cao_data=${CAO_HOME:-@CAO_DATA_DIR@}
+__cao_shim_dir=@CAO_SHIM_DIR@
+
+# The real codex: the first `codex` on PATH that is not in this shim's directory and not a cao shim.
+__cao_real=
+__cao_rest=$PATH:
+while [ -n "$__cao_rest" ]; do
+  __cao_dir=${__cao_rest%%:*}
+  __cao_rest=${__cao_rest#*:}
+  # An empty PATH entry means the current directory.
+  [ -n "$__cao_dir" ] || __cao_dir=.
+  [ "$__cao_dir" = "$__cao_shim_dir" ] && continue
+  __cao_file=$__cao_dir/codex
+  if [ ! -f "$__cao_file" ] || [ ! -x "$__cao_file" ]; then continue; fi
+  # The marker sits in a shim's first lines; three reads are enough and cheap even for a binary.
+  __cao_l1='' __cao_l2='' __cao_l3=''
+  { IFS= read -r __cao_l1 && IFS= read -r __cao_l2 && IFS= read -r __cao_l3; } <"$__cao_file" 2>/dev/null
+  case "$__cao_l1$__cao_l2$__cao_l3" in
+  *cao-codex-shim*) continue ;;
+  esac
+  __cao_real=$__cao_file
+  break
+done
+if [ -z "$__cao_real" ]; then
+  printf '%s\n' "cao: the real codex was not found on PATH (the cao shim in $__cao_shim_dir skips itself)" >&2
+  exit 4
+fi
+
+# The account, with the shell wrapper's precedence: $CAO_ACCOUNT > nearest .cao-account pin > default.
+__cao_account=${CAO_ACCOUNT:-}
+if [ -z "$__cao_account" ]; then
+  __cao_dir=$PWD
+  while :; do
+    if [ -f "$__cao_dir/.cao-account" ]; then
+      IFS= read -r __cao_account <"$__cao_dir/.cao-account" || :
+      # Trim the blanks a hand-written pin may carry.
+      __cao_account=${__cao_account#"${__cao_account%%[![:space:]]*}"}
+      __cao_account=${__cao_account%"${__cao_account##*[![:space:]]}"}
+      [ -n "$__cao_account" ] && break
+    fi
+    [ -z "$__cao_dir" ] && break
+    __cao_dir=${__cao_dir%/*}
+  done
+fi
+if [ -z "$__cao_account" ] && [ -f "$__cao_data/.state/default" ]; then
+  IFS= read -r __cao_account <"$__cao_data/.state/default" || :
+fi
+
+# Routing through the gateway: on when .state/gateway-enabled exists; live when .state/gateway names a
+# running process. A dead gateway is never used (codex would retry a closed port forever).
+__cao_url=
+if [ -f "$__cao_data/.state/gateway-enabled" ]; then
+  __cao_mode=
+  IFS= read -r __cao_mode <"$__cao_data/.state/gateway-enabled" || :
+  __cao_try=1
+  while [ "$__cao_try" -le 2 ]; do
+    __cao_pid='' __cao_gw_url='' __cao_gw_account=''
+    if [ -f "$__cao_data/.state/gateway" ]; then
+      read -r __cao_pid __cao_gw_url __cao_gw_account <"$__cao_data/.state/gateway" || :
+    fi
+    if [ -n "$__cao_pid" ] && [ -n "$__cao_gw_url" ] && kill -0 "$__cao_pid" 2>/dev/null; then
+      __cao_url=$__cao_gw_url
+      # Codex starts in the home of the account the gateway routes to first (its own backend calls
+      # use that login).
+      [ -n "$__cao_gw_account" ] && __cao_account=$__cao_gw_account
+      break
+    fi
+    if [ "$__cao_mode" != autostart ] || [ "$__cao_try" -ne 1 ]; then break; fi
+    CAO_HOME=$__cao_data @CAO_COMMAND@ gateway start --detach >/dev/null 2>&1 ||
+      printf '%s\n' "cao: the gateway did not start; running codex directly (see \`cao gateway logs\`)" >&2
+    __cao_try=2
+  done
+fi
+
+case "$__cao_account" in
+'' | .* | -* | */*) ;;
+*)
+  if [ -d "$__cao_data/$__cao_account" ]; then
+    # The main Codex home shares SQLite state (history, resume) with every account home.
+    __cao_main=${CAO_MAIN_CODEX_HOME:-}
+    if [ -z "$__cao_main" ]; then
+      case "${CODEX_HOME:-}" in
+      '' | "$__cao_data" | "$__cao_data"/*) __cao_main=$HOME/.codex ;;
+      *) __cao_main=$CODEX_HOME ;;
+      esac
+    fi
+    CODEX_HOME=$__cao_data/$__cao_account
+    CODEX_SQLITE_HOME=$__cao_main
+    export CODEX_HOME CODEX_SQLITE_HOME
+    # With forced_login_method="chatgpt", CODEX_API_KEY makes Codex delete auth.json.
+    unset CODEX_API_KEY
+  fi
+  ;;
+esac
+
+if [ -n "$__cao_url" ]; then
+  exec "$__cao_real" -c "openai_base_url=\"$__cao_url\"" "$@"
+fi
+exec "$__cao_real" "$@"
