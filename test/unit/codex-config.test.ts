@@ -145,3 +145,25 @@ test("account homes copy the user's config without the route (codex gets it per 
   assert.equal(account.model, "o3");
   assert.equal("openai_base_url" in account, false);
 });
+
+test("cao status --doctor flags a config routed to a gateway that is not running", async () => {
+  const world = tempWorld();
+  await runCao(["gateway", "enable", "--config", "--shims-dir", path.join(world.root, "s")], {
+    env: world.env,
+  });
+  const doctor = async () => {
+    const result = await runCao(["status", "--doctor", "--json"], { env: world.env });
+    return (JSON.parse(result.stdout) as { issues: { code: string; message: string }[] }).issues;
+  };
+  const stale = (await doctor()).find((issue) => issue.code === "gateway-config-stale");
+  assert.match(
+    stale?.message ?? "",
+    /points Codex .* at http:\/\/127\.0\.0\.1:4319\/v1 but no gateway is running there/,
+  );
+  // A live gateway at that URL (any live pid will do for the state file): no issue.
+  fs.writeFileSync(path.join(world.dataDir, ".state/gateway"), `${process.pid} ${URL} work\n`);
+  assert.equal(
+    (await doctor()).find((issue) => issue.code === "gateway-config-stale"),
+    undefined,
+  );
+});

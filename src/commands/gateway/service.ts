@@ -11,14 +11,14 @@ const activateArg = {
 
 async function context() {
   const { hostServiceKind } = await import("../../gateway-surfaces/service.js");
-  const { gatewayLogFile } = await import("../../gateway-surfaces/gateway-log.js");
+  const { logFilePath } = await import("../../gateway/process-files.js");
   const { dataDir } = await import("../../core/paths.js");
   const os = await import("node:os");
   return {
     kind: hostServiceKind(),
     home: os.homedir(),
     dataDir: dataDir(),
-    logFile: gatewayLogFile(),
+    logFile: logFilePath(),
     env: process.env,
   };
 }

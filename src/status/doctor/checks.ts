@@ -1,6 +1,7 @@
 import { codexBinaryCheck } from "./codex-binary.js";
 import { corruptFilesCheck } from "./corrupt-files.js";
 import { cooldownCheck, failuresCheck } from "./failures.js";
+import { gatewayConfigCheck } from "./gateway-config.js";
 import { authProblemCheck, loginCheck } from "./login.js";
 import { permissionsCheck } from "./permissions.js";
 import { sharedLoginCheck } from "./shared-login.js";
@@ -18,4 +19,5 @@ export const doctorChecks: DoctorCheck[] = [
   sharedLoginCheck,
   permissionsCheck,
   corruptFilesCheck,
+  gatewayConfigCheck,
 ];
