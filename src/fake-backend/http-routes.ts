@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { admit, sessionIdOf } from "./admission.js";
+import { authenticate, gateModelRequest, sessionIdOf } from "./admission.js";
+import { delay, serveTurn } from "./model-turn.js";
 import { modelsBody } from "./models.js";
 import { readJsonBody } from "./request-body.js";
-import { replyEvents } from "./responses-events.js";
 import { writeSse } from "./sse-writer.js";
 import type { BackendState } from "./state.js";
 import { isRecord, parseTurn } from "./turn-input.js";
@@ -47,42 +47,40 @@ async function serveResponses(
 ): Promise<void> {
   const body = await readJsonBody(req);
   const sessionId = sessionIdOf(req.headers);
-  const admission = admit(state, req.headers, true);
-  if (!admission.ok) {
-    state.record({
-      method: "POST",
-      path,
-      accountId: admission.accountId,
-      sessionId,
-      status: admission.status,
-    });
-    return sendJson(res, admission.status, admission.body, admission.headers);
+  const auth = authenticate(state, req.headers);
+  if (!auth.ok) {
+    state.record({ method: "POST", path, accountId: undefined, sessionId, status: auth.status });
+    return sendJson(res, auth.status, auth.body, auth.headers);
   }
-  const { account, accountId } = admission;
+  const { account, accountId } = auth;
   const turn = parseTurn(body);
-  account.served++;
+  const { fault, refusal } = gateModelRequest(state, accountId, account);
+  const status = refusal?.status ?? 200;
   state.record({
     method: "POST",
     path,
     accountId,
     sessionId,
-    status: 200,
+    status,
     hasToolOutput: turn.hasToolOutput,
     transport: "http",
+    ...(fault && { fault: fault.kind }),
   });
-  const reply = state.reply({
-    accountId,
-    userText: turn.userText,
-    hasToolOutput: turn.hasToolOutput,
-    toolOutput: turn.toolOutput,
-    sessionId,
-  });
+  if (refusal) return sendJson(res, refusal.status, refusal.body, refusal.headers);
+  if (fault?.kind === "delay") {
+    const gone = new AbortController();
+    res.once("close", () => gone.abort());
+    await delay(fault.delayMs, gone.signal);
+    if (res.destroyed) return;
+  }
+  const events = serveTurn(state, account, accountId, turn, sessionId);
   res.writeHead(200, {
     "content-type": "text/event-stream",
     "cache-control": "no-cache",
     ...account.rateLimitHeaders(),
   });
-  await writeSse(res, replyEvents(reply, turn.toolNames, [account.rateLimitsEvent()]));
+  const resetAt = fault?.kind === "reset" ? fault.afterEvents : -1;
+  await writeSse(res, events, (index) => (index === resetAt ? "reset" : "continue"));
 }
 
 function serveAuthed(
@@ -93,7 +91,7 @@ function serveAuthed(
   body: (accountId: string) => Record<string, unknown>,
 ): void {
   req.resume();
-  const admission = admit(state, req.headers, false);
+  const admission = authenticate(state, req.headers);
   const sessionId = sessionIdOf(req.headers);
   state.record({
     method: "GET",

@@ -78,6 +78,12 @@ export async function startFakeBackend(options: FakeBackendOptions): Promise<Fak
     setAccount(accountId, patch) {
       state.account(accountId).update(patch);
     },
+    injectFault(fault) {
+      state.faults.inject(fault);
+    },
+    clearFaults() {
+      state.faults.clear();
+    },
     close() {
       return new Promise<void>((resolve) => {
         server.close(() => resolve());

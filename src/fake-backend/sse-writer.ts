@@ -19,8 +19,12 @@ export async function writeSse(
   let index = 0;
   for (const event of events) {
     if (beforeEvent?.(index) === "reset") {
+      // Deliver the events before the cut, then close the connection with the response unfinished
+      // (destroying it at once could discard queued events and make the cut point random).
       if (pending) res.write(pending);
-      res.socket?.resetAndDestroy();
+      const socket = res.socket;
+      if (socket && !socket.destroyed) await new Promise<void>((resolve) => socket.end(resolve));
+      socket?.destroy();
       return false;
     }
     pending += `event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`;

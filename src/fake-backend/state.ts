@@ -1,4 +1,5 @@
 import { FakeAccount } from "./accounts.js";
+import { FaultQueue } from "./faults.js";
 import { TokenAuthority, type TokenIdentity } from "./tokens.js";
 import type { FakeBackendOptions, FakeReply, FakeTurnInput, RecordedRequest } from "./types.js";
 
@@ -11,6 +12,7 @@ export class BackendState {
   readonly requests: RecordedRequest[] = [];
   readonly refreshCount = new Map<string, number>();
   readonly reuseDetected: string[] = [];
+  readonly faults = new FaultQueue();
 
   constructor(readonly options: FakeBackendOptions) {
     this.tokens = new TokenAuthority(options.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TTL_SECONDS);

@@ -62,6 +62,23 @@ export type FakeReply =
   /** Ask Codex to run a shell command (a tool call); Codex sends a follow-up with its output. */
   | { kind: "shell"; command: string[] };
 
+/**
+ * A failure injected into model requests (`POST .../responses`, WebSocket `response.create`), for the
+ * gateway's fault tests. Applies to the next `count` matching requests (default 1), of `accountId` only
+ * if given. Checked after authentication, before quota.
+ */
+export type FakeFault =
+  /** Answer with this HTTP status (e.g. 500, 503) and a JSON error body. */
+  (
+    | { kind: "status"; status: number }
+    /** A generic 429 `rate_limit_exceeded`: throttling, not an exhausted account. */
+    | { kind: "rate-limit" }
+    /** Drop the connection after this many stream events, response unfinished (0: before any byte). */
+    | { kind: "reset"; afterEvents: number }
+    /** Wait this long before the first byte (for timeouts), then answer normally. */
+    | { kind: "delay"; delayMs: number }
+  ) & { accountId?: string; count?: number };
+
 /** One request the backend saw, for assertions. Tokens are never recorded. */
 export interface RecordedRequest {
   method: string;
@@ -74,6 +91,8 @@ export interface RecordedRequest {
   hasToolOutput?: boolean;
   /** Model requests only: HTTP SSE (`POST .../responses`) or a WebSocket `response.create`. */
   transport?: "http" | "websocket";
+  /** The injected fault this request got, if any. */
+  fault?: FakeFault["kind"];
 }
 
 export interface MintedAuth {
@@ -102,5 +121,9 @@ export interface FakeBackend {
    * requests are served); setting `resetsInSeconds` restarts the window clock.
    */
   setAccount(accountId: string, patch: Partial<FakeAccountSpec>): void;
+  /** Queue a fault for upcoming model requests (see FakeFault). */
+  injectFault(fault: FakeFault): void;
+  /** Drop every queued fault. */
+  clearFaults(): void;
   close(): Promise<void>;
 }
