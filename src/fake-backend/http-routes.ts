@@ -9,7 +9,7 @@ import { isRecord, parseTurn } from "./turn-input.js";
 import { usageBody } from "./usage.js";
 
 /** Codex is pointed at `/v1`, the gateway at `/backend-api/codex`: both serve the same API. */
-const MODEL_BASES = ["/v1", "/backend-api/codex"];
+export const MODEL_BASES = ["/v1", "/backend-api/codex"];
 
 export async function handleHttp(
   state: BackendState,

@@ -18,10 +18,10 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Duplex } from "node:stream";
 import { handleHttp } from "./http-routes.js";
 import { BackendState } from "./state.js";
 import type { FakeBackend, FakeBackendOptions, MintedAuth } from "./types.js";
+import { attachUpgrades } from "./websocket.js";
 
 export type * from "./types.js";
 
@@ -30,17 +30,7 @@ export async function startFakeBackend(options: FakeBackendOptions): Promise<Fak
   const server = http.createServer((req, res) => {
     void handleHttp(state, req, res);
   });
-  server.on("upgrade", (req: http.IncomingMessage, socket: Duplex) => {
-    state.record({
-      method: "GET",
-      path: (req.url ?? "/").split("?")[0] ?? "/",
-      accountId: undefined,
-      sessionId: undefined,
-      status: 426,
-    });
-    // 426 makes Codex fall back to HTTP SSE for the session without retrying.
-    socket.end("HTTP/1.1 426 Upgrade Required\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
-  });
+  attachUpgrades(server, state);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());

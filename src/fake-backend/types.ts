@@ -81,6 +81,7 @@ export type FakeFault =
 
 /** One request the backend saw, for assertions. Tokens are never recorded. */
 export interface RecordedRequest {
+  /** HTTP method; "WS" for a `response.create` message on a WebSocket (its upgrade is a "GET", status 101). */
   method: string;
   path: string;
   accountId: string | undefined;
@@ -93,6 +94,8 @@ export interface RecordedRequest {
   transport?: "http" | "websocket";
   /** The injected fault this request got, if any. */
   fault?: FakeFault["kind"];
+  /** WebSocket only: a `generate: false` prewarm (answered with an empty response, no quota used). */
+  prewarm?: boolean;
 }
 
 export interface MintedAuth {
