@@ -1,0 +1,72 @@
+import { defineCommand } from "citty";
+
+export default defineCommand({
+  meta: { name: "start", description: "Start the local gateway (foreground, or --detach)" },
+  args: {
+    detach: { type: "boolean", description: "Run in the background (pid file, log file, state file)" },
+    bind: { type: "string", description: "Address to listen on (default 127.0.0.1)" },
+    port: { type: "string", description: "Port to listen on (default 4319; 0 picks a free one)" },
+    "base-url": { type: "string", description: "Upstream (default https://chatgpt.com/backend-api/codex)" },
+    "allow-remote": { type: "boolean", description: "Allow a non-loopback --bind (exposes your accounts)" },
+    "cooldown-seconds": {
+      type: "string",
+      description: "Cooldown after a usage limit without reset time (900)",
+    },
+    "max-retry-passes": { type: "string", description: "Passes over the accounts per request (1)" },
+    "timeout-ms": { type: "string", description: "Wait for upstream response headers (120000)" },
+    "upstream-retries": { type: "string", description: "Retries on upstream 5xx/network errors (2)" },
+    "upstream-retry-base-ms": { type: "string", description: "First retry delay, doubling (200)" },
+    "upstream-retry-max-ms": { type: "string", description: "Longest retry delay (2000)" },
+    "upstream-retry-jitter-ms": { type: "string", description: "Random extra delay (120)" },
+    "primary-threshold": {
+      type: "string",
+      description: "Move sessions off at this 5-hour used percent (95)",
+    },
+    "secondary-threshold": {
+      type: "string",
+      description: "Move sessions off at this weekly used percent (98)",
+    },
+    "passthrough-auth": {
+      type: "boolean",
+      description: "Forward the caller's own credentials (no switching)",
+    },
+    save: { type: "boolean", description: "Remember these settings in <data dir>/gateway.json" },
+  },
+  async run({ args }) {
+    const { resolveConfig, saveConfig, validateConfig } = await import("../../gateway/config.js");
+    const { dataDir } = await import("../../core/paths.js");
+    const { log } = await import("../../cli/log.js");
+    const dir = dataDir();
+    const flags = validateConfig(
+      {
+        bind: args.bind,
+        port: args.port,
+        baseUrl: args["base-url"],
+        allowRemote: args["allow-remote"],
+        cooldownSeconds: args["cooldown-seconds"],
+        maxRetryPasses: args["max-retry-passes"],
+        timeoutMs: args["timeout-ms"],
+        upstreamRetries: args["upstream-retries"],
+        upstreamRetryBaseMs: args["upstream-retry-base-ms"],
+        upstreamRetryMaxMs: args["upstream-retry-max-ms"],
+        upstreamRetryJitterMs: args["upstream-retry-jitter-ms"],
+        primaryThreshold: args["primary-threshold"],
+        secondaryThreshold: args["secondary-threshold"],
+        passthroughAuth: args["passthrough-auth"],
+      },
+      "flags",
+    );
+    const config = resolveConfig(flags, dir);
+    if (args.save) await log.info(`saved the gateway settings to ${saveConfig(config, dir)}`);
+    if (args.detach) {
+      const { startDetached } = await import("../../gateway/detach.js");
+      const state = await startDetached(config, dir);
+      await log.success(
+        `gateway running (pid ${state.pid}) at ${state.url}; new sessions start on ${state.account}`,
+      );
+      return;
+    }
+    const { runGatewayForeground } = await import("../../gateway/foreground.js");
+    await runGatewayForeground(config, dir);
+  },
+});

@@ -1,0 +1,328 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import { writeFileAtomic } from "../core/atomic-write.js";
+import { type AuthFile, readAuthFile } from "../core/auth-file.js";
+import { decodeJwtPayload } from "../core/jwt.js";
+import { authPath } from "../core/paths.js";
+
+/**
+ * The gateway's tokens. It is the one refresher of the accounts it routes
+ * (design: one refresher per refresh token): it refreshes well before Codex
+ * would (Codex does at exp-5min), once per account however many requests wait
+ * (single flight), re-reads auth.json right before refreshing (Codex or a new
+ * login may have replaced it) and writes temp+rename at 0600.
+ *
+ * It also answers "is this caller the user?": the only bearer tokens accepted
+ * are the accounts' own access tokens, current or recently superseded (a
+ * running Codex keeps the token it read at start), which only the user can read.
+ */
+export const DEFAULT_REFRESH_URL = "https://auth.openai.com/oauth/token";
+export const CODEX_CLIENT_ID = "app_EMoamEEZ73f0CkXaXp7hrann";
+/** Refresh failures that mean the login is dead: retrying would only make it worse. */
+const DEAD_LOGIN = /refresh_token_(reused|expired|invalidated)/;
+/** After a failed refresh (network, 5xx), wait this long before trying again. */
+const REFRESH_FAILURE_BACKOFF_MS = 30_000;
+/** How long a superseded access token is still accepted from callers. */
+const SUPERSEDED_TTL_MS = 24 * 3_600_000;
+
+export interface Credentials {
+  accessToken: string;
+  accountId: string | undefined;
+}
+
+export type HttpPost = (url: string, body: string) => Promise<{ status: number; text: string }>;
+
+export class AccountUnavailableError extends Error {
+  constructor(
+    readonly account: string,
+    readonly reason: string,
+  ) {
+    super(`${account}: ${reason}`);
+  }
+}
+
+interface AccountTokens {
+  name: string;
+  file: string;
+  mtimeMs: number;
+  accessToken: string | undefined;
+  refreshToken: string | undefined;
+  accountId: string | undefined;
+  expiresAtMs: number | undefined;
+  /** Why this account cannot be used (unreadable auth.json, dead login); cleared when the file changes. */
+  problem: string | undefined;
+  refreshing: Promise<void> | undefined;
+  lastRefreshFailureAtMs: number;
+  accepted: { digest: Buffer; untilMs: number }[];
+}
+
+export interface TokenEvents {
+  refreshed(account: string): void;
+  problem(account: string, problem: string, deadLogin: boolean): void;
+}
+
+const digest = (token: string): Buffer => crypto.createHash("sha256").update(token).digest();
+
+export class TokenManager {
+  private readonly accounts = new Map<string, AccountTokens>();
+  private lastCallerReloadMs = 0;
+
+  constructor(
+    names: readonly string[],
+    private readonly options: {
+      dir: string;
+      refreshBeforeMs: number;
+      refreshUrl: string;
+      post: HttpPost;
+      events: TokenEvents;
+    },
+  ) {
+    for (const name of names) {
+      const account: AccountTokens = {
+        name,
+        file: authPath(name, options.dir),
+        mtimeMs: -1,
+        accessToken: undefined,
+        refreshToken: undefined,
+        accountId: undefined,
+        expiresAtMs: undefined,
+        problem: undefined,
+        refreshing: undefined,
+        lastRefreshFailureAtMs: 0,
+        accepted: [],
+      };
+      this.accounts.set(name, account);
+      this.load(account);
+    }
+  }
+
+  names(): string[] {
+    return [...this.accounts.keys()];
+  }
+
+  /** Why the account cannot serve, or undefined when it can. */
+  problem(name: string): string | undefined {
+    return this.get(name).problem;
+  }
+
+  /** The `chatgpt_account_id` behind an account name (for matching a caller's `chatgpt-account-id`). */
+  accountId(name: string): string | undefined {
+    return this.get(name).accountId;
+  }
+
+  /**
+   * Credentials to send upstream for one request. `rejected` is the token an
+   * upstream just answered 401 to: refresh (once, shared) unless a newer one
+   * is already there.
+   */
+  async credentials(name: string, rejected?: string): Promise<Credentials> {
+    const account = this.get(name);
+    if (account.problem || !account.accessToken) {
+      throw new AccountUnavailableError(name, account.problem ?? "no access token");
+    }
+    const now = Date.now();
+    const nearExpiry =
+      account.expiresAtMs !== undefined && account.expiresAtMs - now < this.options.refreshBeforeMs;
+    const backingOff = now - account.lastRefreshFailureAtMs < REFRESH_FAILURE_BACKOFF_MS;
+    if ((rejected !== undefined && rejected === account.accessToken) || (nearExpiry && !backingOff)) {
+      await this.refresh(account, rejected !== undefined ? "unauthorized_recovery" : "proactive_expiry");
+    }
+    if (account.problem || !account.accessToken) {
+      throw new AccountUnavailableError(name, account.problem ?? "no access token");
+    }
+    if (account.expiresAtMs !== undefined && account.expiresAtMs <= Date.now()) {
+      throw new AccountUnavailableError(name, "access token expired and could not be refreshed");
+    }
+    if (rejected !== undefined && rejected === account.accessToken) {
+      throw new AccountUnavailableError(name, "upstream rejected the token and refreshing did not help");
+    }
+    return { accessToken: account.accessToken, accountId: account.accountId };
+  }
+
+  /** Proactive refresh of every account close to expiry, and pick-up of files changed on disk. */
+  async maintain(): Promise<void> {
+    const now = Date.now();
+    await Promise.all(
+      [...this.accounts.values()].map(async (account) => {
+        this.reloadIfChanged(account);
+        if (account.problem || account.expiresAtMs === undefined) return;
+        if (account.expiresAtMs - now >= this.options.refreshBeforeMs) return;
+        if (now - account.lastRefreshFailureAtMs < REFRESH_FAILURE_BACKOFF_MS) return;
+        await this.refresh(account, "proactive_expiry").catch(() => {});
+      }),
+    );
+  }
+
+  /** The account whose token the caller presented, or undefined (constant-time comparisons). */
+  authenticate(bearer: string | undefined): string | undefined {
+    if (!bearer) return undefined;
+    const found = this.match(digest(bearer));
+    if (found) return found;
+    // A token we have not seen: maybe Codex or a new login just rewrote an
+    // auth.json. Look again, but at most once a second (no disk work per probe).
+    const now = Date.now();
+    if (now - this.lastCallerReloadMs < 1000) return undefined;
+    this.lastCallerReloadMs = now;
+    for (const account of this.accounts.values()) this.reloadIfChanged(account);
+    return this.match(digest(bearer));
+  }
+
+  private match(candidate: Buffer): string | undefined {
+    const now = Date.now();
+    let found: string | undefined;
+    for (const account of this.accounts.values()) {
+      account.accepted = account.accepted.filter((entry) => entry.untilMs > now);
+      for (const entry of account.accepted) {
+        // No early exit: every comparison runs whatever matched.
+        if (crypto.timingSafeEqual(entry.digest, candidate) && found === undefined) found = account.name;
+      }
+    }
+    return found;
+  }
+
+  private get(name: string): AccountTokens {
+    const account = this.accounts.get(name);
+    if (!account) throw new Error(`unknown gateway account ${name}`);
+    return account;
+  }
+
+  private reloadIfChanged(account: AccountTokens): void {
+    let mtimeMs: number;
+    try {
+      mtimeMs = fs.statSync(account.file).mtimeMs;
+    } catch {
+      mtimeMs = 0;
+    }
+    if (mtimeMs !== account.mtimeMs) this.load(account);
+  }
+
+  /** Reads auth.json into memory. An unreadable file is reported, never rewritten. */
+  private load(account: AccountTokens): AuthFile | undefined {
+    try {
+      account.mtimeMs = fs.statSync(account.file).mtimeMs;
+    } catch {
+      account.mtimeMs = 0;
+    }
+    const read = readAuthFile(account.file);
+    if (read.kind !== "ok") {
+      this.setProblem(
+        account,
+        read.kind === "missing" ? "not logged in (no auth.json)" : `auth.json is ${read.reason}`,
+        false,
+      );
+      return undefined;
+    }
+    const tokens = read.auth.tokens;
+    if (!tokens?.access_token || !tokens.refresh_token) {
+      this.setProblem(account, "auth.json holds no ChatGPT tokens", false);
+      return undefined;
+    }
+    this.adopt(account, read.auth);
+    account.problem = undefined;
+    return read.auth;
+  }
+
+  private adopt(account: AccountTokens, auth: AuthFile): void {
+    const tokens = auth.tokens ?? {};
+    const access = tokens.access_token;
+    if (access && access !== account.accessToken) {
+      const payload = decodeJwtPayload(access);
+      const exp = typeof payload?.exp === "number" ? payload.exp * 1000 : undefined;
+      account.expiresAtMs = exp;
+      account.accepted.push({
+        digest: digest(access),
+        untilMs: Math.max(exp ?? 0, Date.now()) + SUPERSEDED_TTL_MS,
+      });
+      account.accepted = account.accepted.slice(-8);
+    }
+    account.accessToken = access;
+    account.refreshToken = tokens.refresh_token;
+    const claims = decodeJwtPayload(access)?.["https://api.openai.com/auth"] as
+      | Record<string, unknown>
+      | undefined;
+    account.accountId =
+      tokens.account_id ??
+      (typeof claims?.chatgpt_account_id === "string" ? claims.chatgpt_account_id : undefined);
+  }
+
+  private setProblem(account: AccountTokens, problem: string, deadLogin: boolean): void {
+    const changed = account.problem !== problem;
+    account.problem = problem;
+    if (changed) this.options.events.problem(account.name, problem, deadLogin);
+  }
+
+  private refresh(
+    account: AccountTokens,
+    reason: "proactive_expiry" | "unauthorized_recovery",
+  ): Promise<void> {
+    account.refreshing ??= this.refreshNow(account, reason).finally(() => {
+      account.refreshing = undefined;
+    });
+    return account.refreshing;
+  }
+
+  private async refreshNow(account: AccountTokens, reason: string): Promise<void> {
+    const before = account.accessToken;
+    // Someone else (Codex, a re-login) may have refreshed already: use theirs.
+    const onDisk = this.load(account);
+    if (!onDisk) return;
+    const stillFresh =
+      account.expiresAtMs !== undefined && account.expiresAtMs - Date.now() >= this.options.refreshBeforeMs;
+    if (account.accessToken !== before && (reason === "unauthorized_recovery" || stillFresh)) return;
+    const body = JSON.stringify({
+      client_id: CODEX_CLIENT_ID,
+      grant_type: "refresh_token",
+      refresh_token: account.refreshToken,
+      refresh_reason: reason,
+    });
+    let answer: { status: number; text: string };
+    try {
+      answer = await this.options.post(this.options.refreshUrl, body);
+    } catch (error) {
+      account.lastRefreshFailureAtMs = Date.now();
+      throw new AccountUnavailableError(account.name, `token refresh failed: ${describe(error)}`);
+    }
+    if (answer.status < 200 || answer.status >= 300) {
+      account.lastRefreshFailureAtMs = Date.now();
+      const dead = DEAD_LOGIN.exec(answer.text)?.[0];
+      if (dead) {
+        this.setProblem(account, `needs a new login (${dead})`, true);
+        return;
+      }
+      throw new AccountUnavailableError(account.name, `token refresh failed with HTTP ${answer.status}`);
+    }
+    let fresh: { access_token?: unknown; id_token?: unknown; refresh_token?: unknown };
+    try {
+      fresh = JSON.parse(answer.text);
+    } catch {
+      account.lastRefreshFailureAtMs = Date.now();
+      throw new AccountUnavailableError(account.name, "token refresh answered something that is not JSON");
+    }
+    this.writeRefreshed(account, fresh);
+    this.options.events.refreshed(account.name);
+  }
+
+  /** Merges the new tokens into the file as it is now (unknown keys kept), atomically, 0600. */
+  private writeRefreshed(
+    account: AccountTokens,
+    fresh: { access_token?: unknown; id_token?: unknown; refresh_token?: unknown },
+  ): void {
+    const read = readAuthFile(account.file);
+    const auth: AuthFile = read.kind === "ok" ? read.auth : {};
+    const tokens = { ...(auth.tokens ?? {}) };
+    if (typeof fresh.access_token === "string") tokens.access_token = fresh.access_token;
+    if (typeof fresh.id_token === "string") tokens.id_token = fresh.id_token;
+    // The refresh token rotates; the old one is dead from now on.
+    if (typeof fresh.refresh_token === "string") tokens.refresh_token = fresh.refresh_token;
+    const next: AuthFile = { ...auth, tokens, last_refresh: new Date().toISOString() };
+    writeFileAtomic(account.file, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+    this.adopt(account, next);
+    account.mtimeMs = fs.statSync(account.file).mtimeMs;
+    account.problem = undefined;
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return (error as Error & { code?: string }).code ?? error.message;
+  return String(error);
+}

@@ -1,0 +1,76 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { CaoError } from "../core/errors.js";
+import { ExitCode } from "../core/exit-codes.js";
+import { type GatewayState, isProcessAlive, readGatewayState } from "../core/gateway-state.js";
+import { dataDir } from "../core/paths.js";
+import type { GatewayConfig } from "./config.js";
+import { logFilePath, openLogFile, runningGatewayPid } from "./process-files.js";
+
+const START_TIMEOUT_MS = 15_000;
+
+/** Flags for every setting, so the child runs exactly the config resolved here. */
+export function configToArgs(config: GatewayConfig): string[] {
+  const args: string[] = [];
+  for (const [key, value] of Object.entries(config)) {
+    const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    if (typeof value === "boolean") args.push(value ? flag : `--no-${flag.slice(2)}`);
+    else args.push(flag, String(value));
+  }
+  return args;
+}
+
+/**
+ * `cao gateway start --detach`: starts the gateway as its own process (output
+ * to gateway.log) and waits until it has published `.state/gateway`, so the
+ * caller can use the URL as soon as this returns.
+ */
+export async function startDetached(config: GatewayConfig, dir = dataDir()): Promise<GatewayState> {
+  const running = runningGatewayPid(dir);
+  if (running !== undefined) {
+    const url = readGatewayState(dir)?.url;
+    throw new CaoError(
+      `the gateway is already running (pid ${running}${url ? `, ${url}` : ""})`,
+      ExitCode.failure,
+      "stop it first with `cao gateway stop`",
+    );
+  }
+  const cli = fileURLToPath(new URL("../cli.js", import.meta.url));
+  const logFd = openLogFile(dir);
+  const logStart = fs.fstatSync(logFd).size;
+  const child = spawn(process.execPath, [cli, "gateway", "start", ...configToArgs(config)], {
+    detached: true,
+    stdio: ["ignore", logFd, logFd],
+    env: { ...process.env, CAO_HOME: dir },
+    cwd: path.parse(dir).root,
+  });
+  fs.closeSync(logFd);
+  const pid = child.pid;
+  child.unref();
+  if (pid === undefined) throw new CaoError("could not start the gateway process", ExitCode.failure);
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const state = readGatewayState(dir);
+    if (state?.pid === pid) return state;
+    if (!isProcessAlive(pid) || child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  if (isProcessAlive(pid)) process.kill(pid, "SIGTERM");
+  throw new CaoError(
+    `the gateway did not start: ${lastLogLine(dir, logStart)}`,
+    ExitCode.failure,
+    `see ${logFilePath(dir)}`,
+  );
+}
+
+function lastLogLine(dir: string, from: number): string {
+  try {
+    const text = fs.readFileSync(logFilePath(dir), "utf8").slice(from).trim();
+    const lines = text.split("\n").filter((line) => !line.includes("hint:"));
+    return lines.at(-1)?.replace(/^\S+\s+\[?error\]?\s*/i, "") ?? "no output";
+  } catch {
+    return "no output";
+  }
+}

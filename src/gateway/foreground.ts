@@ -1,0 +1,45 @@
+import { dataDir } from "../core/paths.js";
+import type { GatewayConfig } from "./config.js";
+import { acquirePidFile, releasePidFile } from "./process-files.js";
+import { startGateway } from "./server.js";
+
+/** A log line with a timestamp, to stderr (the log file when detached). Never pass tokens. */
+export function gatewayLog(line: string): void {
+  process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+}
+
+/**
+ * `cao gateway start` in the foreground (also what a detached start runs):
+ * takes the pid file, serves until SIGINT/SIGTERM, then lets streams finish
+ * briefly, flushes the status store and removes its files.
+ */
+export async function runGatewayForeground(config: GatewayConfig, dir = dataDir()): Promise<void> {
+  acquirePidFile(dir);
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  try {
+    gateway = await startGateway({ config, dir, log: gatewayLog, publishState: true });
+  } catch (error) {
+    releasePidFile(dir);
+    throw error;
+  }
+  gatewayLog(`gateway listening on ${gateway.url} (upstream ${config.baseUrl})`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      gatewayLog(`${signal}: stopping`);
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      gateway
+        .close()
+        .catch((error: unknown) =>
+          gatewayLog(`error while stopping: ${error instanceof Error ? error.message : error}`),
+        )
+        .finally(() => {
+          releasePidFile(dir);
+          gatewayLog("stopped");
+          resolve();
+        });
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}

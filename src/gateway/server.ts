@@ -1,0 +1,190 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { loadStatuses } from "../core/account-status.js";
+import { CaoError, errnoCode } from "../core/errors.js";
+import { ExitCode } from "../core/exit-codes.js";
+import { readGatewayState, removeGatewayState, writeGatewayState } from "../core/gateway-state.js";
+import { loadRegistry } from "../core/registry.js";
+import { codexUrl, type GatewayConfig } from "./config.js";
+import type { GatewayContext } from "./context.js";
+import { DEFAULT_REFRESH_URL, TokenManager } from "./credentials.js";
+import { handleHttp, sendJson } from "./proxy.js";
+import { Router } from "./router.js";
+import { StatusWriter } from "./status-writer.js";
+import { handleUpgrade } from "./upgrade.js";
+import { createUpstreamAgent, jsonPoster } from "./upstream.js";
+import { UsageChecker } from "./usage-check.js";
+import { closeWebSockets } from "./websocket.js";
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  /** The cao data dir whose accounts are served. */
+  dir: string;
+  log(line: string): void;
+  /** Publish `.state/gateway` (the running gateway as shells and `cao run` see it). */
+  publishState?: boolean;
+  /** Only these accounts (default: every account in the registry). */
+  accounts?: string[];
+  /** Token endpoint (default: $CODEX_REFRESH_TOKEN_URL_OVERRIDE, else auth.openai.com, as Codex does). */
+  refreshUrl?: string;
+}
+
+export interface Gateway {
+  /** What codex is pointed at: `http://127.0.0.1:PORT/v1`. */
+  readonly url: string;
+  readonly port: number;
+  readonly context: GatewayContext;
+  close(): Promise<void>;
+}
+
+/** How often tokens near expiry are refreshed and cooling accounts re-checked in the background. */
+const MAINTENANCE_MS = 30_000;
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config, dir } = options;
+  const names = options.accounts ?? loadRegistry(dir).accounts;
+  if (names.length === 0) {
+    throw new CaoError(
+      "the gateway has no accounts to route to",
+      ExitCode.failure,
+      "add one with `cao add NAME`",
+    );
+  }
+  const log = options.log;
+  const base = new URL(config.baseUrl);
+  const agent = createUpstreamAgent(config.timeoutMs);
+  const writer = new StatusWriter(dir, 200, log);
+  let router: Router | undefined;
+  const tokens = new TokenManager(names, {
+    dir,
+    refreshBeforeMs: config.refreshBeforeSeconds * 1000,
+    refreshUrl:
+      options.refreshUrl ?? (process.env.CODEX_REFRESH_TOKEN_URL_OVERRIDE?.trim() || DEFAULT_REFRESH_URL),
+    post: jsonPoster(agent, config.timeoutMs),
+    events: {
+      refreshed(account) {
+        log(`refreshed the token of ${account}`);
+        writer.queue(account, (s) => {
+          const { authProblem: _dropped, ...rest } = s;
+          return rest;
+        });
+      },
+      problem(account, problem, deadLogin) {
+        log(`${account} cannot be used: ${problem}`);
+        writer.queue(account, (s) => ({
+          ...s,
+          lastError: problem,
+          ...(deadLogin && { authProblem: problem }),
+        }));
+        router?.accountsChanged();
+      },
+    },
+  });
+  let url = "";
+  const publish = (account: string | undefined) => {
+    if (options.publishState && url)
+      writeGatewayState({ pid: process.pid, url, account: account ?? names[0]! }, dir);
+  };
+  router = new Router(
+    names,
+    {
+      primaryThreshold: config.primaryThreshold,
+      secondaryThreshold: config.secondaryThreshold,
+      cooldownMs: config.cooldownSeconds * 1000,
+      problem: (account) => tokens.problem(account),
+      onPreferredChange: (account) => {
+        log(`new sessions now start on ${account ?? "(no account available)"}`);
+        publish(account);
+      },
+    },
+    loadStatuses(dir),
+    writer,
+  );
+  const usage = new UsageChecker({
+    agent,
+    origin: base.origin,
+    router,
+    tokens,
+    intervalMs: config.usageCheckSeconds * 1000,
+    timeoutMs: Math.min(config.timeoutMs, 15_000),
+    log,
+  });
+  const context: GatewayContext = {
+    config,
+    router,
+    tokens,
+    usage,
+    agent,
+    upstream: { origin: base.origin, basePath: base.pathname.replace(/\/+$/, "") },
+    log,
+  };
+
+  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 });
+  server.on("request", (req, res) => {
+    handleHttp(context, req, res).catch((error: unknown) => {
+      log(`internal error: ${error instanceof Error ? error.message : error}`);
+      if (!res.headersSent)
+        sendJson(res, 500, { error: { message: "internal gateway error", type: "internal" } });
+      else res.destroy();
+    });
+  });
+  server.on("upgrade", (req, socket, head) => handleUpgrade(context, req, socket, head));
+  server.on("clientError", (_error, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (error) => {
+      const code = errnoCode(error);
+      reject(
+        code === "EADDRINUSE"
+          ? new CaoError(
+              `port ${config.port} on ${config.bind} is already in use`,
+              ExitCode.failure,
+              "pick another with --port",
+            )
+          : new CaoError(
+              `cannot listen on ${config.bind}:${config.port}: ${code ?? error.message}`,
+              ExitCode.failure,
+            ),
+      );
+    });
+    server.listen(config.port, config.bind, () => resolve());
+  }).catch(async (error) => {
+    await agent.close();
+    throw error;
+  });
+  const port = (server.address() as AddressInfo).port;
+  url = codexUrl(config.bind, port);
+  publish(router.preferred());
+
+  const maintain = () => {
+    tokens
+      .maintain()
+      .then(() => usage.checkCooling())
+      .catch((error: unknown) =>
+        log(`maintenance failed: ${error instanceof Error ? error.message : error}`),
+      );
+  };
+  maintain();
+  const timer = setInterval(maintain, Math.min(MAINTENANCE_MS, config.usageCheckSeconds * 1000));
+  timer.unref();
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      clearInterval(timer);
+      // Upgraded sockets are not the HTTP server's to close; server.close would wait for them.
+      closeWebSockets(context);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // Streams in flight get a moment to finish, then they are cut.
+      const force = setTimeout(() => server.closeAllConnections(), 2000);
+      await closed;
+      clearTimeout(force);
+      writer.flush();
+      await agent.close().catch(() => {});
+      if (options.publishState && readGatewayState(dir)?.pid === process.pid) removeGatewayState(dir);
+    })();
+    return closing;
+  };
+  return { url, port, context, close };
+}

@@ -1,0 +1,79 @@
+import type { Agent } from "undici";
+import { AccountUnavailableError, type TokenManager } from "./credentials.js";
+import type { Router } from "./router.js";
+import { parseUsageReport } from "./signals.js";
+
+/**
+ * Early resets: an account cooling down is asked `/backend-api/wham/usage`
+ * (on the upstream's origin) at most once per `intervalMs`, so it comes back
+ * as soon as its quota does rather than at the reset time it was given.
+ */
+export class UsageChecker {
+  private readonly lastCheckMs = new Map<string, number>();
+  private readonly inFlight = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly options: {
+      agent: Agent;
+      origin: string;
+      router: Router;
+      tokens: TokenManager;
+      intervalMs: number;
+      timeoutMs: number;
+      log(line: string): void;
+    },
+  ) {}
+
+  /** Checks the cooling accounts that are due; resolves when those checks are done. */
+  async checkCooling(): Promise<void> {
+    const now = Date.now();
+    const due = this.options.router
+      .coolingAccounts(now)
+      .filter((name) => now - (this.lastCheckMs.get(name) ?? 0) >= this.options.intervalMs);
+    await Promise.all(due.map((name) => this.check(name)));
+  }
+
+  private check(account: string): Promise<void> {
+    let running = this.inFlight.get(account);
+    if (!running) {
+      this.lastCheckMs.set(account, Date.now());
+      running = this.checkNow(account).finally(() => this.inFlight.delete(account));
+      this.inFlight.set(account, running);
+    }
+    return running;
+  }
+
+  private async checkNow(account: string): Promise<void> {
+    const { agent, origin, router, tokens, timeoutMs } = this.options;
+    try {
+      const credentials = await tokens.credentials(account);
+      const response = await agent.request({
+        origin,
+        path: "/backend-api/wham/usage",
+        method: "GET",
+        headers: {
+          authorization: `Bearer ${credentials.accessToken}`,
+          ...(credentials.accountId && { "chatgpt-account-id": credentials.accountId }),
+          accept: "application/json",
+        },
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      const text = await response.body.text();
+      if (response.statusCode !== 200) return;
+      const report = parseUsageReport(JSON.parse(text));
+      if (!report) return;
+      if (report.limits) router.recordRateLimits(account, report.limits);
+      if (report.available) {
+        router.clearCooldown(account);
+        this.options.log(`usage check: ${account} has quota again`);
+      }
+    } catch (error) {
+      if (!(error instanceof AccountUnavailableError)) {
+        this.options.log(
+          `usage check of ${account} failed: ${error instanceof Error ? error.message : error}`,
+        );
+      }
+    }
+  }
+}
