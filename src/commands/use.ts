@@ -1,14 +1,47 @@
 import { defineCommand } from "citty";
 
 export default defineCommand({
-  meta: { name: "use", description: "Set the default account" },
+  meta: { name: "use", description: "Set the default account (or, with --shell, this shell's account)" },
   args: {
-    name: { type: "positional", description: "Account name", required: true },
+    name: { type: "positional", description: "Account name", required: false },
+    shell: {
+      type: "boolean",
+      description: "Only for the current shell (needs the shell integration: `cao init`)",
+    },
+    unset: { type: "boolean", description: "With --shell: follow the directory pin and default again" },
   },
   async run({ args }) {
     const { validateAccountName } = await import("../core/account-name.js");
-    const { requireAccount, updateRegistry } = await import("../core/registry.js");
+    const { requireAccount, updateRegistry, loadRegistry } = await import("../core/registry.js");
+    const { usageError } = await import("../core/errors.js");
     const { log } = await import("../cli/log.js");
+    if (args.shell) {
+      // Set (as a prefix, for this call only) by the `cao` function of `cao init`,
+      // which evaluates what is printed here: a child process cannot change its shell.
+      const host = process.env.__CAO_SHELL;
+      if (!host) {
+        throw usageError(
+          "`cao use --shell` changes only the current shell, which needs cao's shell function",
+          'load it with `eval "$(cao init bash)"` (or zsh; fish: `cao init fish | source`), or `cao init SHELL --install`',
+        );
+      }
+      const { parseShell } = await import("../shell/shells.js");
+      const { setShellAccountCode, unsetShellAccountCode } = await import("../shell/shell-code.js");
+      const shell = parseShell(host);
+      if (args.unset) {
+        process.stdout.write(`${unsetShellAccountCode(shell)}\n`);
+        await log.success("this shell follows the directory pin and the default again");
+        return;
+      }
+      if (!args.name) throw usageError("which account? `cao use --shell NAME`");
+      const name = validateAccountName(String(args.name));
+      requireAccount(loadRegistry(), name);
+      process.stdout.write(`${setShellAccountCode(shell, name)}\n`);
+      await log.success(`this shell now uses ${name}`);
+      return;
+    }
+    if (args.unset) throw usageError("--unset goes with --shell");
+    if (!args.name) throw usageError("which account? `cao use NAME`");
     const name = validateAccountName(String(args.name));
     updateRegistry((registry) => {
       requireAccount(registry, name);

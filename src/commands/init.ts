@@ -1,0 +1,53 @@
+import { defineCommand } from "citty";
+
+export default defineCommand({
+  meta: {
+    name: "init",
+    description: "Print (or install) the shell integration: the codex and cao functions, prompt segment",
+  },
+  args: {
+    shell: { type: "positional", description: "bash, zsh, fish or powershell", required: true },
+    prompt: { type: "boolean", description: "Also show the account and its 5-hour usage in the prompt" },
+    "prompt-hook": {
+      type: "boolean",
+      description: "Only keep $CAO_PROMPT current (for starship or your own prompt)",
+    },
+    cached: {
+      type: "boolean",
+      description: "Write the script to a cache file (re-generated when cao's version changes) and load that",
+    },
+    install: { type: "boolean", description: "Add the init line to your shell's rc file" },
+    uninstall: { type: "boolean", description: "Remove what --install added, restoring the rc file" },
+    rc: {
+      type: "string",
+      description: "The rc file for --install/--uninstall (default: the shell's usual one)",
+    },
+  },
+  async run({ args }) {
+    // Only node:fs/path here: this runs at every shell start (no consola, execa, toml).
+    const { parseShell } = await import("../shell/shells.js");
+    const { usageError } = await import("../core/errors.js");
+    const shell = parseShell(args.shell);
+    if (args.prompt && args["prompt-hook"]) throw usageError("use --prompt or --prompt-hook, not both");
+    if (args.install && args.uninstall) throw usageError("use --install or --uninstall, not both");
+    const options = { prompt: args.prompt ? "show" : args["prompt-hook"] ? "hook" : "none" } as const;
+    const { caoExecutablePath } = await import("../shell/cao-path.js");
+    const caoPath = caoExecutablePath();
+    if (args.install || args.uninstall) {
+      const { installInit, uninstallInit } = await import("../shell/rc-file.js");
+      const rc = args.rc ? String(args.rc) : undefined;
+      const message = args.install
+        ? installInit(shell, caoPath, options, { cached: Boolean(args.cached), rc })
+        : uninstallInit(shell, { rc });
+      process.stderr.write(`${message}\n`);
+      return;
+    }
+    if (args.cached) {
+      const { writeInitCache, cacheLoader } = await import("../shell/init-cache.js");
+      process.stdout.write(cacheLoader(shell, writeInitCache(shell, caoPath, options)));
+      return;
+    }
+    const { renderInit } = await import("../shell/render.js");
+    process.stdout.write(renderInit(shell, caoPath, options));
+  },
+});

@@ -1,0 +1,10 @@
+import { defineCommand } from "citty";
+
+/** Calls the shell integration makes into Node, only when it must (never per prompt). */
+export default defineCommand({
+  meta: { name: "internal", description: "Used by the shell integration", hidden: true },
+  subCommands: {
+    "sync-config": () => import("./internal/sync-config.js").then((m) => m.default),
+    "sync-default": () => import("./internal/sync-default.js").then((m) => m.default),
+  },
+});

@@ -1,0 +1,19 @@
+import path from "node:path";
+import { resolveActiveAccount } from "../core/active-account.js";
+import { dataDir, stateDir } from "../core/paths.js";
+import { readStateLine } from "../core/state-files.js";
+
+/**
+ * What the shell's prompt hook computes with builtins, computed here the same
+ * way (for `cao prompt` and for tests that compare both): `ACCOUNT`, or
+ * `ACCOUNT USED%` while the last known 5-hour window has not reset yet.
+ */
+export function promptSegment(nowMs = Date.now(), cwd = process.cwd()): string {
+  const active = resolveActiveAccount(cwd);
+  if (!active) return "";
+  const line = readStateLine(path.join(stateDir(dataDir()), "usage", active.name)) ?? "";
+  const [used, reset] = line.trim().split(/\s+/);
+  if (!used || !/^\d+$/.test(used)) return active.name;
+  if (reset && /^\d+$/.test(reset) && Number(reset) * 1000 <= nowMs) return active.name;
+  return `${active.name} ${used}%`;
+}

@@ -1,0 +1,183 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { writeFileAtomic } from "../core/atomic-write.js";
+import { CaoError, errnoCode } from "../core/errors.js";
+import { ExitCode } from "../core/exit-codes.js";
+import { cachedInstallLine, writeInitCache } from "./init-cache.js";
+import { type InitOptions, initFlags } from "./render.js";
+import { quote, type ShellName } from "./shells.js";
+
+const START = "# >>> cao init >>>";
+const END = "# <<< cao init <<<";
+/** Recorded in the start marker so --uninstall can undo exactly what --install did. */
+const ADDED_NEWLINE = "[added a newline before this block]";
+const CREATED_FILE = "[created this file]";
+
+/** The file each shell reads at start, as the shell itself finds it. */
+export function defaultRcFile(shell: ShellName, env: NodeJS.ProcessEnv = process.env): string {
+  const home = env.HOME || os.homedir();
+  const config = env.XDG_CONFIG_HOME || path.join(home, ".config");
+  switch (shell) {
+    case "bash":
+      return path.join(home, ".bashrc");
+    case "zsh":
+      return path.join(env.ZDOTDIR || home, ".zshrc");
+    case "fish":
+      return path.join(config, "fish", "config.fish");
+    case "powershell":
+      return process.platform === "win32"
+        ? path.join(home, "Documents", "PowerShell", "Microsoft.PowerShell_profile.ps1")
+        : path.join(config, "powershell", "Microsoft.PowerShell_profile.ps1");
+  }
+}
+
+/** The rc line: load cao only when its executable is there, so a removed cao never breaks the shell. */
+export function rcInitLine(shell: ShellName, caoPath: string, options: InitOptions): string {
+  const exe = quote(shell, caoPath);
+  const init = [exe, "init", shell, ...initFlags(options)].join(" ");
+  switch (shell) {
+    case "bash":
+    case "zsh":
+      return `if \\command -v ${exe} >/dev/null 2>&1; then eval "$(${init})"; fi`;
+    case "fish":
+      return `if command -q ${exe}; ${init} | source; end`;
+    case "powershell":
+      return `if (Get-Command ${exe} -ErrorAction SilentlyContinue) { & ${init} | Out-String | Invoke-Expression }`;
+  }
+}
+
+interface RcOptions {
+  rc?: string | undefined;
+  cached?: boolean;
+}
+
+/** Adds (or updates) the marked block; returns a message for the user. */
+export function installInit(
+  shell: ShellName,
+  caoPath: string,
+  options: InitOptions,
+  rcOptions: RcOptions,
+): string {
+  const rc = rcOptions.rc ? path.resolve(rcOptions.rc) : defaultRcFile(shell);
+  const line = rcOptions.cached
+    ? cachedInstallLine(shell, writeInitCache(shell, caoPath, options), caoPath, options)
+    : rcInitLine(shell, caoPath, options);
+  const current = readRc(rc);
+  const existing = findBlock(current ?? "");
+  if (existing) {
+    const block = `${existing.startLine}\n${line}\n${END}`;
+    if (existing.text === block) return `cao is already in ${rc}`;
+    writeRc(
+      rc,
+      current ?? "",
+      current!.slice(0, existing.start) + block + current!.slice(existing.end),
+      shell,
+    );
+    return `updated cao's block in ${rc}`;
+  }
+  const content = current ?? "";
+  const flags = [
+    current === undefined ? CREATED_FILE : "",
+    content !== "" && !content.endsWith("\n") ? ADDED_NEWLINE : "",
+  ].filter(Boolean);
+  const startLine = [`${START} added by \`cao init ${shell} --install\``, ...flags].join(" ");
+  const separator = flags.includes(ADDED_NEWLINE) ? "\n" : "";
+  writeRc(rc, current, `${content}${separator}${startLine}\n${line}\n${END}\n`, shell);
+  return `added cao to ${rc}; open a new shell (or source it) to load it`;
+}
+
+/** Removes every block --install added, restoring the file byte for byte. */
+export function uninstallInit(shell: ShellName, rcOptions: RcOptions): string {
+  const rc = rcOptions.rc ? path.resolve(rcOptions.rc) : defaultRcFile(shell);
+  const current = readRc(rc);
+  let content = current ?? "";
+  let createdFile = false;
+  let found = false;
+  for (let block = findBlock(content); block; block = findBlock(content)) {
+    found = true;
+    createdFile ||= block.startLine.includes(CREATED_FILE);
+    let start = block.start;
+    let end = block.end;
+    if (content[end] === "\n") end++;
+    if (block.startLine.includes(ADDED_NEWLINE) && content[start - 1] === "\n") start--;
+    content = content.slice(0, start) + content.slice(end);
+  }
+  if (!found) return `cao is not in ${rc}; nothing to remove`;
+  backup(rc, current ?? "");
+  if (createdFile && content === "") {
+    fs.rmSync(realTarget(rc));
+    return `removed ${rc} (cao had created it)`;
+  }
+  writeRc(rc, current, content, shell, false);
+  return `removed cao from ${rc}`;
+}
+
+interface Block {
+  start: number;
+  /** Index just past the end marker (before its newline). */
+  end: number;
+  startLine: string;
+  text: string;
+}
+
+function findBlock(content: string): Block | undefined {
+  const start = content.startsWith(START) ? 0 : content.indexOf(`\n${START}`) + 1;
+  if (start === 0 && !content.startsWith(START)) return undefined;
+  const endMarker = content.indexOf(`\n${END}`, start);
+  if (endMarker === -1) return undefined;
+  const end = endMarker + 1 + END.length;
+  const startLine = content.slice(start, content.indexOf("\n", start));
+  return { start, end, startLine, text: content.slice(start, end) };
+}
+
+function readRc(rc: string): string | undefined {
+  try {
+    return fs.readFileSync(rc, "utf8");
+  } catch (error) {
+    if (errnoCode(error) === "ENOENT") return undefined;
+    throw rcError(rc, error, "read");
+  }
+}
+
+/** Writes through a symlink (dotfile managers link rc files) and keeps the file's mode. */
+function writeRc(
+  rc: string,
+  previous: string | undefined,
+  next: string,
+  shell: ShellName,
+  withBackup = true,
+): void {
+  const target = realTarget(rc);
+  try {
+    if (previous !== undefined && withBackup) backup(rc, previous);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const mode = previous === undefined ? 0o644 : fs.statSync(target).mode & 0o7777;
+    writeFileAtomic(target, next, { mode });
+  } catch (error) {
+    if (error instanceof CaoError) throw error;
+    throw rcError(rc, error, "write", shell);
+  }
+}
+
+function backup(rc: string, content: string): void {
+  const file = `${rc}.cao-backup-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+  try {
+    writeFileAtomic(file, content, { mode: 0o600 });
+  } catch (error) {
+    throw rcError(file, error, "write a backup to");
+  }
+}
+
+function realTarget(rc: string): string {
+  try {
+    return fs.realpathSync(rc);
+  } catch {
+    return rc;
+  }
+}
+
+function rcError(file: string, error: unknown, verb: string, shell?: ShellName): CaoError {
+  const hint = shell ? `fix its permissions, or add the line from \`cao init ${shell}\` by hand` : undefined;
+  return new CaoError(`cannot ${verb} ${file}: ${errnoCode(error) ?? String(error)}`, ExitCode.failure, hint);
+}

@@ -1,0 +1,41 @@
+import { usageError } from "../core/errors.js";
+
+/** The shells cao integrates with, and how each one spells things. */
+export const SHELLS = ["bash", "zsh", "fish", "powershell"] as const;
+export type ShellName = (typeof SHELLS)[number];
+
+/** File extension of the per-shell sources under shells/. */
+export const SHELL_EXTENSION: Record<ShellName, string> = {
+  bash: "bash",
+  zsh: "zsh",
+  fish: "fish",
+  powershell: "ps1",
+};
+
+export function parseShell(value: unknown): ShellName {
+  const name = String(value ?? "").toLowerCase();
+  const shell = name === "pwsh" ? "powershell" : name;
+  if ((SHELLS as readonly string[]).includes(shell)) return shell as ShellName;
+  throw usageError(
+    `unknown shell ${JSON.stringify(String(value ?? ""))}`,
+    `supported: ${SHELLS.join(", ")} (pwsh is an alias of powershell)`,
+  );
+}
+
+/**
+ * A string as one literal word in the shell's syntax. POSIX shells: single
+ * quotes, a quote itself as '\''. fish: single quotes, where only \ and ' are
+ * special. PowerShell: single quotes, a quote (any of its four) doubled.
+ */
+export function quote(shell: ShellName, value: string): string {
+  switch (shell) {
+    case "bash":
+    case "zsh":
+      return `'${value.replaceAll("'", `'\\''`)}'`;
+    case "fish":
+      return `'${value.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
+    case "powershell":
+      // PowerShell also ends a single-quoted string at the typographic quotes.
+      return `'${value.replace(/['\u2018\u2019\u201a\u201b]/g, "$&$&")}'`;
+  }
+}
