@@ -64,6 +64,7 @@ async function serveResponses(
     status,
     hasToolOutput: turn.hasToolOutput,
     transport: "http",
+    ...(req.headers["content-encoding"] && { contentEncoding: req.headers["content-encoding"] }),
     ...(fault && { fault: fault.kind }),
   });
   if (refusal) return sendJson(res, refusal.status, refusal.body, refusal.headers);

@@ -30,7 +30,7 @@ export async function startFakeBackend(options: FakeBackendOptions): Promise<Fak
   const server = http.createServer((req, res) => {
     void handleHttp(state, req, res);
   });
-  attachUpgrades(server, state);
+  const upgrades = attachUpgrades(server, state);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
@@ -78,6 +78,7 @@ export async function startFakeBackend(options: FakeBackendOptions): Promise<Fak
       return new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        upgrades.closeAll();
       });
     },
   };

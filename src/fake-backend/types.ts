@@ -94,6 +94,8 @@ export interface RecordedRequest {
   transport?: "http" | "websocket";
   /** The injected fault this request got, if any. */
   fault?: FakeFault["kind"];
+  /** HTTP model requests: the body's `content-encoding` (Codex sends `zstd`), absent if plain. */
+  contentEncoding?: string;
   /** WebSocket only: a `generate: false` prewarm (answered with an empty response, no quota used). */
   prewarm?: boolean;
 }

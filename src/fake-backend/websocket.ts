@@ -15,7 +15,7 @@ import type { RecordedRequest } from "./types.js";
  * serving the Responses WebSocket protocol: `response.create` messages in,
  * one event per text frame out, state (previous responses) per connection.
  */
-export function attachUpgrades(server: http.Server, state: BackendState): void {
+export function attachUpgrades(server: http.Server, state: BackendState): { closeAll(): void } {
   const wss = state.options.websocket ? new WebSocketServer({ noServer: true }) : undefined;
   // The upgrade answer carries the usage headers like every HTTP response.
   wss?.on("headers", (headers, req) => {
@@ -54,6 +54,8 @@ export function attachUpgrades(server: http.Server, state: BackendState): void {
       new ResponsesConnection(state, ws, auth.accountId, path, sessionId).listen();
     });
   });
+  // Upgraded sockets are no longer the HTTP server's to close.
+  return { closeAll: () => wss?.clients.forEach((ws) => ws.terminate()) };
 }
 
 /** One Codex WebSocket session: requests are handled one after another, as Codex sends them. */

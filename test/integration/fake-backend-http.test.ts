@@ -127,3 +127,22 @@ test("codex records the backend's rate limits in its rollout", async () => {
     .map((p) => p?.rate_limits?.primary?.used_percent);
   assert.ok(percents.includes(77), JSON.stringify(percents));
 });
+
+test("bad request bodies get a 400, not a crash", async () => {
+  const cases: Array<[Record<string, string>, string]> = [
+    [{ "content-type": "application/json" }, "{not json"],
+    [{ "content-type": "application/json", "content-encoding": "zstd" }, "not zstd at all"],
+    [{ "content-type": "application/json", "content-encoding": "br" }, "{}"],
+  ];
+  for (const [headers, body] of cases) {
+    const response = await fetch(`${backend.codexBaseUrl}/responses`, {
+      method: "POST",
+      headers: { ...bearer("acc-b"), ...headers },
+      body,
+    });
+    assert.equal(response.status, 400, body);
+  }
+  const refresh = await fetch(backend.refreshUrl, { method: "POST", body: "{oops" });
+  assert.equal(refresh.status, 400);
+  assert.equal((await postTurn("acc-b")).status, 200, "still serving");
+});

@@ -133,3 +133,18 @@ test("raw protocol: unknown previous_response_id, injected faults as error event
   refused.on("error", () => {}); // terminating an unestablished socket reports that as an error
   refused.terminate();
 });
+
+test("close() ends open WebSocket sessions too", async () => {
+  const other = await startFakeBackend({
+    websocket: true,
+    accounts: [{ accountId: "acc-x", email: "x@example.com" }],
+  });
+  const tokens = other.mintAuth("acc-x").authJson.tokens as { access_token: string };
+  const ws = new WebSocket(`${other.codexBaseUrl.replace("http", "ws")}/responses`, {
+    headers: { authorization: `Bearer ${tokens.access_token}` },
+  });
+  await once(ws, "open");
+  const closed = once(ws, "close");
+  await other.close();
+  await closed;
+});

@@ -42,6 +42,7 @@ test("codex exec completes a turn with the reply text; the request records accou
   assert.equal(rest.length, 0);
   assert.equal(request?.status, 200);
   assert.equal(request?.transport, "http");
+  assert.equal(request?.contentEncoding, "zstd", "codex compresses its requests; the backend decodes them");
   const sessionId = /session id: (\S+)/.exec(result.stderr)?.[1];
   assert.ok(sessionId, result.stderr);
   assert.equal(request?.sessionId, sessionId);
