@@ -41,7 +41,9 @@ export async function writeSse(
 
 function write(res: ServerResponse, chunk: string): Promise<boolean> {
   if (res.destroyed) return Promise.resolve(false);
-  if (res.write(chunk)) return Promise.resolve(true);
+  // Yield to the event loop after each write even without backpressure: a client in the same
+  // process (tests, benchmarks) must be able to read while a long reply is being produced.
+  if (res.write(chunk)) return new Promise((resolve) => setImmediate(() => resolve(!res.destroyed)));
   return new Promise((resolve) => {
     const done = (ok: boolean) => {
       res.off("drain", onDrain);

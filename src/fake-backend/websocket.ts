@@ -9,6 +9,9 @@ import type { BackendState } from "./state.js";
 import { isRecord, parseTurn } from "./turn-input.js";
 import type { RecordedRequest } from "./types.js";
 
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+const YIELD_BYTES = 16 * 1024;
+
 /**
  * Answers WebSocket upgrades on `{base}/responses`: with 426 by default (Codex
  * then uses HTTP SSE for the session at once), or, with `websocket: true`, by
@@ -66,6 +69,7 @@ class ResponsesConnection {
    */
   private readonly knownResponses = new Map<string, string>();
   private queue: Promise<void> = Promise.resolve();
+  private sentSinceYield = 0;
 
   constructor(
     private readonly state: BackendState,
@@ -133,16 +137,21 @@ class ResponsesConnection {
     }
   }
 
-  /** Sends one event frame, waiting while the socket's buffer is full (backpressure). */
+  /**
+   * Sends one event frame. Waits for the socket when a lot is queued (backpressure) and yields to
+   * the event loop every YIELD_BYTES, so a client in the same process can read a long reply as it
+   * is produced (the same policy as the SSE writer).
+   */
   private send(event: ResponseEvent): Promise<void> {
     if (this.ws.readyState !== WebSocket.OPEN) return Promise.resolve();
-    return new Promise((resolve) => {
-      const payload = JSON.stringify(event);
-      if (this.ws.bufferedAmount < 1024 * 1024) {
-        this.ws.send(payload);
-        resolve();
-      } else this.ws.send(payload, () => resolve());
-    });
+    const payload = JSON.stringify(event);
+    this.sentSinceYield += payload.length;
+    if (this.ws.bufferedAmount >= MAX_BUFFERED_BYTES)
+      return new Promise((resolve) => this.ws.send(payload, () => resolve()));
+    this.ws.send(payload);
+    if (this.sentSinceYield < YIELD_BYTES) return Promise.resolve();
+    this.sentSinceYield = 0;
+    return new Promise((resolve) => setImmediate(resolve));
   }
 
   private record(
