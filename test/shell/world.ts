@@ -1,0 +1,152 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { caoBin, type RunResult, repoRoot } from "../helpers/cli.js";
+import { tempWorld } from "../helpers/temp.js";
+
+/** The shells whose init scripts run here for real (PowerShell is only parse-checked). */
+export const REAL_SHELLS = ["bash", "zsh", "fish"] as const;
+export type RealShell = (typeof REAL_SHELLS)[number];
+
+export const fakeCodex = path.join(repoRoot, "test/shell/fixtures/fake-codex");
+
+/** `cao init` renders the path cao was started as when it is executable; npm makes bins executable, tsc does not. */
+export function ensureCaoExecutable(): void {
+  fs.chmodSync(caoBin, 0o755);
+}
+
+export interface ShellWorld {
+  root: string;
+  home: string;
+  data: string;
+  codexHome: string;
+  /** On PATH first: `codex` (the fake) and `cao`. */
+  bin: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** An isolated HOME and data dir, the fake codex first on PATH, and accounts as cao lays them out. */
+export function shellWorld(
+  options: { dataDirName?: string; accounts?: string[]; defaultAccount?: string } = {},
+): ShellWorld {
+  ensureCaoExecutable();
+  const world = tempWorld();
+  const data = options.dataDirName ? path.join(world.root, options.dataDirName) : world.dataDir;
+  const bin = path.join(world.root, "bin");
+  fs.mkdirSync(bin, { recursive: true });
+  fs.symlinkSync(fakeCodex, path.join(bin, "codex"));
+  fs.symlinkSync(caoBin, path.join(bin, "cao"));
+  fs.mkdirSync(world.codexHome, { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...world.env, CAO_HOME: data, PATH: `${bin}:${process.env.PATH}` };
+  for (const key of ["PROMPT_COMMAND", "PS1", "RPROMPT", "CAO_PROMPT", "FAKE_CODEX_EXIT"]) delete env[key];
+  const result = { root: world.root, home: world.home, data, codexHome: world.codexHome, bin, env };
+  for (const name of options.accounts ?? []) addAccount(result, name);
+  if (options.defaultAccount !== undefined) setDefault(result, options.defaultAccount);
+  return result;
+}
+
+export function addAccount(world: ShellWorld, name: string): void {
+  const home = path.join(world.data, name);
+  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+  fs.writeFileSync(path.join(home, "config.toml"), 'cli_auth_credentials_store = "file"\n');
+  const registryFile = path.join(world.data, "registry.json");
+  const registry = fs.existsSync(registryFile)
+    ? JSON.parse(fs.readFileSync(registryFile, "utf8"))
+    : { default_account: null, accounts: [] };
+  registry.accounts.push(name);
+  fs.writeFileSync(registryFile, JSON.stringify(registry));
+}
+
+export function setDefault(world: ShellWorld, name: string): void {
+  fs.mkdirSync(path.join(world.data, ".state"), { recursive: true });
+  fs.writeFileSync(path.join(world.data, ".state", "default"), `${name}\n`);
+  const registryFile = path.join(world.data, "registry.json");
+  const registry = JSON.parse(fs.readFileSync(registryFile, "utf8"));
+  registry.default_account = name;
+  fs.writeFileSync(registryFile, JSON.stringify(registry));
+}
+
+/** Runs `cao init SHELL FLAGS` with the world's env and saves the script to a file. */
+export async function writeInit(
+  world: ShellWorld,
+  shell: string,
+  flags: string[] = [],
+  cao = caoBin,
+): Promise<string> {
+  const result = await run(cao, ["init", shell, ...flags], { env: world.env });
+  if (result.code !== 0) throw new Error(`cao init ${shell} failed: ${result.stderr}`);
+  const file = path.join(
+    world.root,
+    `init-${shell}${flags.join("")}.${shell === "powershell" ? "ps1" : shell}`,
+  );
+  fs.writeFileSync(file, result.stdout);
+  return file;
+}
+
+/**
+ * Runs a script in the real shell. bash and zsh run with strict flags
+ * (errexit, nounset, pipefail) and no rc files; fish has no such flags and
+ * runs without config. Paths reach the script through the environment, so
+ * nothing needs quoting here.
+ */
+export function runShell(
+  shell: RealShell,
+  script: string,
+  env: NodeJS.ProcessEnv,
+  cwd?: string,
+): Promise<RunResult> {
+  const argv: Record<RealShell, string[]> = {
+    bash: ["bash", "--norc", "--noprofile", "-euo", "pipefail", "-c", script],
+    zsh: ["zsh", "-f", "-euo", "pipefail", "-c", script],
+    fish: ["fish", "--no-config", "-c", script],
+  };
+  const [command, ...args] = argv[shell];
+  return run(command!, args, { env, cwd });
+}
+
+/**
+ * Runs a process with stdin from /dev/null (a pipe that the child never reads
+ * can fail with EPIPE when it exits first) and collects its output.
+ */
+export function run(
+  command: string,
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; cwd?: string | undefined },
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      env: options.env,
+      cwd: options.cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 30_000,
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** `source "$INIT"` in each shell's syntax. */
+export const sourceInit = (shell: RealShell): string => (shell === "fish" ? 'source "$INIT"' : '. "$INIT"');
+
+/** Parses the fake codex's report: KEY=value lines, ARG lines collected in order. */
+export function parseReport(stdout: string): { values: Record<string, string>; args: string[] } {
+  const values: Record<string, string> = {};
+  const args: string[] = [];
+  for (const line of stdout.replace(/\r/g, "").split("\n")) {
+    const eq = line.indexOf("=");
+    if (eq === -1) continue;
+    const key = line.slice(0, eq);
+    const value = line.slice(eq + 1);
+    if (key === "ARG") args.push(value);
+    else values[key] = value;
+  }
+  return { values, args };
+}
