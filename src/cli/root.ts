@@ -21,6 +21,7 @@ export const root = defineCommand({
     add: () => import("../commands/add.js").then((m) => m.default),
     completion: () => import("../commands/completion.js").then((m) => m.default),
     current: () => import("../commands/current.js").then((m) => m.default),
+    demo: () => import("../commands/demo.js").then((m) => m.default),
     gateway: () => import("../commands/gateway.js").then((m) => m.default),
     import: () => import("../commands/import.js").then((m) => m.default),
     init: () => import("../commands/init.js").then((m) => m.default),

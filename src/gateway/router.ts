@@ -18,8 +18,8 @@ import type { StatusWriter } from "./status-writer.js";
  * Sticky: a session stays on its account (prompt cache) until that account is
  * cooling down, has a dead login, or crossed a proactive threshold while another
  * account is still below it. A new session goes to the account with the most
- * headroom, and among similar ones to the one whose window resets soonest
- * (its unused quota is lost at the reset anyway).
+ * known headroom (10-point steps), and among similar ones to the one whose
+ * window resets soonest (its unused quota is lost at the reset anyway).
  */
 export interface RouteChoice {
   account: string;
@@ -84,6 +84,10 @@ export class Router {
   /** The account a new session (and a new codex launch) would start on. */
   preferred(): string | undefined {
     return this.preferredAccount;
+  }
+
+  accountNames(): readonly string[] {
+    return this.accounts;
   }
 
   isCoolingDown(account: string, now = Date.now()): boolean {
@@ -235,6 +239,9 @@ export class Router {
   }
 
   private headroom(account: string, now: number): { headroom: number; resetsAtMs: number } {
+    const limits = this.state.get(account)?.rateLimits;
+    // Known room beats unknown room; with nothing known at all, registry order decides.
+    if (!limits?.primary && !limits?.secondary) return { headroom: -1, resetsAtMs: Number.POSITIVE_INFINITY };
     const headroom = Math.min(
       this.options.primaryThreshold - this.usedPercent(account, "primary", now),
       this.options.secondaryThreshold - this.usedPercent(account, "secondary", now),

@@ -164,7 +164,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         log(`maintenance failed: ${error instanceof Error ? error.message : error}`),
       );
   };
-  maintain();
+  usage
+    .checkAll()
+    .then(maintain)
+    .catch(() => {});
   const timer = setInterval(maintain, Math.min(MAINTENANCE_MS, config.usageCheckSeconds * 1000));
   timer.unref();
 

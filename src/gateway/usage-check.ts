@@ -6,7 +6,8 @@ import { parseUsageReport } from "./signals.js";
 /**
  * Early resets: an account cooling down is asked `/backend-api/wham/usage`
  * (on the upstream's origin) at most once per `intervalMs`, so it comes back
- * as soon as its quota does rather than at the reset time it was given.
+ * as soon as its quota does rather than at the reset time it was given. At
+ * start every account is asked once, so routing starts from real numbers.
  */
 export class UsageChecker {
   private readonly lastCheckMs = new Map<string, number>();
@@ -31,6 +32,12 @@ export class UsageChecker {
       .coolingAccounts(now)
       .filter((name) => now - (this.lastCheckMs.get(name) ?? 0) >= this.options.intervalMs);
     await Promise.all(due.map((name) => this.check(name)));
+  }
+
+  /** At start: learn every account's windows, so the first sessions go where the headroom is. */
+  async checkAll(): Promise<void> {
+    const { router, tokens } = this.options;
+    await Promise.all(router.accountNames().filter((name) => !tokens.problem(name)).map((name) => this.check(name)));
   }
 
   private check(account: string): Promise<void> {

@@ -1,0 +1,16 @@
+import { defineCommand } from "citty";
+
+export default defineCommand({
+  meta: {
+    name: "demo",
+    description: "Watch a Codex session outlive an account's quota (simulated backend, no real account)",
+  },
+  args: {
+    scripted: { type: "boolean", description: "Use the built-in scripted client instead of the codex CLI" },
+  },
+  async run({ args }) {
+    const { runDemo } = await import("../gateway/demo.js");
+    const { printOut } = await import("../cli/output.js");
+    process.exitCode = await runDemo({ scripted: Boolean(args.scripted), print: printOut });
+  },
+});
