@@ -1,0 +1,35 @@
+import { defineCommand } from "citty";
+
+export default defineCommand({
+  meta: {
+    name: "run",
+    description: "Run codex, moving on to the next account when one runs out of quota (codex args after --)",
+  },
+  args: {
+    account: { type: "string", description: "Start with this account (default: the one codex uses here)" },
+    fallback: {
+      type: "boolean",
+      default: true,
+      description: "Move on to the next account on a usage limit (--no-fallback: this account only)",
+    },
+    "max-passes": {
+      type: "string",
+      description: "Passes over the accounts when all are out of quota (default 2)",
+    },
+    "retry-delay": { type: "string", description: "Seconds to wait between passes (default 0)" },
+    codex: { type: "string", description: "Path of the real codex binary" },
+    gateway: { type: "boolean", description: "Run codex once through the running gateway instead" },
+  },
+  async run({ args }) {
+    const { cliContext } = await import("../cli/context.js");
+    const { parseRunOptions } = await import("../run/options.js");
+    const options = parseRunOptions(args, cliContext.passthrough);
+    if (options.gateway) {
+      const { runThroughGateway } = await import("../run/gateway-run.js");
+      process.exitCode = await runThroughGateway(options.codexPath, options.codexArgs);
+      return;
+    }
+    const { runWithFallback } = await import("../run/fallback-run.js");
+    process.exitCode = await runWithFallback(options);
+  },
+});

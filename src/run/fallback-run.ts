@@ -1,0 +1,114 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { isatty } from "node:tty";
+import { type AccountStatus, isCoolingDown, loadStatuses } from "../core/account-status.js";
+import { readAuthFile, summarizeAuth } from "../core/auth-file.js";
+import { findRealCodex } from "../core/codex-binary.js";
+import { codexEnv } from "../core/codex-env.js";
+import { CaoError } from "../core/errors.js";
+import { ExitCode } from "../core/exit-codes.js";
+import { authPath } from "../core/paths.js";
+import { readyAccountHome } from "./account-home.js";
+import { accountOrder } from "./account-order.js";
+import { recordAttempt } from "./attempt-record.js";
+import type { RunOptions } from "./options.js";
+import { formatResetTime } from "./reset-time.js";
+import { judgeRun, type RunVerdict } from "./run-evidence.js";
+import { runCodex } from "./spawn-codex.js";
+
+/** The logger loads consola (~25 ms): only when there is something to say, never on a plain run. */
+const say = async (level: "info" | "warn", message: string) =>
+  (await import("../cli/log.js")).log[level](message);
+
+/**
+ * `cao run`: codex on the first ready account; when a run ends because the
+ * account's quota ran out, the account is marked (cooling down until the
+ * reset Codex reported) and codex runs again on the next one, for up to
+ * `maxPasses` passes. Returns codex's own exit status.
+ */
+export async function runWithFallback(options: RunOptions): Promise<number> {
+  const order = accountOrder(options);
+  const bin = findRealCodex(options.codexPath);
+  // Both ends on a terminal: codex gets it as it is (no pipe), detection reads the rollout only.
+  const terminal = isatty(0) && isatty(1);
+  let previous: string | undefined;
+  for (let pass = 1; pass <= options.maxPasses; pass++) {
+    if (pass > 1) {
+      const wait = options.retryDelayMs > 0 ? ` in ${options.retryDelayMs / 1000} s` : "";
+      await say("info", `every account is out of quota; pass ${pass} of ${options.maxPasses}${wait}`);
+      await sleep(options.retryDelayMs);
+    }
+    for (const account of order) {
+      const status: AccountStatus | undefined = loadStatuses()[account];
+      if (status?.authProblem) {
+        await say("warn", `skipping ${account}: it needs a new login (${status.authProblem})`);
+        continue;
+      }
+      if (isCoolingDown(status)) {
+        if (pass === 1) await say("info", `skipping ${account}: out of quota until ${until(status)}`);
+        continue;
+      }
+      if (previous !== undefined) await say("info", `running codex on ${account}`);
+      const { exitCode, verdict } = await attempt(account, bin, options.codexArgs, terminal);
+      if (verdict.ambiguous) await say("warn", `${verdict.ambiguous}; not switching accounts`);
+      if (!verdict.quota) return exitCode;
+      const resets =
+        verdict.quota.resetsAtMs === undefined
+          ? ""
+          : ` (resets ${formatResetTime(verdict.quota.resetsAtMs)})`;
+      const what = verdict.quota.kind === "plan" ? "has no Codex in its plan" : "hit its usage limit";
+      await say("warn", `${account} ${what}${resets}`);
+      previous = account;
+    }
+  }
+  throw exhaustedError(order);
+}
+
+async function attempt(
+  account: string,
+  bin: string,
+  args: string[],
+  terminal: boolean,
+): Promise<{ exitCode: number; verdict: RunVerdict }> {
+  const home = await readyAccountHome(account);
+  const accountId = summarizeAuth(readAuthFile(authPath(account))).accountId;
+  const startedAtMs = Date.now();
+  let run: Awaited<ReturnType<typeof runCodex>>;
+  try {
+    run = await runCodex(bin, args, codexEnv(home), terminal);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new CaoError(`could not start codex (${bin}): ${reason}`, ExitCode.codexMissing);
+  }
+  const verdict = judgeRun({
+    accountHome: home,
+    accountId,
+    startedAtMs,
+    endedAtMs: Date.now(),
+    exitCode: run.exitCode,
+    sessionId: run.watch?.sessionId,
+    stderrQuota: run.watch?.quota,
+  });
+  recordAttempt(account, startedAtMs, run.exitCode, verdict);
+  return { exitCode: run.exitCode, verdict };
+}
+
+const until = (status: AccountStatus | undefined) => formatResetTime(status?.cooldownUntilMs ?? Date.now());
+
+function exhaustedError(order: string[]): CaoError {
+  const statuses = loadStatuses();
+  const cooling = order
+    .filter((a) => isCoolingDown(statuses[a]))
+    .sort((a, b) => (statuses[a]?.cooldownUntilMs ?? 0) - (statuses[b]?.cooldownUntilMs ?? 0));
+  const first = cooling[0];
+  if (first === undefined) {
+    const needLogin = order.filter((a) => statuses[a]?.authProblem);
+    const why = needLogin.length > 0 ? `: ${needLogin.join(", ")} need a new login` : "";
+    return new CaoError(`no account could run codex${why}`, ExitCode.failure, "see `cao status`");
+  }
+  const all = order.length === 1 ? `${first} is` : `every account is`;
+  return new CaoError(
+    `${all} out of quota; the earliest reset is ${first} at ${until(statuses[first])}`,
+    ExitCode.quotaExhausted,
+    "try again then, or add another account with `cao add NAME`",
+  );
+}

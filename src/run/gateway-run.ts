@@ -1,0 +1,33 @@
+import { findRealCodex } from "../core/codex-binary.js";
+import { codexEnv } from "../core/codex-env.js";
+import { CaoError } from "../core/errors.js";
+import { ExitCode } from "../core/exit-codes.js";
+import { gatewayCodexArgs, readLiveGatewayState } from "../core/gateway-state.js";
+import { readyAccountHome } from "./account-home.js";
+import { runCodex } from "./spawn-codex.js";
+
+/**
+ * `cao run --gateway`: one codex run routed through the running gateway,
+ * which switches accounts per request itself, so nothing is re-run. Codex
+ * starts in the home of the account the gateway names (its backend calls use
+ * that login) and keeps the terminal.
+ */
+export async function runThroughGateway(codexPath: string | undefined, codexArgs: string[]): Promise<number> {
+  const gateway = readLiveGatewayState();
+  if (!gateway) {
+    throw new CaoError(
+      "the gateway is not running",
+      ExitCode.failure,
+      "start it with `cao gateway start --detach`, or run without --gateway",
+    );
+  }
+  const bin = findRealCodex(codexPath);
+  const home = await readyAccountHome(gateway.account);
+  try {
+    const run = await runCodex(bin, [...gatewayCodexArgs(gateway.url), ...codexArgs], codexEnv(home), true);
+    return run.exitCode;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new CaoError(`could not start codex (${bin}): ${reason}`, ExitCode.codexMissing);
+  }
+}

@@ -1,0 +1,68 @@
+import path from "node:path";
+import type { RateLimits } from "../core/account-status.js";
+import type { QuotaSignal } from "./quota-signal.js";
+import { type RolloutEvidence, readRolloutEvidence } from "./rollout-evidence.js";
+import { recentRollouts, rolloutForSession } from "./rollout-files.js";
+
+/** What cao concluded about one codex run. */
+export interface RunVerdict {
+  quota?: QuotaSignal;
+  rateLimits?: RateLimits;
+  /** Set when several concurrent sessions could have been this run's and they disagree. */
+  ambiguous?: string;
+}
+
+export interface RunFacts {
+  accountHome: string;
+  /** The ChatGPT account id the run's auth.json belongs to, when known. */
+  accountId: string | undefined;
+  startedAtMs: number;
+  endedAtMs: number;
+  exitCode: number;
+  /** From the stderr header; undefined when codex had the terminal. */
+  sessionId: string | undefined;
+  /** Codex's own usage-limit line on stderr; undefined when codex had the terminal. */
+  stderrQuota: QuotaSignal | undefined;
+}
+
+/**
+ * Structured evidence first: the rollout file Codex wrote during this run.
+ * Codex's own `ERROR:` line on stderr counts only when no rollout says what
+ * happened, and only if codex failed (it exits 1 on a usage limit).
+ */
+export function judgeRun(facts: RunFacts): RunVerdict {
+  const { evidence, ambiguous } = findRunEvidence(facts);
+  if (evidence && evidence.turnsEnded > 0) {
+    return {
+      ...(evidence.quota && { quota: evidence.quota }),
+      ...(evidence.rateLimits && { rateLimits: evidence.rateLimits }),
+    };
+  }
+  const verdict: RunVerdict = ambiguous ? { ambiguous } : {};
+  if (facts.exitCode !== 0 && facts.stderrQuota) verdict.quota = facts.stderrQuota;
+  if (evidence?.rateLimits) verdict.rateLimits = evidence.rateLimits;
+  return verdict;
+}
+
+function findRunEvidence(facts: RunFacts): { evidence?: RolloutEvidence; ambiguous?: string } {
+  const sessions = path.join(facts.accountHome, "sessions");
+  if (facts.sessionId) {
+    const file = rolloutForSession(sessions, facts.sessionId, facts.startedAtMs, facts.endedAtMs);
+    const evidence = file ? readRolloutEvidence(file, facts.startedAtMs) : undefined;
+    return evidence ? { evidence } : {};
+  }
+  const all = recentRollouts(sessions, facts.startedAtMs, facts.endedAtMs)
+    .map((file) => readRolloutEvidence(file, facts.startedAtMs))
+    .filter((e): e is RolloutEvidence => e !== undefined && e.lastRecordAtMs > 0);
+  // Another account's concurrent session is not ours (a session resumed from
+  // another account keeps its creator, so this only narrows, never empties).
+  const mine = all.filter((e) => facts.accountId !== undefined && e.creatorAccountId === facts.accountId);
+  const candidates = mine.length > 0 ? mine : all;
+  if (candidates.length <= 1) return candidates[0] ? { evidence: candidates[0] } : {};
+  const quotaVerdicts = new Set(candidates.map((e) => e.quota !== undefined));
+  const latest = candidates.reduce((a, b) => (b.lastRecordAtMs > a.lastRecordAtMs ? b : a));
+  if (quotaVerdicts.size === 1) return { evidence: latest };
+  return {
+    ambiguous: `${candidates.length} codex sessions on this account ran at the same time and disagree on whether its quota ran out`,
+  };
+}
