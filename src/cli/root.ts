@@ -30,6 +30,7 @@ export const root = defineCommand({
     pin: () => import("../commands/pin.js").then((m) => m.default),
     prompt: () => import("../commands/prompt.js").then((m) => m.default),
     remove: () => import("../commands/remove.js").then((m) => m.default),
+    run: () => import("../commands/run.js").then((m) => m.default),
     status: () => import("../commands/status.js").then((m) => m.default),
     switch: () => import("../commands/switch.js").then((m) => m.default),
     use: () => import("../commands/use.js").then((m) => m.default),
