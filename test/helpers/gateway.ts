@@ -1,0 +1,155 @@
+import fs from "node:fs";
+import path from "node:path";
+import { after } from "node:test";
+import { request } from "undici";
+import { authPath } from "../../src/core/paths.js";
+import { startFakeBackend } from "../../src/fake-backend/server.js";
+import type { FakeAccountSpec, FakeBackend, FakeBackendOptions } from "../../src/fake-backend/types.js";
+import { DEFAULT_GATEWAY_CONFIG, type GatewayConfig } from "../../src/gateway/config.js";
+import { registerFakeAccounts, writeSandboxCodexConfig } from "../../src/gateway/sandbox.js";
+import { type Gateway, startGateway } from "../../src/gateway/server.js";
+import { tempWorld } from "./temp.js";
+
+/** A fake account plus the cao account name it is registered under. */
+export type NamedAccount = FakeAccountSpec & { name: string; accessTtlSeconds?: number };
+
+export interface GatewayWorld {
+  backend: FakeBackend;
+  gateway: Gateway;
+  dir: string;
+  world: ReturnType<typeof tempWorld>;
+  logs: string[];
+  /** The account's current access token (what a codex started in its home would send). */
+  token(name: string): string;
+  /** POST /v1/responses through the gateway as a caller holding `name`'s token. */
+  post(
+    name: string,
+    options?: { session?: string; body?: string; headers?: Record<string, string> },
+  ): Promise<Answer>;
+}
+
+export interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+/**
+ * A fake backend, a temp cao data dir whose accounts are logged in to it, and
+ * an in-process gateway in front of it. Everything is closed after the file.
+ */
+export async function gatewayWorld(
+  accounts: NamedAccount[],
+  options: {
+    config?: Partial<GatewayConfig>;
+    backend?: Partial<FakeBackendOptions>;
+    /** Another upstream than the fake backend's model API (a probe server). */
+    upstream?: string;
+    /** Runs on the data dir before the gateway starts (to break a file, ...). */
+    beforeStart?: (dir: string) => void;
+  } = {},
+): Promise<GatewayWorld> {
+  const world = tempWorld();
+  const backend = await startFakeBackend({
+    ...options.backend,
+    accounts: accounts.map(({ name: _name, accessTtlSeconds: _ttl, ...spec }) => spec),
+  });
+  after(() => backend.close());
+  process.env.CAO_MAIN_CODEX_HOME = world.codexHome;
+  writeSandboxCodexConfig(backend, world.codexHome);
+  registerFakeAccounts(
+    backend,
+    world.dataDir,
+    accounts.map(({ name, accountId, accessTtlSeconds }) => ({
+      name,
+      accountId,
+      ...(accessTtlSeconds !== undefined && { accessTtlSeconds }),
+    })),
+  );
+  options.beforeStart?.(world.dataDir);
+  const logs: string[] = [];
+  const gateway = await startGateway({
+    config: {
+      ...DEFAULT_GATEWAY_CONFIG,
+      port: 0,
+      baseUrl: options.upstream ?? backend.upstreamBaseUrl,
+      upstreamRetryBaseMs: 5,
+      upstreamRetryMaxMs: 20,
+      upstreamRetryJitterMs: 5,
+      ...options.config,
+    },
+    dir: world.dataDir,
+    log: (line) => logs.push(line),
+    publishState: true,
+    refreshUrl: backend.refreshUrl,
+  });
+  after(() => gateway.close());
+  const token = (name: string) =>
+    (
+      JSON.parse(fs.readFileSync(authPath(name, world.dataDir), "utf8")) as {
+        tokens: { access_token: string };
+      }
+    ).tokens.access_token;
+  return {
+    backend,
+    gateway,
+    dir: world.dataDir,
+    world,
+    logs,
+    token,
+    post: (name, postOptions = {}) =>
+      send(
+        `${gateway.url}/responses`,
+        token(name),
+        postOptions.session,
+        postOptions.body,
+        postOptions.headers,
+      ),
+  };
+}
+
+export async function send(
+  url: string,
+  bearer: string | undefined,
+  session = "session-1",
+  body = JSON.stringify({ model: "gpt-5", stream: true, input: [userMessage("hello")] }),
+  headers: Record<string, string> = {},
+): Promise<Answer> {
+  const response = await request(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "session-id": session,
+      ...(bearer && { authorization: `Bearer ${bearer}` }),
+      ...headers,
+    },
+    body,
+  });
+  return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
+}
+
+export function userMessage(text: string): Record<string, unknown> {
+  return { type: "message", role: "user", content: [{ type: "input_text", text }] };
+}
+
+/** Model requests the backend saw, as `name:status` using the registered names. */
+export function modelTrail(world: GatewayWorld, accounts: NamedAccount[]): string[] {
+  const nameOf = (id: string | undefined) => accounts.find((a) => a.accountId === id)?.name ?? String(id);
+  return world.backend.requests
+    .filter((r) => r.method === "POST" && r.path.endsWith("/responses"))
+    .map((r) => `${nameOf(r.accountId)}:${r.status}`);
+}
+
+export function readStatuses(dir: string): Record<string, Record<string, unknown>> {
+  const file = path.join(dir, "account_status.json");
+  return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")).statuses : {};
+}
+
+/** Polls until `check` passes (bounded), for effects the gateway applies a moment later. */
+export async function eventually(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
