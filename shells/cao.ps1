@@ -6,7 +6,7 @@
 # `finally` block: nothing is left changed, even after Ctrl-C.
 
 # An alias named codex or cao would win over the functions below.
-Remove-Item -Path Alias:codex, Alias:cao -ErrorAction SilentlyContinue
+Remove-Item -Path 'Alias:codex', 'Alias:cao' -ErrorAction SilentlyContinue
 
 # The cao executable; `cao init` renders its path here, quoted.
 function global:__cao_exe {

@@ -44,7 +44,7 @@ export default defineCommand({
     }
     if (args.cached) {
       const { writeInitCache, cacheLoader } = await import("../shell/init-cache.js");
-      process.stdout.write(cacheLoader(shell, writeInitCache(shell, caoPath, options)));
+      process.stdout.write(cacheLoader(shell, writeInitCache(shell, caoPath, options), caoPath, options));
       return;
     }
     const { renderInit } = await import("../shell/render.js");

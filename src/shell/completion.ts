@@ -5,11 +5,11 @@ import { quote, SHELL_EXTENSION, type ShellName } from "./shells.js";
 /** The token in shells/completion.* replaced by the command table. */
 export const TABLE_TOKEN = "::CAO_COMMANDS::";
 
-export async function renderCompletion(shell: ShellName): Promise<string> {
-  const { root } = await import("../cli/root.js");
-  const entries = await completionEntries(root as never);
+/** The completion script for the command tree (cao's own unless `entries` are given). */
+export async function renderCompletion(shell: ShellName, entries?: CompletionEntry[]): Promise<string> {
+  const table = entries ?? (await completionEntries((await import("../cli/root.js")).root as never));
   const template = readShellSource(`completion.${SHELL_EXTENSION[shell]}`);
-  return template.replace(TABLE_TOKEN, () => renderTable(shell, entries));
+  return template.replace(TABLE_TOKEN, () => renderTable(shell, table));
 }
 
 function renderTable(shell: ShellName, entries: CompletionEntry[]): string {

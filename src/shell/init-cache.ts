@@ -6,7 +6,7 @@ import { caoVersion } from "../cli/version.js";
 import { writeFileAtomic } from "../core/atomic-write.js";
 import { CaoError, errnoCode } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
-import { type InitOptions, initFlags, renderInit } from "./render.js";
+import { type InitOptions, initFlags, rcName, renderInit } from "./render.js";
 import { quote, SHELL_EXTENSION, type ShellName } from "./shells.js";
 
 /**
@@ -26,7 +26,7 @@ export function initCacheFile(shell: ShellName, options: InitOptions, env = proc
 /** Writes the cache file (atomically, only when its content changed) and returns its path. */
 export function writeInitCache(shell: ShellName, caoPath: string, options: InitOptions): string {
   const file = initCacheFile(shell, options);
-  const content = versionGuard(shell, caoPath, options, file) + renderInit(shell, caoPath, options);
+  const content = renderCachedInit(shell, caoPath, options, file);
   try {
     if (readOrUndefined(file) !== content) {
       fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -46,10 +46,20 @@ function readOrUndefined(file: string): string | undefined {
   }
 }
 
-/** What `cao init SHELL --cached` prints: load the cache file just written. */
-export function cacheLoader(shell: ShellName, file: string): string {
+/** What `cao init SHELL --cached` prints: load the cache file just written, and the rc line that does it. */
+export function cacheLoader(shell: ShellName, file: string, caoPath: string, options: InitOptions): string {
   const q = quote(shell, file);
-  return shell === "fish" ? `source ${q}\n` : `. ${q}\n`;
+  const load =
+    shell === "fish"
+      ? `source ${q}`
+      : shell === "powershell"
+        ? `. ${q}`
+        : `# shellcheck source=/dev/null\n. ${q}`;
+  return (
+    `# cao init for ${shell}, cached in ${file} (made again when cao's version changes).\n${load}\n` +
+    `# To load it in every new ${shell} without starting Node, add this line to your ${rcName(shell)}\n` +
+    `# (or run \`cao init ${shell} --cached --install\`):\n#   ${cachedInstallLine(shell, file, caoPath, options)}\n`
+  );
 }
 
 /** The rc line for the cached form: source the file, or make it when it is missing. */
@@ -70,6 +80,16 @@ export function cachedInstallLine(
     case "powershell":
       return `if (Test-Path ${q}) { . ${q} } elseif (Get-Command ${quote(shell, caoPath)} -ErrorAction SilentlyContinue) { & ${init} | Out-String | Invoke-Expression }`;
   }
+}
+
+/** The cache file's content: the version guard, then the init script. */
+export function renderCachedInit(
+  shell: ShellName,
+  caoPath: string,
+  options: InitOptions,
+  file: string,
+): string {
+  return versionGuard(shell, caoPath, options, file) + renderInit(shell, caoPath, options);
 }
 
 function versionGuard(shell: ShellName, caoPath: string, options: InitOptions, file: string): string {

@@ -1,0 +1,51 @@
+# cao completions for fish, printed by `cao completion fish`.
+# Load with `cao completion fish | source` in config.fish, or save the output
+# as ~/.config/fish/completions/cao.fish.
+
+# Prints "ACCOUNTS WORD..." for the command path $argv[1]: ACCOUNTS is 1 when
+# the command takes an existing account's name, then its subcommands and flags.
+function __cao_complete_spec
+    switch "$argv[1]"
+        case ''
+            echo 0 'use' 'gateway' '--data-dir' '--help'
+        case 'use'
+            echo 1 '--shell' '--help'
+        case 'gateway'
+            echo 0 'start' '--help'
+        case 'gateway start'
+            echo 0 '--port' '--help'
+    end
+end
+
+# Account names, from the data dir's account directories (each holds a
+# config.toml or auth.json): a glob costs no process and no JSON parsing.
+function __cao_complete_accounts
+    set -l data $CAO_HOME
+    test -n "$data"; or set data $HOME/.codex-account-orchestrator
+    for dir in $data/*/
+        if test -f $dir/config.toml -o -f $dir/auth.json
+            basename $dir
+        end
+    end
+end
+
+function __cao_complete
+    set -l tokens (commandline -opc)
+    set -l cmdpath ''
+    for word in $tokens[2..-1]
+        # Words after -- belong to codex.
+        test "$word" = --; and return
+        string match -q -- '-*' $word; and continue
+        set -l spec (string split ' ' -- (__cao_complete_spec "$cmdpath"))
+        if contains -- $word $spec[2..-1]
+            set cmdpath (string trim -- "$cmdpath $word")
+        end
+    end
+    set -l spec (string split ' ' -- (__cao_complete_spec "$cmdpath"))
+    string join \n -- $spec[2..-1]
+    if test "$spec[1]" = 1
+        __cao_complete_accounts
+    end
+end
+
+complete -c cao -f -a '(__cao_complete)'

@@ -1,0 +1,29 @@
+# cao completions for PowerShell, printed by `cao completion powershell`.
+# Load with `cao completion powershell | Out-String | Invoke-Expression` in $PROFILE.
+Register-ArgumentCompleter -Native -CommandName cao -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+    # Command path => @(takes an existing account's name, subcommands and flags).
+    $specs = @{
+        '' = @($false, @('use', 'gateway', '--data-dir', '--help'))
+        'use' = @($true, @('--shell', '--help'))
+        'gateway' = @($false, @('start', '--help'))
+        'gateway start' = @($false, @('--port', '--help'))
+    }
+    $path = ''
+    foreach ($element in $commandAst.CommandElements | Select-Object -Skip 1) {
+        if ($element.Extent.StartOffset -ge $cursorPosition) { break }
+        $word = $element.Extent.Text
+        if ($word -eq '--') { return }
+        if ($word -notlike '-*' -and $specs[$path][1] -contains $word) { $path = "$path $word".Trim() }
+    }
+    $candidates = @($specs[$path][1])
+    if ($specs[$path][0] -and $wordToComplete -notlike '-*') {
+        # Account directories (each holds a config.toml or auth.json): no JSON parsing needed.
+        $data = if ($env:CAO_HOME) { $env:CAO_HOME } else { Join-Path $HOME '.codex-account-orchestrator' }
+        $candidates += Get-ChildItem -LiteralPath $data -Directory -ErrorAction SilentlyContinue |
+            Where-Object { (Test-Path (Join-Path $_.FullName 'config.toml')) -or (Test-Path (Join-Path $_.FullName 'auth.json')) } |
+            ForEach-Object { $_.Name }
+    }
+    $candidates | Where-Object { $_ -like "$wordToComplete*" } |
+        ForEach-Object { [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_) }
+}

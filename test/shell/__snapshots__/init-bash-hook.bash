@@ -1,0 +1,261 @@
+# shellcheck shell=bash
+# cao shell integration for bash, printed by `cao init bash`.
+#
+# Every name defined here starts with __cao_ (except `codex` and `cao`), and
+# builtins are called as \builtin / \command so a user's alias or function
+# named `read`, `local`, ... cannot hijack them (zoxide does the same).
+# Nothing here forks on the prompt path, and the codex wrapper forks exactly
+# once: the subshell that becomes codex.
+
+# An alias named codex or cao would be expanded inside the definitions below
+# (and would shadow the functions anyway).
+\builtin unalias codex cao 2>/dev/null || \builtin true
+
+# The cao executable; `cao init` renders its path here, quoted.
+__cao_exe() {
+  \command '/opt/cao'\''s tools/bin/cao' "$@"
+}
+
+# Sets the caller's __cao_data to the data dir, as src/core/paths.ts does.
+__cao_data_dir() {
+  __cao_data=${CAO_HOME:-}
+  # A literal ~ in $CAO_HOME is expanded as Node's expandHome() does.
+  # shellcheck disable=SC2088
+  case $__cao_data in
+  '') __cao_data=$HOME/.codex-account-orchestrator ;;
+  '~') __cao_data=$HOME ;;
+  '~/'*) __cao_data=$HOME/${__cao_data#'~/'} ;;
+  /*) ;;
+  *) __cao_data=$PWD/$__cao_data ;;
+  esac
+  __cao_data=${__cao_data%/}
+}
+
+# Account names as src/core/account-name.ts accepts them.
+__cao_valid_name() {
+  case $1 in
+  '' | [!A-Za-z0-9]* | *[!A-Za-z0-9._@+-]* | *..*) return 1 ;;
+  esac
+  [ "${#1}" -le 64 ]
+}
+
+# Sets the caller's __cao_line to the first line of file $1, trimmed.
+# `read` fails on a last line without a newline, hence the -n test.
+__cao_read_line() {
+  __cao_line=
+  [ -f "$1" ] && [ -r "$1" ] || return 1
+  \builtin read -r __cao_line <"$1" || [ -n "$__cao_line" ]
+  __cao_line=${__cao_line%$'\r'}
+}
+
+# Sets the caller's __cao_account and __cao_source by the precedence of
+# src/core/active-account.ts: $CAO_ACCOUNT (this shell, `cao use --shell`) >
+# nearest .cao-account (`cao pin`) > .state/default (`cao use`).
+# $1 = "prompt" forbids the one Node call (a data dir the original project
+# wrote, which has no .state/default yet): the prompt must never fork.
+__cao_resolve() {
+  __cao_account=
+  __cao_source=
+  if [ -n "${CAO_ACCOUNT:-}" ]; then
+    __cao_account=$CAO_ACCOUNT
+    __cao_source=shell
+    return 0
+  fi
+  \builtin local __cao_dir=$PWD
+  while :; do
+    if __cao_read_line "$__cao_dir/.cao-account" && __cao_valid_name "$__cao_line"; then
+      __cao_account=$__cao_line
+      __cao_source="pin $__cao_dir/.cao-account"
+      return 0
+    fi
+    [ -n "$__cao_dir" ] || break
+    __cao_dir=${__cao_dir%/*}
+  done
+  __cao_source=default
+  if __cao_read_line "$__cao_data/.state/default"; then
+    __cao_account=$__cao_line
+  elif [ "${1-}" != prompt ] && [ -f "$__cao_data/registry.json" ]; then
+    __cao_account=$(__cao_exe internal sync-default)
+  fi
+  [ -n "$__cao_account" ]
+}
+
+# Sets the caller's __cao_codex to the real codex: $CAO_CODEX_BIN, else the
+# first `codex` on PATH that is not a cao shim (shims carry the line
+# cao-codex-shim). `\command codex` alone would find a shim, or this function.
+__cao_find_codex() {
+  __cao_codex=${CAO_CODEX_BIN:-}
+  case $__cao_codex in
+  */*) [ -f "$__cao_codex" ] && [ -x "$__cao_codex" ] && return 0 ;;
+  '') __cao_search_path codex shims && return 0 ;;
+  *) __cao_search_path "$__cao_codex" any && return 0 ;;
+  esac
+  \builtin printf 'cao: %s\n' "the real codex was not found (install it with \`npm install -g @openai/codex\`, or set CAO_CODEX_BIN)" >&2
+  return 4
+}
+
+# Walks PATH by hand: splitting with IFS would glob and need options changed.
+__cao_search_path() {
+  \builtin local __cao_rest="${PATH:-}:" __cao_dir __cao_head
+  while [ -n "$__cao_rest" ]; do
+    __cao_dir=${__cao_rest%%:*}
+    __cao_rest=${__cao_rest#*:}
+    __cao_codex=${__cao_dir:-.}/$1
+    if [ ! -f "$__cao_codex" ] || [ ! -x "$__cao_codex" ]; then continue; fi
+    [ "$2" = any ] && return 0
+    __cao_head=
+    \builtin read -r -N 512 __cao_head <"$__cao_codex" 2>/dev/null
+    case $__cao_head in
+    *cao-codex-shim*) ;;
+    *) return 0 ;;
+    esac
+  done
+  __cao_codex=
+  return 1
+}
+
+# When routing through the gateway is on and the gateway named in
+# .state/gateway is alive, sets __cao_url and the account whose home codex
+# starts in. A stopped gateway is never waited for: codex runs directly.
+__cao_gateway() {
+  [ -f "$__cao_data/.state/gateway-enabled" ] || return 0
+  __cao_read_line "$__cao_data/.state/gateway-enabled"
+  if ! __cao_gateway_live; then
+    if [ "$__cao_line" != autostart ]; then
+      \builtin printf 'cao: %s\n' "the gateway is enabled but not running; running codex directly (start it: cao gateway start)" >&2
+      return 0
+    fi
+    __cao_exe gateway start --detach >/dev/null
+    if ! __cao_gateway_live; then
+      \builtin printf 'cao: %s\n' "the gateway did not start; running codex directly" >&2
+      return 0
+    fi
+  fi
+}
+
+__cao_gateway_live() {
+  \builtin local __cao_pid='' __cao_gw_url='' __cao_gw_account='' __cao_rest=''
+  [ -f "$__cao_data/.state/gateway" ] || return 1
+  \builtin read -r __cao_pid __cao_gw_url __cao_gw_account __cao_rest <"$__cao_data/.state/gateway"
+  case $__cao_pid in '' | *[!0-9]*) return 1 ;; esac
+  [ -n "$__cao_gw_url" ] && [ -n "$__cao_gw_account" ] || return 1
+  \builtin kill -0 "$__cao_pid" 2>/dev/null || return 1
+  __cao_url=$__cao_gw_url
+  __cao_account=$__cao_gw_account
+  __cao_source=gateway
+}
+
+# The user's main Codex home, as mainCodexHome() in src/core/paths.ts.
+__cao_main_home() {
+  if [ -n "${CAO_MAIN_CODEX_HOME:-}" ]; then
+    __cao_main=$CAO_MAIN_CODEX_HOME
+  elif [ -n "${CODEX_HOME:-}" ] && [ "${CODEX_HOME%/}" != "$__cao_data" ] &&
+    [ "${CODEX_HOME#"$__cao_data"/}" = "$CODEX_HOME" ]; then
+    __cao_main=$CODEX_HOME
+  else
+    __cao_main=$HOME/.codex
+  fi
+}
+
+# The transparent codex: the real binary, in the active account's home.
+# Locals stay in this function; the environment changes happen only in the
+# subshell that execs codex, so nothing leaks into the interactive shell.
+codex() {
+  \builtin local __cao_data __cao_account __cao_source __cao_line __cao_codex __cao_main __cao_url=''
+  __cao_data_dir
+  if ! __cao_resolve; then
+    \builtin printf 'cao: %s\n' "no account selected: \`cao use NAME\` sets the default, \`cao pin NAME\` this directory's, \`cao use --shell NAME\` this shell's" >&2
+    return 1
+  fi
+  __cao_find_codex || return
+  __cao_gateway
+  if ! __cao_valid_name "$__cao_account" || [ ! -d "$__cao_data/$__cao_account" ]; then
+    \builtin printf 'cao: %s\n' "account \"$__cao_account\" (from $__cao_source) does not exist; see \`cao list\`" >&2
+    return 2
+  fi
+  __cao_main_home
+  if [ "$__cao_main/config.toml" -nt "$__cao_data/$__cao_account/config.toml" ]; then
+    __cao_exe internal sync-config "$__cao_account" ||
+      \builtin printf 'cao: %s\n' "could not re-sync the account's config.toml; using it as it is" >&2
+  fi
+  (
+    \builtin unset CODEX_API_KEY
+    # shellcheck disable=SC2034 # exported (shellcheck does not see through \builtin)
+    \builtin export CODEX_HOME="$__cao_data/$__cao_account" CODEX_SQLITE_HOME="$__cao_main"
+    if [ -n "$__cao_url" ]; then
+      \builtin exec "$__cao_codex" -c "openai_base_url=\"$__cao_url\"" "$@"
+    fi
+    \builtin exec "$__cao_codex" "$@"
+  )
+}
+
+# `cao use --shell NAME` must change this shell, which a child process cannot:
+# the binary prints the shell code (it checks the name) and this function runs it.
+cao() {
+  \builtin local __cao_word __cao_code
+  if [ "${1-}" = use ]; then
+    for __cao_word in "$@"; do
+      [ "$__cao_word" = -- ] && break
+      if [ "$__cao_word" = --shell ]; then
+        __cao_code=$(__CAO_SHELL=bash \command '/opt/cao'\''s tools/bin/cao' "$@") || return
+        \builtin eval "$__cao_code"
+        return
+      fi
+    done
+  fi
+  __cao_exe "$@"
+}
+
+# The prompt segment: the active account and its last known 5-hour usage, in
+# $CAO_PROMPT (exported, so starship's env_var module can show it). Builtins
+# only: zero processes per prompt ($EPOCHSECONDS needs bash 5; older bash
+# shows the usage without checking that its window has not reset yet).
+__cao_prompt_update() {
+  \builtin local __cao_data __cao_account __cao_source __cao_line __cao_used='' __cao_reset='' __cao_rest=''
+  # shellcheck disable=SC2034 # exported (shellcheck does not see through \builtin)
+  CAO_PROMPT=''
+  \builtin export CAO_PROMPT
+  __cao_data_dir
+  __cao_resolve prompt || return 0
+  CAO_PROMPT=$__cao_account
+  [ -f "$__cao_data/.state/usage/$__cao_account" ] || return 0
+  \builtin read -r __cao_used __cao_reset __cao_rest <"$__cao_data/.state/usage/$__cao_account"
+  case $__cao_used in '' | *[!0-9]*) return 0 ;; esac
+  case $__cao_reset in
+  '' | *[!0-9]*) ;;
+  *) [ -n "${EPOCHSECONDS:-}" ] && [ "$__cao_reset" -le "$EPOCHSECONDS" ] && return 0 ;;
+  esac
+  # shellcheck disable=SC2034 # exported above
+  CAO_PROMPT="$__cao_account $__cao_used%"
+}
+
+# Re-sourcing is harmless: the functions above are simply redefined.
+
+# shellcheck shell=bash
+# cao prompt hook for bash (`cao init bash --prompt` or `--prompt-hook`):
+# keeps $CAO_PROMPT current before each prompt. It goes first in
+# PROMPT_COMMAND and returns the status it found, so the hooks after it (and
+# a prompt that shows $?) still see the last command's exit status. bash 5.1+
+# also accepts PROMPT_COMMAND as an array; both forms are handled, once.
+__cao_prompt_command() {
+  \builtin local __cao_status=$?
+  __cao_prompt_update
+  return "$__cao_status"
+}
+
+case " ${PROMPT_COMMAND[*]-} " in
+*__cao_prompt_command*) ;;
+*)
+  # ${var@a} (bash 4.4+) gives the attributes without forking `declare -p`.
+  if [ -n "${PROMPT_COMMAND+set}" ] && [[ ${PROMPT_COMMAND@a} == *a* ]]; then
+    PROMPT_COMMAND=(__cao_prompt_command "${PROMPT_COMMAND[@]}")
+  else
+    # The string form (shellcheck cannot know which form this is).
+    # shellcheck disable=SC2128,SC2178
+    PROMPT_COMMAND="__cao_prompt_command${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
+  fi
+  ;;
+esac
+
+# To load cao in every new bash, add this line to your ~/.bashrc:
+#   eval "$(cao init bash --prompt-hook)"

@@ -1,0 +1,181 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, test } from "node:test";
+import { caoVersion } from "../../src/cli/version.js";
+import { renderCompletion } from "../../src/shell/completion.js";
+import type { CompletionEntry } from "../../src/shell/completion-spec.js";
+import { renderCachedInit } from "../../src/shell/init-cache.js";
+import { type InitOptions, type PromptMode, renderInit } from "../../src/shell/render.js";
+import { SHELL_EXTENSION, SHELLS, type ShellName } from "../../src/shell/shells.js";
+import { repoRoot } from "../helpers/cli.js";
+import { powershellSyntaxErrors } from "./powershell-parse.js";
+import { REAL_SHELLS, run, runShell, shellWorld, sourceInit, writeInit } from "./world.js";
+
+/** Every option of `cao init`, alone and with --cached. */
+const OPTION_SETS = [
+  [],
+  ["--prompt"],
+  ["--prompt-hook"],
+  ["--cached"],
+  ["--cached", "--prompt"],
+  ["--cached", "--prompt-hook"],
+];
+
+/** The files a rendered option set consists of: the printed script, and the cache file when cached. */
+async function renderedFiles(
+  world: ReturnType<typeof shellWorld>,
+  shell: string,
+  flags: string[],
+): Promise<string[]> {
+  const printed = await writeInit(world, shell, flags);
+  if (!flags.includes("--cached")) return [printed];
+  const cacheDir = path.join(world.home, ".cache", "cao");
+  const ext = shell === "powershell" ? "ps1" : shell;
+  const name = `init-${shell}${flags.filter((f) => f !== "--cached").join("")}.${ext}`;
+  return [printed, path.join(cacheDir, name)];
+}
+
+function tool(command: string, args: string[]): { status: number | null; output: string } {
+  const result = spawnSync(command, args, { encoding: "utf8" });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+for (const shell of REAL_SHELLS) {
+  describe(`${shell}: cao init`, () => {
+    for (const flags of OPTION_SETS) {
+      const label = ["cao init", shell, ...flags].join(" ");
+      test(`${label}: sourcing it twice under strict flags exits 0 and prints nothing`, async () => {
+        const world = shellWorld({ accounts: ["work"], defaultAccount: "work" });
+        const [init] = await renderedFiles(world, shell, flags);
+        const script = `${sourceInit(shell)}; ${sourceInit(shell)}`;
+        const result = await runShell(shell, script, { ...world.env, INIT: init });
+        assert.deepEqual([result.code, result.stdout, result.stderr], [0, "", ""]);
+      });
+
+      test(`${label}: passes the shell's own linters`, async () => {
+        const world = shellWorld();
+        for (const file of await renderedFiles(world, shell, flags)) {
+          const checks: [string, string[]][] = {
+            bash: [
+              ["shellcheck", ["-s", "bash", file]],
+              ["shfmt", ["-d", "-i", "2", file]],
+            ] as [string, string[]][],
+            zsh: [["zsh", ["-n", file]]] as [string, string[]][],
+            fish: [
+              ["fish", ["--no-execute", file]],
+              ["fish_indent", ["--check", file]],
+            ] as [string, string[]][],
+          }[shell];
+          for (const [command, args] of checks) {
+            const result = tool(command, args);
+            assert.equal(result.status, 0, `${command} ${path.basename(file)}:\n${result.output}`);
+          }
+        }
+      });
+    }
+
+    test("ends with a comment showing its one install line", async () => {
+      const world = shellWorld();
+      const text = fs.readFileSync(await writeInit(world, shell), "utf8");
+      const expected = {
+        bash: 'eval "$(cao init bash)"',
+        zsh: 'eval "$(cao init zsh)"',
+        fish: "cao init fish | source",
+      }[shell];
+      assert.equal(text.trimEnd().split("\n").at(-1), `#   ${expected}`);
+    });
+  });
+}
+
+test("the cached init makes itself again when cao's version changes, and loads as it is when cao is gone", async () => {
+  const world = shellWorld({ accounts: ["work"], defaultAccount: "work" });
+  for (const shell of REAL_SHELLS) {
+    const [, cacheFile] = await renderedFiles(world, shell, ["--cached"]);
+    const file = cacheFile!;
+    const original = fs.readFileSync(file, "utf8");
+    const load = `${sourceInit(shell)}; codex`;
+    // As if an older cao had written it: its version differs from package.json's.
+    fs.writeFileSync(file, original.replaceAll(`'${caoVersion()}'`, "'0.0.0-old'"));
+    const stale = await runShell(shell, load, { ...world.env, INIT: file });
+    assert.equal(stale.code, 0, `${shell}: ${stale.stderr}`);
+    assert.match(stale.stdout, /CODEX_HOME=.*\/work\n/);
+    assert.equal(fs.readFileSync(file, "utf8"), original, `${shell}: the cache file was made again`);
+    // cao uninstalled (no package.json): the cached functions still load and run.
+    const orphan = original.replaceAll(path.join(repoRoot, "package.json"), "/nonexistent/package.json");
+    fs.writeFileSync(file, orphan.replaceAll(`'${caoVersion()}'`, "'0.0.0-old'"));
+    const gone = await runShell(shell, load, { ...world.env, INIT: file });
+    assert.equal(gone.code, 0, `${shell}: ${gone.stderr}`);
+    assert.match(gone.stdout, /CODEX_HOME=.*\/work\n/);
+    assert.match(fs.readFileSync(file, "utf8"), /0\.0\.0-old/, `${shell}: left as it was`);
+  }
+});
+
+test("cao init rejects an unknown shell in one line (exit 2)", async () => {
+  const world = shellWorld();
+  const result = await run("cao", ["init", "tcsh"], { env: world.env });
+  assert.equal(result.code, 2);
+  assert.equal(result.stdout, "");
+  assert.match(result.stderr, /unknown shell "tcsh"/);
+});
+
+describe("PowerShell (parse-checked: it cannot run here)", () => {
+  test("the parser catches a broken script (the check can fail)", async () => {
+    assert.notDeepEqual(await powershellSyntaxErrors("function f {\n  if ( {\n}\n"), []);
+  });
+
+  for (const flags of OPTION_SETS) {
+    test(`cao init powershell ${flags.join(" ")} parses cleanly`, async () => {
+      const world = shellWorld();
+      for (const file of await renderedFiles(world, "powershell", flags)) {
+        assert.deepEqual(await powershellSyntaxErrors(fs.readFileSync(file, "utf8")), [], file);
+      }
+    });
+  }
+
+  test("cao completion powershell parses cleanly", async () => {
+    const world = shellWorld();
+    const result = await run("cao", ["completion", "powershell"], { env: world.env });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(await powershellSyntaxErrors(result.stdout), []);
+  });
+});
+
+describe("snapshots of every rendered script (UPDATE_SNAPSHOTS=1 rewrites them)", () => {
+  const snapshots = path.join(import.meta.dirname, "__snapshots__");
+  const caoPath = "/opt/cao's tools/bin/cao";
+  const entries: CompletionEntry[] = [
+    { path: "", words: ["use", "gateway", "--data-dir", "--help"], takesAccount: false },
+    { path: "use", words: ["--shell", "--help"], takesAccount: true },
+    { path: "gateway", words: ["start", "--help"], takesAccount: false },
+    { path: "gateway start", words: ["--port", "--help"], takesAccount: false },
+  ];
+  const match = (name: string, text: string) => {
+    const file = path.join(snapshots, name);
+    if (process.env.UPDATE_SNAPSHOTS) {
+      fs.mkdirSync(snapshots, { recursive: true });
+      fs.writeFileSync(file, text);
+    }
+    assert.equal(text, fs.readFileSync(file, "utf8"), `${name} differs from its snapshot`);
+  };
+  for (const shell of SHELLS) {
+    const ext = SHELL_EXTENSION[shell as ShellName];
+    test(`${shell}`, async () => {
+      for (const prompt of ["none", "hook", "show"] as PromptMode[]) {
+        const options: InitOptions = { prompt };
+        match(`init-${shell}-${prompt}.${ext}`, renderInit(shell, caoPath, options));
+      }
+      const cached = renderCachedInit(
+        shell,
+        caoPath,
+        { prompt: "none" },
+        `/home/me/.cache/cao/init-${shell}.${ext}`,
+      )
+        .replaceAll(repoRoot, "<repo>")
+        .replaceAll(caoVersion(), "<version>");
+      match(`init-${shell}-cached.${ext}`, cached);
+      match(`completion-${shell}.${ext}`, await renderCompletion(shell, entries));
+    });
+  }
+});
