@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { authenticate, gateModelRequest, sessionIdOf } from "./admission.js";
 import { delay, serveTurn } from "./model-turn.js";
@@ -9,6 +10,8 @@ import { isRecord, parseTurn } from "./turn-input.js";
 import { usageBody } from "./usage.js";
 
 /** Codex is pointed at `/v1`, the gateway at `/backend-api/codex`: both serve the same API. */
+const TURN_STATE = "x-codex-turn-state";
+
 export const MODEL_BASES = ["/v1", "/backend-api/codex"];
 
 export async function handleHttp(
@@ -65,6 +68,7 @@ async function serveResponses(
     hasToolOutput: turn.hasToolOutput,
     transport: "http",
     ...(req.headers["content-encoding"] && { contentEncoding: req.headers["content-encoding"] }),
+    ...(typeof req.headers[TURN_STATE] === "string" && { turnState: req.headers[TURN_STATE] }),
     ...(fault && { fault: fault.kind }),
   });
   if (refusal) return sendJson(res, refusal.status, refusal.body, refusal.headers);
@@ -79,6 +83,11 @@ async function serveResponses(
     "content-type": "text/event-stream",
     "cache-control": "no-cache",
     ...account.rateLimitHeaders(),
+    // Sticky routing token of a turn: Codex echoes it on the turn's follow-up requests.
+    [TURN_STATE]:
+      typeof req.headers[TURN_STATE] === "string"
+        ? req.headers[TURN_STATE]
+        : `ts-${accountId}-${randomUUID()}`,
   });
   const resetAt = fault?.kind === "reset" ? fault.afterEvents : -1;
   await writeSse(res, events, (index) => (index === resetAt ? "reset" : "continue"));

@@ -96,6 +96,11 @@ export interface RecordedRequest {
   fault?: FakeFault["kind"];
   /** HTTP model requests: the body's `content-encoding` (Codex sends `zstd`), absent if plain. */
   contentEncoding?: string;
+  /**
+   * HTTP model requests: the `x-codex-turn-state` header the request echoed. The backend issues
+   * `ts-<accountId>-<uuid>` on each turn's first response; Codex echoes it on that turn's follow-ups.
+   */
+  turnState?: string;
   /** WebSocket only: a `generate: false` prewarm (answered with an empty response, no quota used). */
   prewarm?: boolean;
 }

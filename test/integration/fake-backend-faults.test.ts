@@ -9,7 +9,7 @@ const BIG_TEXT = "0123456789".repeat(20_000);
 
 before(async () => {
   backend = await startFakeBackend({
-    accounts: ["acc-1", "acc-2", "acc-codex", "acc-big"].map((accountId) => ({
+    accounts: ["acc-1", "acc-2", "acc-codex", "acc-throttled", "acc-big"].map((accountId) => ({
       accountId,
       email: `${accountId}@example.com`,
     })),
@@ -108,6 +108,20 @@ test("codex retries through an injected 503 and a dropped stream, and completes 
   assert.deepEqual(statuses, [503, 200, 200]);
   const faults = backend.requests.filter((r) => r.accountId === "acc-codex" && r.fault).map((r) => r.fault);
   assert.deepEqual(faults, ["status", "reset"]);
+});
+
+test("codex gives up at once on a generic 429 and does not call it a usage limit", async () => {
+  backend.injectFault({ kind: "rate-limit", count: 5, accountId: "acc-throttled" });
+  const result = await codexExec(fakeCodexHome(backend, "acc-throttled"), "hi");
+  backend.clearFaults();
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /exceeded retry limit, last status: 429/);
+  assert.doesNotMatch(result.stderr + result.stdout, /usage limit/);
+  const statuses = backend.requests.filter((r) => r.accountId === "acc-throttled" && r.method === "POST");
+  assert.deepEqual(
+    statuses.map((r) => r.status),
+    [429],
+  );
 });
 
 test("a large reply streams in many deltas without being buffered whole", async () => {

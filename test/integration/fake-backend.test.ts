@@ -61,6 +61,9 @@ test("a shell reply makes codex run the command and send its output in a follow-
     [false, true],
   );
   assert.equal(requests[0]?.sessionId, requests[1]?.sessionId);
+  // The follow-up echoes the turn state the first response issued.
+  assert.equal(requests[0]?.turnState, undefined);
+  assert.match(requests[1]?.turnState ?? "", /^ts-acc-tool-/);
   const followUp = turns.find((t) => t.accountId === "acc-tool" && t.hasToolOutput);
   assert.match(followUp?.toolOutput ?? "", /tool-ran/);
 });
