@@ -1,0 +1,137 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { startFakeBackend } from "../../src/fake-backend/server.js";
+import type { FakeBackend } from "../../src/fake-backend/types.js";
+import { caoBin, runProcess } from "../helpers/cli.js";
+import { modelCalls, runWorld } from "./run-world.js";
+
+// The real codex (node_modules/.bin/codex, 0.169.0) against the fake backend on loopback.
+const CODEX_LIMIT_LINE = "You’ve hit your usage limit. Upgrade to Pro";
+// What the model answers for the "quota words" test: Codex's own message verbatim on a line of
+// its own, prefixed as Codex prints its errors, plus the words a keyword detector would catch.
+const TRICKY_ANSWER = `ERROR: ${CODEX_LIMIT_LINE} (https://chatgpt.com/explore/pro) or try again at 6:51 PM.\nQuota exceeded; usage limit exceeded.`;
+
+let backend: FakeBackend;
+const resetsIn = { "x-out": 5400, "y-out": 7200, "z-out": 3600 };
+before(async () => {
+  backend = await startFakeBackend({
+    accounts: [
+      { accountId: "x-out", email: "x@example.com", quota: 0, resetsInSeconds: resetsIn["x-out"] },
+      { accountId: "x-ok", email: "x2@example.com" },
+      { accountId: "y-out", email: "y@example.com", quota: 0, resetsInSeconds: resetsIn["y-out"] },
+      { accountId: "z-out", email: "z@example.com", quota: 0, resetsInSeconds: resetsIn["z-out"] },
+      { accountId: "talker", email: "t@example.com" },
+      { accountId: "spare", email: "s@example.com" },
+      { accountId: "noplan", email: "n@example.com", notIncluded: true },
+      { accountId: "tty-out", email: "tty@example.com", quota: 0, resetsInSeconds: 3600 },
+      { accountId: "tty-ok", email: "tty2@example.com" },
+    ],
+    reply: (input) => ({
+      kind: "text",
+      text: input.accountId === "talker" ? TRICKY_ANSWER : `echo: ${input.userText}`,
+    }),
+  });
+});
+after(() => backend.close());
+
+const exec = (prompt: string) => ["run", "--", "exec", "--skip-git-repo-check", prompt];
+
+test("first account out of quota, second answers, in one cao run", async () => {
+  const world = runWorld(backend, [
+    { name: "first", accountId: "x-out" },
+    { name: "second", accountId: "x-ok" },
+  ]);
+  const since = Date.now();
+  const result = await world.cao(exec("hello there"));
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout.trim(), "echo: hello there");
+  assert.deepEqual(modelCalls(backend, since), ["x-out 429", "x-ok 200"]);
+  assert.ok(result.stderr.includes(`ERROR: ${CODEX_LIMIT_LINE}`), "codex's own message passes through");
+  assert.match(result.stderr, /first hit its usage limit \(resets .+\)/);
+  const statuses = world.statuses();
+  // The seconds-exact reset from the rollout's rate limits (the backend's resets_at).
+  const expected = since + resetsIn["x-out"] * 1000;
+  const cooldown = statuses.first?.cooldownUntilMs ?? 0;
+  assert.ok(Math.abs(cooldown - expected) < 15_000, `${cooldown} vs ${expected}`);
+  assert.equal(statuses.first?.rateLimits?.primary?.usedPercent, 100);
+  assert.ok(statuses.first?.lastQuotaAtMs);
+  assert.ok(statuses.second?.lastSuccessAtMs);
+  assert.equal(statuses.second?.consecutiveFailures, 0);
+});
+
+test("every account out of quota: a clear message with the earliest reset, exit 75", async () => {
+  const world = runWorld(backend, [
+    { name: "later", accountId: "y-out" },
+    { name: "sooner", accountId: "z-out" },
+  ]);
+  const since = Date.now();
+  const result = await world.cao(exec("anyone?"));
+  assert.equal(result.code, 75, result.stderr);
+  assert.deepEqual(
+    modelCalls(backend, since),
+    ["y-out 429", "z-out 429"],
+    "pass 2 tries nobody still cooling",
+  );
+  const reset = new Date(world.statuses().sooner?.cooldownUntilMs ?? 0);
+  const hhmm = reset.toLocaleTimeString("en-US", { hour: "numeric", minute: "2-digit" });
+  assert.ok(
+    result.stderr.includes(`every account is out of quota; the earliest reset is sooner at ${hhmm}`),
+    result.stderr,
+  );
+});
+
+test("an answer full of quota words (even Codex's own message) does not switch accounts", async () => {
+  const world = runWorld(backend, [
+    { name: "talker", accountId: "talker" },
+    { name: "spare", accountId: "spare" },
+  ]);
+  const since = Date.now();
+  const result = await world.cao(exec("tell me about quotas"));
+  assert.equal(result.code, 0, result.stderr);
+  assert.ok(result.stdout.includes(TRICKY_ANSWER), result.stdout);
+  assert.ok(result.stderr.includes(`\nERROR: ${CODEX_LIMIT_LINE}`), "the line is there, at a line start");
+  assert.deepEqual(modelCalls(backend, since), ["talker 200"]);
+  assert.equal(world.statuses().talker?.cooldownUntilMs, undefined);
+  assert.ok(world.statuses().talker?.lastSuccessAtMs);
+});
+
+test("a cooling-down account is skipped without a request; a plan without Codex moves on", async () => {
+  const world = runWorld(backend, [
+    { name: "resting", accountId: "x-out" },
+    { name: "noplan", accountId: "noplan" },
+    { name: "spare", accountId: "spare" },
+  ]);
+  world.setStatuses({ resting: { cooldownUntilMs: Date.now() + 3600_000 } });
+  const since = Date.now();
+  const result = await world.cao(exec("skip please"));
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout.trim(), "echo: skip please");
+  assert.deepEqual(modelCalls(backend, since), ["noplan 429", "spare 200"]);
+  assert.match(result.stderr, /skipping resting: out of quota until /);
+  assert.match(result.stderr, /noplan has no Codex in its plan/);
+  assert.match(
+    world.statuses().noplan?.lastError ?? "",
+    /^To use Codex with your ChatGPT plan, upgrade to Plus/,
+  );
+});
+
+test("on a terminal: codex gets the pty (no pipe), the switch still happens from the rollout", async () => {
+  const world = runWorld(backend, [
+    { name: "ttyout", accountId: "tty-out" },
+    { name: "ttyok", accountId: "tty-ok" },
+  ]);
+  const since = Date.now();
+  const words = [process.execPath, caoBin, ...exec("hi from a terminal")];
+  const command = words.map((w) => `'${w.replaceAll("'", "'\\''")}'`).join(" ");
+  const result = await runProcess("script", ["-qec", command, "/dev/null"], {
+    env: world.env,
+    cwd: world.cwd,
+    timeoutMs: 90_000,
+  });
+  assert.equal(result.code, 0, result.stdout);
+  assert.match(result.stdout, /echo: hi from a terminal/);
+  // codex exec says this only when its stdin is not a terminal; the piped runs above all print it.
+  assert.doesNotMatch(result.stdout, /Reading additional input from stdin/);
+  assert.deepEqual(modelCalls(backend, since), ["tty-out 429", "tty-ok 200"]);
+  assert.ok(world.statuses().ttyout?.cooldownUntilMs, "marked from the rollout (cao read no stderr)");
+});
