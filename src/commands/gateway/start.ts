@@ -26,6 +26,8 @@ export default defineCommand({
       type: "string",
       description: "Move sessions off at this weekly used percent (98)",
     },
+    "refresh-before-seconds": { type: "string", description: "Refresh tokens this long before expiry (600)" },
+    "usage-check-seconds": { type: "string", description: "Re-check a cooling account at most this often (60)" },
     "passthrough-auth": {
       type: "boolean",
       description: "Forward the caller's own credentials (no switching)",
@@ -52,6 +54,8 @@ export default defineCommand({
         upstreamRetryJitterMs: args["upstream-retry-jitter-ms"],
         primaryThreshold: args["primary-threshold"],
         secondaryThreshold: args["secondary-threshold"],
+        refreshBeforeSeconds: args["refresh-before-seconds"],
+        usageCheckSeconds: args["usage-check-seconds"],
         passthroughAuth: args["passthrough-auth"],
       },
       "flags",
