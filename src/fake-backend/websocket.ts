@@ -58,7 +58,11 @@ export function attachUpgrades(server: http.Server, state: BackendState): { clos
     });
   });
   // Upgraded sockets are no longer the HTTP server's to close.
-  return { closeAll: () => wss?.clients.forEach((ws) => ws.terminate()) };
+  return {
+    closeAll: () => {
+      for (const ws of wss?.clients ?? []) ws.terminate();
+    },
+  };
 }
 
 /** One Codex WebSocket session: requests are handled one after another, as Codex sends them. */
