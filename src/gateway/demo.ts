@@ -122,11 +122,11 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       turns.push(
         backend.requests.slice(before).filter((r) => r.method === "POST" && r.path.endsWith("/responses")),
       );
-      if (!outcome.ok) return finish(1);
+      if (!outcome.ok) return await finish(1);
     }
-    return finish(0);
+    return await finish(0);
 
-    function finish(code: number): number {
+    async function finish(code: number): Promise<number> {
       print("");
       print("What the backend saw (model requests; personal was used up elsewhere during turn 1):");
       for (const [t, requests] of turns.entries()) {
@@ -138,6 +138,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       for (const line of gatewayLog.filter((l) => !l.startsWith("usage check"))) print(`  ${line}`);
       print("");
       print("cao status afterwards:");
+      // Closing flushes the gateway's batched status writes to the store read here.
+      await gateway!.close();
       const status = gatewayStatus(dir);
       const width = Math.max(...status.accounts.map((a) => a.name.length));
       for (const line of status.accounts) print(formatAccountLine(line, width));

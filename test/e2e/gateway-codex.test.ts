@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { readGatewayState } from "../../src/core/gateway-state.js";
+import type { FakeBackend, FakeReply, FakeTurnInput } from "../../src/fake-backend/types.js";
+import { runCao } from "../helpers/cli.js";
+import { eventually, gatewayWorld, modelTrail, type NamedAccount, readStatuses } from "../helpers/gateway.js";
+import { codexThroughGateway, codexTrouble } from "../helpers/gateway-codex.js";
+
+/** The real codex (0.169.0) through the gateway, against the fake backend, loopback only. */
+
+let backend: FakeBackend | undefined;
+function reply(input: FakeTurnInput): FakeReply {
+  // one runs out right after answering the tool call, before codex sends the tool output; deferred,
+  // so this answer's own usage headers still show room (the limit comes as a surprise).
+  if (input.accountId === "e-one" && !input.hasToolOutput)
+    setImmediate(() => backend?.setAccount("e-one", { quota: 0 }));
+  if (input.hasToolOutput)
+    return { kind: "text", text: `tool said: ${input.toolOutput.includes("tool-ran")}` };
+  if (input.userText.startsWith("use the shell")) return { kind: "shell", command: ["echo", "tool-ran"] };
+  return { kind: "text", text: `echo: ${input.userText}` };
+}
+
+test("codex exec completes while the first account hits its usage limit mid-turn; cao status shows it", async () => {
+  const accounts: NamedAccount[] = [
+    {
+      name: "one",
+      accountId: "e-one",
+      email: "one@example.com",
+      usedPercent: 20,
+      percentPerRequest: 0,
+      resetsInSeconds: 3600,
+    },
+    { name: "two", accountId: "e-two", email: "two@example.com", usedPercent: 30, percentPerRequest: 0 },
+  ];
+  const w = await gatewayWorld(accounts, { backend: { reply } });
+  backend = w.backend;
+  await w.gateway.context.usage.checkAll();
+  const result = await codexThroughGateway(w, "one", "use the shell please");
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /tool said: true/);
+  assert.equal(codexTrouble(result), undefined, result.stderr);
+  assert.deepEqual(modelTrail(w, accounts), ["one:200", "one:429", "two:200"]);
+  const sessions = new Set(
+    w.backend.requests.filter((r) => r.path.endsWith("/responses")).map((r) => r.sessionId),
+  );
+  assert.equal(sessions.size, 1, "one codex session throughout");
+
+  await eventually(() => typeof readStatuses(w.dir).one?.cooldownUntilMs === "number");
+  const status = await runCao(["status", "--json"], { env: w.world.env });
+  assert.equal(status.code, 0, status.stderr);
+  const one = JSON.parse(status.stdout).accounts.find((a: { name: string }) => a.name === "one");
+  assert.equal(one.coolingDown, true);
+  assert.equal(one.lastError, "usage_limit_reached");
+  assert.equal(one.usage.fiveHour.usedPercent, 100);
+  assert.ok(Math.abs(Date.parse(one.cooldownUntil) - (Date.now() + 3600_000)) < 10_000);
+  assert.equal(readGatewayState(w.dir)?.account, "two", "the next codex launch starts on two");
+});
+
+test("a token near expiry: the gateway refreshes it once, before codex would, rotation honoured", async () => {
+  const accounts: NamedAccount[] = [
+    // 500 s: inside the gateway's 10-minute margin, outside codex's own 5 minutes.
+    { name: "one", accountId: "n-one", email: "one@example.com", accessTtlSeconds: 500 },
+  ];
+  const w = await gatewayWorld(accounts);
+  for (const prompt of ["first turn", "second turn"]) {
+    const result = await codexThroughGateway(w, "one", prompt);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, new RegExp(`^${prompt}$`, "m"));
+    assert.equal(codexTrouble(result), undefined, result.stderr);
+  }
+  assert.equal(w.backend.refreshCount.get("n-one"), 1);
+  assert.deepEqual(w.backend.reuseDetected, []);
+});
