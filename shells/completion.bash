@@ -9,7 +9,8 @@ __cao_complete_spec() {
   __cao_words=''
   __cao_accounts=0
   case $1 in
-::CAO_COMMANDS::
+  # ::CAO_COMMANDS:: (the command table, rendered by `cao completion`)
+  *) ;;
   esac
 }
 
@@ -45,7 +46,7 @@ __cao_complete() {
   fi
   COMPREPLY=()
   for __cao_word in "${__cao_candidates[@]}"; do
-    [ "${__cao_word#"$__cao_cur"}" != "$__cao_word" ] && COMPREPLY+=("$__cao_word")
+    case $__cao_word in "$__cao_cur"*) COMPREPLY+=("$__cao_word") ;; esac
   done
   return 0
 }

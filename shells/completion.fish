@@ -6,7 +6,7 @@
 # the command takes an existing account's name, then its subcommands and flags.
 function __cao_complete_spec
     switch "$argv[1]"
-::CAO_COMMANDS::
+        # ::CAO_COMMANDS:: (the command table, rendered by `cao completion`)
     end
 end
 

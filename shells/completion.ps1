@@ -4,7 +4,7 @@ Register-ArgumentCompleter -Native -CommandName cao -ScriptBlock {
     param($wordToComplete, $commandAst, $cursorPosition)
     # Command path => @(takes an existing account's name, subcommands and flags).
     $specs = @{
-::CAO_COMMANDS::
+        # ::CAO_COMMANDS:: (the command table, rendered by `cao completion`)
     }
     $path = ''
     foreach ($element in $commandAst.CommandElements | Select-Object -Skip 1) {

@@ -7,7 +7,8 @@ __cao_complete_spec() {
   __cao_words=''
   __cao_accounts=0
   case $1 in
-::CAO_COMMANDS::
+  # ::CAO_COMMANDS:: (the command table, rendered by `cao completion`)
+  *) ;;
   esac
 }
 

@@ -2,14 +2,14 @@ import { type CompletionEntry, completionEntries } from "./completion-spec.js";
 import { readShellSource } from "./render.js";
 import { quote, SHELL_EXTENSION, type ShellName } from "./shells.js";
 
-/** The token in shells/completion.* replaced by the command table. */
-export const TABLE_TOKEN = "::CAO_COMMANDS::";
+/** The comment line in shells/completion.* that the command table replaces (a comment, so the file lints as it is). */
+const TABLE_LINE = /^[ \t]*# ::CAO_COMMANDS::.*$/m;
 
 /** The completion script for the command tree (cao's own unless `entries` are given). */
 export async function renderCompletion(shell: ShellName, entries?: CompletionEntry[]): Promise<string> {
   const table = entries ?? (await completionEntries((await import("../cli/root.js")).root as never));
   const template = readShellSource(`completion.${SHELL_EXTENSION[shell]}`);
-  return template.replace(TABLE_TOKEN, () => renderTable(shell, table));
+  return template.replace(TABLE_LINE, () => renderTable(shell, table));
 }
 
 function renderTable(shell: ShellName, entries: CompletionEntry[]): string {
@@ -23,13 +23,16 @@ function renderTable(shell: ShellName, entries: CompletionEntry[]): string {
             `  ${q(e.path)}) __cao_words=${q(e.words.join(" "))} __cao_accounts=${e.takesAccount ? 1 : 0} ;;`,
         )
         .join("\n");
-    case "fish":
+    case "fish": {
+      // fish_indent leaves plain words unquoted; render them that way so the output passes --check.
+      const word = (w: string) => (/^[A-Za-z0-9_.@+/-]+$/.test(w) ? w : q(w));
       return entries
         .map(
           (e) =>
-            `        case ${q(e.path)}\n            echo ${e.takesAccount ? 1 : 0} ${e.words.map(q).join(" ")}`,
+            `        case ${word(e.path)}\n            echo ${e.takesAccount ? 1 : 0} ${e.words.map(word).join(" ")}`,
         )
         .join("\n");
+    }
     case "powershell":
       return entries
         .map(

@@ -102,7 +102,8 @@ export function uninstallInit(shell: ShellName, rcOptions: RcOptions): string {
     if (content[end] === "\n") end++;
     // The newline --install put before the block goes too, unless lines were
     // added after the block since: they need it to stay on their own line.
-    if (block.startLine.includes(ADDED_NEWLINE) && content[start - 1] === "\n" && end === content.length) start--;
+    if (block.startLine.includes(ADDED_NEWLINE) && content[start - 1] === "\n" && end === content.length)
+      start--;
     content = content.slice(0, start) + content.slice(end);
   }
   if (!found) return `cao is not in ${rc}; nothing to remove`;

@@ -18,7 +18,10 @@ test("--install adds one marked block, idempotently, with a backup; --uninstall 
   const installed = fs.readFileSync(rc, "utf8");
   assert.ok(installed.startsWith(`${original}\n# >>> cao init >>>`), installed);
   assert.equal(installed.match(/# >>> cao init >>>/g)?.length, 1);
-  assert.deepEqual(backups(rc).map((b) => fs.readFileSync(path.join(world.home, b), "utf8")), [original]);
+  assert.deepEqual(
+    backups(rc).map((b) => fs.readFileSync(path.join(world.home, b), "utf8")),
+    [original],
+  );
   assert.equal(fs.statSync(rc).mode & 0o777, 0o640, "the file keeps its mode");
 
   const again = await run("cao", ["init", "bash", "--install"], { env: world.env });
@@ -95,7 +98,9 @@ test("an unwritable rc file is a one-line error (exit 1) and is left as it was",
   fs.writeFileSync(path.join(dir, ".bashrc"), "# mine\n");
   // We run as root in CI, so permissions do not stop a write: a read-only bind mount does.
   const script = `mount --bind -o ro "$D" "$D" && exec "$CAO" init bash --install --rc "$D/.bashrc"`;
-  const result = await run("unshare", ["-m", "sh", "-c", script], { env: { ...world.env, D: dir, CAO: caoBin } });
+  const result = await run("unshare", ["-m", "sh", "-c", script], {
+    env: { ...world.env, D: dir, CAO: caoBin },
+  });
   assert.equal(result.code, 1, result.stderr);
   assert.match(result.stderr, /cannot write .*\.bashrc.*: EROFS/);
   assert.equal(result.stderr.trim().split("\n").length <= 2, true, result.stderr);
@@ -110,8 +115,14 @@ test("an unwritable rc file is a one-line error (exit 1) and is left as it was",
 
 test("a shell whose rc loads cao keeps working after cao is removed", async () => {
   const world = shellWorld({ accounts: ["work"], defaultAccount: "work" });
-  assert.equal((await run(path.join(world.bin, "cao"), ["init", "bash", "--install"], { env: world.env })).code, 0);
-  assert.equal((await run(path.join(world.bin, "cao"), ["init", "fish", "--install"], { env: world.env })).code, 0);
+  assert.equal(
+    (await run(path.join(world.bin, "cao"), ["init", "bash", "--install"], { env: world.env })).code,
+    0,
+  );
+  assert.equal(
+    (await run(path.join(world.bin, "cao"), ["init", "fish", "--install"], { env: world.env })).code,
+    0,
+  );
   fs.rmSync(path.join(world.bin, "cao"));
   const bash = await run("bash", ["--norc", "-c", '. "$HOME/.bashrc"; echo alive'], { env: world.env });
   assert.deepEqual([bash.code, bash.stdout, bash.stderr], [0, "alive\n", ""]);

@@ -89,6 +89,37 @@ for (const shell of REAL_SHELLS) {
   });
 }
 
+test("the sources in shells/ lint as they are, and so do the rendered completions", async () => {
+  const shells = path.join(repoRoot, "shells");
+  const files = fs.readdirSync(shells).map((f) => path.join(shells, f));
+  const world = shellWorld();
+  for (const shell of REAL_SHELLS) {
+    const result = await run("cao", ["completion", shell], { env: world.env });
+    const file = path.join(world.root, `completion.${shell}`);
+    fs.writeFileSync(file, result.stdout);
+    files.push(file);
+  }
+  for (const file of files) {
+    const checks: [string, string[]][] = file.endsWith(".bash")
+      ? [
+          ["shellcheck", ["-s", "bash", file]],
+          ["shfmt", ["-d", "-i", "2", file]],
+        ]
+      : file.endsWith(".zsh")
+        ? [["zsh", ["-n", file]]]
+        : file.endsWith(".fish")
+          ? [
+              ["fish", ["--no-execute", file]],
+              ["fish_indent", ["--check", file]],
+            ]
+          : [];
+    for (const [command, args] of checks) {
+      const result = tool(command, args);
+      assert.equal(result.status, 0, `${command} ${file}:\n${result.output}`);
+    }
+  }
+});
+
 test("the cached init makes itself again when cao's version changes, and loads as it is when cao is gone", async () => {
   const world = shellWorld({ accounts: ["work"], defaultAccount: "work" });
   for (const shell of REAL_SHELLS) {

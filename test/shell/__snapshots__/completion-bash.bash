@@ -13,6 +13,7 @@ __cao_complete_spec() {
   'use') __cao_words='--shell --help' __cao_accounts=1 ;;
   'gateway') __cao_words='start --help' __cao_accounts=0 ;;
   'gateway start') __cao_words='--port --help' __cao_accounts=0 ;;
+  *) ;;
   esac
 }
 
@@ -48,7 +49,7 @@ __cao_complete() {
   fi
   COMPREPLY=()
   for __cao_word in "${__cao_candidates[@]}"; do
-    [ "${__cao_word#"$__cao_cur"}" != "$__cao_word" ] && COMPREPLY+=("$__cao_word")
+    case $__cao_word in "$__cao_cur"*) COMPREPLY+=("$__cao_word") ;; esac
   done
   return 0
 }

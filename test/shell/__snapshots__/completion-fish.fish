@@ -7,13 +7,13 @@
 function __cao_complete_spec
     switch "$argv[1]"
         case ''
-            echo 0 'use' 'gateway' '--data-dir' '--help'
-        case 'use'
-            echo 1 '--shell' '--help'
-        case 'gateway'
-            echo 0 'start' '--help'
+            echo 0 use gateway --data-dir --help
+        case use
+            echo 1 --shell --help
+        case gateway
+            echo 0 start --help
         case 'gateway start'
-            echo 0 '--port' '--help'
+            echo 0 --port --help
     end
 end
 

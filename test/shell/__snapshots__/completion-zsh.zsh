@@ -11,6 +11,7 @@ __cao_complete_spec() {
   'use') __cao_words='--shell --help' __cao_accounts=1 ;;
   'gateway') __cao_words='start --help' __cao_accounts=0 ;;
   'gateway start') __cao_words='--port --help' __cao_accounts=0 ;;
+  *) ;;
   esac
 }
 

@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import { run, runShell, shellWorld } from "./world.js";
+
+async function completionWorld(shell: string) {
+  const world = shellWorld({ accounts: ["work", "side.project"], defaultAccount: "work" });
+  fs.mkdirSync(path.join(world.data, "not-an-account")); // no config.toml or auth.json
+  const result = await run("cao", ["completion", shell], { env: world.env });
+  assert.equal(result.code, 0, result.stderr);
+  const file = path.join(world.root, `completion.${shell}`);
+  fs.writeFileSync(file, result.stdout);
+  return { world, file };
+}
+
+test("bash: completes subcommands, nested subcommands, flags and account names", async () => {
+  const { world, file } = await completionWorld("bash");
+  const complete = async (...words: string[]) => {
+    const script = `. "$F"; COMP_WORDS=(${words.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${words.length - 1}; __cao_complete; printf '%s\\n' "\${COMPREPLY[@]}"`;
+    const result = await runShell("bash", script, { ...world.env, F: file });
+    assert.equal(result.code, 0, result.stderr);
+    return result.stdout.split("\n").filter(Boolean).sort();
+  };
+  assert.deepEqual(await complete("cao", "us"), ["use"]);
+  assert.deepEqual(await complete("cao", "use", ""), [
+    "--help",
+    "--shell",
+    "--unset",
+    "side.project",
+    "work",
+  ]);
+  assert.deepEqual(await complete("cao", "use", "--shell", "w"), ["work"]);
+  assert.deepEqual(await complete("cao", "gateway", "st"), ["start", "status", "stop"]);
+  assert.ok((await complete("cao", "gateway", "start", "--")).includes("--port"));
+  assert.deepEqual(await complete("cao", "init", "f"), ["fish"]);
+  assert.deepEqual(await complete("cao", "run", "--", "ex"), [], "words after -- belong to codex");
+});
+
+test("fish: complete -C offers the same", async () => {
+  const { world, file } = await completionWorld("fish");
+  const complete = async (line: string) => {
+    const result = await runShell("fish", `source "$F"; complete -C "${line}"`, { ...world.env, F: file });
+    assert.equal(result.code, 0, result.stderr);
+    return result.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.split("\t")[0])
+      .sort();
+  };
+  assert.deepEqual(await complete("cao us"), ["use"]);
+  assert.deepEqual(await complete("cao use w"), ["work"]);
+  assert.deepEqual(await complete("cao gateway st"), ["start", "status", "stop"]);
+});
+
+test("zsh: registers _cao with compinit and lists the same words and accounts", async () => {
+  const { world, file } = await completionWorld("zsh");
+  const script = `autoload -Uz compinit; compinit -u -D; . "$F"; print -r -- "\${_comps[cao]}"; __cao_complete_spec 'use'; print -r -- "$__cao_words $__cao_accounts"; __cao_candidates=(); __cao_complete_accounts; print -r -- "\${(o)__cao_candidates}"`;
+  const result = await runShell("zsh", script, { ...world.env, F: file });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, "_cao\n--shell --unset --help 1\nside.project work\n");
+  // Without compinit the script loads quietly and registers nothing.
+  const bare = await runShell("zsh", `. "$F"`, { ...world.env, F: file });
+  assert.deepEqual([bare.code, bare.stdout, bare.stderr], [0, "", ""]);
+});
+
+test("cao completion rejects an unknown shell (exit 2)", async () => {
+  const world = shellWorld();
+  const result = await run("cao", ["completion", "cmd.exe"], { env: world.env });
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /unknown shell "cmd\.exe"/);
+});
