@@ -1,0 +1,59 @@
+import { spawn } from "node:child_process";
+
+export interface PtySession {
+  /** Resolves once the output contains `text` (ANSI codes stripped); rejects after timeoutMs. */
+  waitFor(text: string, timeoutMs?: number): Promise<void>;
+  write(keys: string): void;
+  exit: Promise<number | null>;
+  output(): string;
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: stripping ANSI escape sequences
+const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
+
+/**
+ * Runs a command under a real pseudo-terminal (util-linux `script`), so the
+ * program sees a TTY on stdin and stdout, with a sane window size.
+ */
+export function runInPty(command: string, env: NodeJS.ProcessEnv): PtySession {
+  const child = spawn("script", ["-qec", `stty cols 120 rows 40; ${command}`, "/dev/null"], {
+    env,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let raw = "";
+  const waiters: { text: string; resolve: () => void }[] = [];
+  const clean = () => raw.replace(ANSI, "");
+  child.stdout.on("data", (chunk: Buffer) => {
+    raw += chunk.toString();
+    for (const w of [...waiters]) {
+      if (clean().includes(w.text)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  });
+  const exit = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  return {
+    waitFor(text, timeoutMs = 15_000) {
+      if (clean().includes(text)) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          child.kill();
+          reject(
+            new Error(`timed out waiting for ${JSON.stringify(text)}; output: ${JSON.stringify(clean())}`),
+          );
+        }, timeoutMs);
+        waiters.push({
+          text,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+      });
+    },
+    write: (keys) => child.stdin.write(keys),
+    exit,
+    output: clean,
+  };
+}

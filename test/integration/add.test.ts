@@ -1,0 +1,194 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, test } from "node:test";
+import { caoBin, codexBin, runCao, runProcess } from "../helpers/cli.js";
+import { tempWorld } from "../helpers/temp.js";
+
+/** Account dirs and registry entries: what a failed add must not leave behind. */
+function leftovers(dataDir: string): { dirs: string[]; registered: string[] } {
+  const dirs = fs.existsSync(dataDir) ? fs.readdirSync(dataDir).filter((n) => !n.startsWith(".")) : [];
+  const registryFile = path.join(dataDir, "registry.json");
+  const registered = fs.existsSync(registryFile)
+    ? (JSON.parse(fs.readFileSync(registryFile, "utf8")) as { accounts: string[] }).accounts
+    : [];
+  return { dirs: dirs.filter((n) => n !== "registry.json" && n !== "account_status.json"), registered };
+}
+
+/**
+ * A stand-in for `codex login`: a real executable that records how it was
+ * called (args, CODEX_HOME, whether CODEX_API_KEY leaked) and then behaves as
+ * told by FAKE_LOGIN: "ok" writes auth.json, "no-file" exits 0 without one,
+ * "fail" exits 3.
+ */
+function fakeCodex(dir: string): string {
+  const file = path.join(dir, "fake-codex");
+  fs.writeFileSync(
+    file,
+    `#!/bin/sh
+printf '%s\\n' "$*" > "$FAKE_RECORD/login-args"
+printf '%s|%s\\n' "$CODEX_HOME" "\${CODEX_API_KEY-unset}" > "$FAKE_RECORD/login-env"
+case "$FAKE_LOGIN" in
+  ok) umask 022; printf '{"tokens":{"refresh_token":"rt","account_id":"acc"}}' > "$CODEX_HOME/auth.json" ;;
+  no-file) ;;
+  *) exit 3 ;;
+esac
+`,
+    { mode: 0o755 },
+  );
+  return file;
+}
+
+describe("cao add", () => {
+  test("refuses bad names and creates nothing", async () => {
+    const w = tempWorld();
+    for (const name of ["../evil", "a/b", "-rf", "..", ".hidden", "x".repeat(65), "sp ace", ""]) {
+      const r = await runCao(["add", name, "--no-login"], { env: w.env });
+      assert.equal(r.code, 2, `${JSON.stringify(name)}: ${r.stderr}`);
+      // "-rf" never reaches the name check: it is refused as an unknown option.
+      assert.match(r.stderr, /invalid account name|unknown option/);
+    }
+    assert.deepEqual(leftovers(w.dataDir), { dirs: [], registered: [] });
+    assert.equal(fs.existsSync(path.join(w.root, "evil")), false);
+  });
+
+  test("--no-login creates a private home with the codex config; the first account becomes the default", async () => {
+    const w = tempWorld();
+    assert.equal((await runCao(["add", "work", "--no-login"], { env: w.env })).code, 0);
+    const second = await runCao(["add", "play", "--no-login"], { env: w.env });
+    assert.equal(second.code, 0, second.stderr);
+    const registry = JSON.parse(fs.readFileSync(path.join(w.dataDir, "registry.json"), "utf8"));
+    assert.deepEqual(registry, { default_account: "work", accounts: ["work", "play"] });
+    const home = path.join(w.dataDir, "work");
+    assert.equal(fs.statSync(home).mode & 0o777, 0o700);
+    const config = fs.readFileSync(path.join(home, "config.toml"), "utf8");
+    assert.match(config, /cli_auth_credentials_store = "file"/);
+    assert.match(config, /forced_login_method = "chatgpt"/);
+    assert.ok(fs.lstatSync(path.join(home, "sessions")).isSymbolicLink());
+    assert.match(second.stderr, /codex login/, "says how to log in later");
+  });
+
+  test("refuses an existing account and a name differing only in case", async () => {
+    const w = tempWorld();
+    await runCao(["add", "work", "--no-login"], { env: w.env });
+    const same = await runCao(["add", "work", "--no-login"], { env: w.env });
+    assert.equal(same.code, 2);
+    assert.match(same.stderr, /already exists/);
+    const cased = await runCao(["add", "WORK", "--no-login"], { env: w.env });
+    assert.equal(cased.code, 2);
+    assert.match(cased.stderr, /differ only in case/);
+    assert.deepEqual(leftovers(w.dataDir), { dirs: ["work"], registered: ["work"] });
+  });
+
+  test("refuses a directory that exists but is not registered, and leaves it alone", async () => {
+    const w = tempWorld();
+    fs.mkdirSync(path.join(w.dataDir, "stray"), { recursive: true });
+    fs.writeFileSync(path.join(w.dataDir, "stray", "auth.json"), "{}");
+    const r = await runCao(["add", "stray", "--no-login"], { env: w.env });
+    assert.equal(r.code, 2);
+    assert.equal(fs.readFileSync(path.join(w.dataDir, "stray", "auth.json"), "utf8"), "{}");
+    assert.deepEqual(leftovers(w.dataDir).registered, []);
+  });
+
+  test("runs codex login in the new home with CODEX_API_KEY scrubbed; auth.json ends up 0600", async () => {
+    const w = tempWorld();
+    const codex = fakeCodex(w.root);
+    const env = { ...w.env, FAKE_LOGIN: "ok", FAKE_RECORD: w.root, CODEX_API_KEY: "sk-must-not-leak" };
+    const r = await runCao(["add", "work", "--codex", codex], { env });
+    assert.equal(r.code, 0, r.stderr);
+    const home = path.join(w.dataDir, "work");
+    assert.equal(fs.readFileSync(path.join(w.root, "login-args"), "utf8").trim(), "login");
+    assert.equal(fs.readFileSync(path.join(w.root, "login-env"), "utf8").trim(), `${home}|unset`);
+    assert.equal(fs.statSync(path.join(home, "auth.json")).mode & 0o777, 0o600);
+    const device = await runCao(["add", "dev", "--device-auth", "--codex", codex], { env });
+    assert.equal(device.code, 0, device.stderr);
+    assert.equal(fs.readFileSync(path.join(w.root, "login-args"), "utf8").trim(), "login --device-auth");
+  });
+
+  test("a login that fails or writes no auth.json leaves no account behind", async () => {
+    const w = tempWorld();
+    const codex = fakeCodex(w.root);
+    await runCao(["add", "keep", "--no-login"], { env: w.env });
+    for (const mode of ["fail", "no-file"]) {
+      const r = await runCao(["add", "work", "--codex", codex], { env: { ...w.env, FAKE_LOGIN: mode, FAKE_RECORD: w.root } });
+      assert.equal(r.code, 1, `${mode}: ${r.stderr}`);
+      assert.match(r.stderr, /nothing was added/);
+      assert.deepEqual(leftovers(w.dataDir), { dirs: ["keep"], registered: ["keep"] }, mode);
+    }
+    // The rollback did not disturb the default.
+    const registry = JSON.parse(fs.readFileSync(path.join(w.dataDir, "registry.json"), "utf8"));
+    assert.equal(registry.default_account, "keep");
+  });
+
+  test("a missing codex gives exit 4 with an install hint, before anything is created", async () => {
+    const w = tempWorld();
+    const env = { ...w.env, PATH: path.join(w.root, "empty-bin") };
+    const r = await runCao(["add", "work"], { env });
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stderr, /not found/);
+    assert.match(r.stderr, /npm install -g @openai\/codex/);
+    const explicit = await runCao(["add", "work", "--codex", path.join(w.root, "nope")], { env: w.env });
+    assert.equal(explicit.code, 4);
+    assert.deepEqual(leftovers(w.dataDir), { dirs: [], registered: [] });
+  });
+});
+
+/**
+ * The real codex, offline: inside a network namespace with only loopback,
+ * `codex login` serves its callback on localhost and waits, and a device-code
+ * login fails to reach the auth server. Neither may leave an account behind.
+ */
+describe("cao add with the real codex login (loopback-only network namespace)", () => {
+  const isolated = (w: ReturnType<typeof tempWorld>, args: string[]) =>
+    spawn(
+      "unshare",
+      ["-n", "sh", "-c", 'ip link set lo up && exec "$0" "$@"', process.execPath, caoBin, ...args],
+      { env: w.env, stdio: ["ignore", "pipe", "pipe"] },
+    );
+
+  test("Ctrl-C during the browser login rolls the account back (exit 130)", async () => {
+    const w = tempWorld();
+    const child = isolated(w, ["add", "work", "--codex", codexBin]);
+    let output = "";
+    const waiting = new Promise<void>((resolve) => {
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes("oauth/authorize")) resolve();
+      };
+      child.stdout.on("data", onData);
+      child.stderr.on("data", onData);
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    await waiting;
+    assert.ok(fs.existsSync(path.join(w.dataDir, "work", "config.toml")), "home exists while codex waits");
+    child.kill("SIGINT");
+    assert.equal(await exited, 130, output);
+    assert.match(output, /interrupted; nothing was added/);
+    assert.deepEqual(leftovers(w.dataDir), { dirs: [], registered: [] });
+  });
+
+  test("a device-code login that cannot reach the server rolls back (exit 1)", async () => {
+    const w = tempWorld();
+    const r = await runProcess(
+      "unshare",
+      [
+        "-n",
+        "sh",
+        "-c",
+        'ip link set lo up && exec "$0" "$@"',
+        process.execPath,
+        caoBin,
+        "add",
+        "work",
+        "--device-auth",
+        "--codex",
+        codexBin,
+      ],
+      { env: w.env },
+    );
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /codex login exited with 1; nothing was added/);
+    assert.deepEqual(leftovers(w.dataDir), { dirs: [], registered: [] });
+  });
+});
