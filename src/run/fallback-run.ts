@@ -1,18 +1,15 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { isatty } from "node:tty";
 import { type AccountStatus, isCoolingDown, loadStatuses } from "../core/account-status.js";
-import { readAuthFile, summarizeAuth } from "../core/auth-file.js";
 import { findRealCodex } from "../core/codex-binary.js";
 import { codexEnv } from "../core/codex-env.js";
 import { CaoError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
-import { authPath } from "../core/paths.js";
 import { readyAccountHome } from "./account-home.js";
 import { accountOrder } from "./account-order.js";
-import { recordAttempt } from "./attempt-record.js";
 import type { RunOptions } from "./options.js";
 import { formatResetTime } from "./reset-time.js";
-import { judgeRun, type RunVerdict } from "./run-evidence.js";
+import type { RunVerdict } from "./run-evidence.js";
 import { runCodex } from "./spawn-codex.js";
 
 /** The logger loads consola (~25 ms): only when there is something to say, never on a plain run. */
@@ -70,18 +67,23 @@ async function attempt(
   terminal: boolean,
 ): Promise<{ exitCode: number; verdict: RunVerdict }> {
   const home = await readyAccountHome(account);
-  const accountId = summarizeAuth(readAuthFile(authPath(account))).accountId;
   const startedAtMs = Date.now();
-  let run: Awaited<ReturnType<typeof runCodex>>;
+  const running = runCodex(bin, args, codexEnv(home), terminal);
+  running.catch(() => {}); // handled below, after the imports; not an unhandled rejection meanwhile
+  // What is only needed once codex has exited loads while it runs (off the start-up path).
+  const [{ judgeRun }, { recordAttempt }] = await Promise.all([
+    import("./run-evidence.js"),
+    import("./attempt-record.js"),
+  ]);
+  let run: Awaited<typeof running>;
   try {
-    run = await runCodex(bin, args, codexEnv(home), terminal);
+    run = await running;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new CaoError(`could not start codex (${bin}): ${reason}`, ExitCode.codexMissing);
   }
   const verdict = judgeRun({
     accountHome: home,
-    accountId,
     startedAtMs,
     endedAtMs: Date.now(),
     exitCode: run.exitCode,

@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { RateLimits } from "../core/account-status.js";
+import { readAuthFile, summarizeAuth } from "../core/auth-file.js";
 import type { QuotaSignal } from "./quota-signal.js";
 import { type RolloutEvidence, readRolloutEvidence } from "./rollout-evidence.js";
 import { recentRollouts, rolloutForSession } from "./rollout-files.js";
@@ -14,8 +15,6 @@ export interface RunVerdict {
 
 export interface RunFacts {
   accountHome: string;
-  /** The ChatGPT account id the run's auth.json belongs to, when known. */
-  accountId: string | undefined;
   startedAtMs: number;
   endedAtMs: number;
   exitCode: number;
@@ -56,7 +55,8 @@ function findRunEvidence(facts: RunFacts): { evidence?: RolloutEvidence; ambiguo
     .filter((e): e is RolloutEvidence => e !== undefined && e.lastRecordAtMs > 0);
   // Another account's concurrent session is not ours (a session resumed from
   // another account keeps its creator, so this only narrows, never empties).
-  const mine = all.filter((e) => facts.accountId !== undefined && e.creatorAccountId === facts.accountId);
+  const accountId = summarizeAuth(readAuthFile(path.join(facts.accountHome, "auth.json"))).accountId;
+  const mine = all.filter((e) => accountId !== undefined && e.creatorAccountId === accountId);
   const candidates = mine.length > 0 ? mine : all;
   if (candidates.length <= 1) return candidates[0] ? { evidence: candidates[0] } : {};
   const quotaVerdicts = new Set(candidates.map((e) => e.quota !== undefined));
