@@ -4,8 +4,16 @@ export default defineCommand({
   meta: { name: "list", description: "List accounts (* marks the default)" },
   args: {
     json: { type: "boolean", description: "Print the accounts as JSON" },
+    details: { type: "boolean", description: "Every account's full status (same as `cao status --full`)" },
   },
   async run({ args }) {
+    if (args.details) {
+      const { loadSnapshot } = await import("../status/model.js");
+      const { renderStatus } = await import("../status/render.js");
+      const { printOut } = await import("../cli/output.js");
+      printOut(await renderStatus(loadSnapshot(), { compact: false, full: true, pretty: false }));
+      return;
+    }
     const { loadRegistry } = await import("../core/registry.js");
     const { authPath } = await import("../core/paths.js");
     const { readAuthFile, summarizeAuth } = await import("../core/auth-file.js");

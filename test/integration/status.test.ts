@@ -1,0 +1,233 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, test } from "node:test";
+import { authText } from "../helpers/auth-fixture.js";
+import { caoBin, runCao } from "../helpers/cli.js";
+import { runInPty } from "../helpers/pty.js";
+import { tempWorld } from "../helpers/temp.js";
+
+const HOUR = 3_600_000;
+
+/**
+ * Four accounts covering the states status must show: a healthy default with
+ * known usage, one never logged in, one cooling down after failures, one whose
+ * refresh token died.
+ */
+async function statusWorld() {
+  const w = tempWorld();
+  const now = Date.now();
+  for (const name of ["work", "idle", "cool", "dead"]) {
+    assert.equal((await runCao(["add", name, "--no-login"], { env: w.env })).code, 0);
+  }
+  const login = (name: string, extra: Record<string, unknown>) =>
+    fs.writeFileSync(
+      path.join(w.dataDir, name, "auth.json"),
+      authText({
+        email: `${name}@example.com`,
+        accountId: `acc-${name}`,
+        refreshToken: `rt-${name}`,
+        ...extra,
+      }),
+      { mode: 0o600 },
+    );
+  login("work", {
+    plan: "pro",
+    expiresInSeconds: 2 * 3600 + 20,
+    lastRefresh: new Date(now - 3 * HOUR).toISOString(),
+  });
+  login("cool", {});
+  login("dead", {});
+  const statuses = {
+    work: {
+      lastAttemptAtMs: now - 60_000,
+      lastSuccessAtMs: now - 60_000,
+      consecutiveFailures: 0,
+      rateLimits: {
+        observedAtMs: now - 60_000,
+        primary: { usedPercent: 42, windowMinutes: 300, resetsAtMs: now + HOUR },
+        secondary: { usedPercent: 10, windowMinutes: 10080, resetsAtMs: now + 72 * HOUR },
+      },
+    },
+    cool: {
+      lastQuotaAtMs: now - 5 * 60_000,
+      cooldownUntilMs: now + 30 * 60_000,
+      consecutiveFailures: 4,
+      lastError: "usage limit reached",
+    },
+    dead: { authProblem: "refresh_token_reused" },
+  };
+  fs.writeFileSync(path.join(w.dataDir, "account_status.json"), JSON.stringify({ statuses }));
+  return w;
+}
+
+const noSecrets = (text: string) => {
+  assert.doesNotMatch(text, /rt-(work|cool|dead)/, "no refresh token printed");
+  assert.doesNotMatch(text, /eyJ[A-Za-z0-9_-]{10,}/, "no JWT printed");
+};
+
+describe("cao status views", async () => {
+  const w = await statusWorld();
+
+  test("without a terminal: one compact line per account, the seed's format", async () => {
+    const r = await runCao(["status"], { env: w.env });
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trimEnd().split("\n");
+    assert.equal(
+      lines[0],
+      "* work (logged-in) | expires: in 2h | cooldown: none | last_quota: none | failures: 0 | 5h: 42% | weekly: 10%",
+    );
+    assert.equal(
+      lines[1],
+      "  idle (not-logged-in) | expires: none | cooldown: none | last_quota: none | failures: 0",
+    );
+    assert.match(
+      lines[2] ?? "",
+      /^ {2}cool \(logged-in\) \| expires: in \d+d \| cooldown: until in 30m \| last_quota: 5m ago \| failures: 4$/,
+    );
+    assert.match(lines[3] ?? "", /^ {2}dead \(needs-login\)/);
+    assert.equal((await runCao(["status", "--compact"], { env: w.env })).stdout, r.stdout);
+    noSecrets(r.stdout + r.stderr);
+  });
+
+  test("--full shows every field", async () => {
+    const r = await runCao(["status", "--full"], { env: w.env });
+    assert.equal(r.code, 0, r.stderr);
+    for (const field of [
+      "email:",
+      "plan:",
+      "token expires:",
+      "last refresh:",
+      "last attempt:",
+      "last success:",
+      "last quota:",
+      "cooldown:",
+      "failures:",
+      "last error:",
+      "5-hour usage:",
+      "weekly usage:",
+    ]) {
+      assert.ok(r.stdout.includes(field), field);
+    }
+    assert.match(r.stdout, /email: +work@example\.com/);
+    assert.match(r.stdout, /plan: +pro/);
+    assert.match(r.stdout, /last refresh: +\S+ \S+ \(3h ago\)/);
+    assert.match(r.stdout, /5-hour usage: +42% used, resets in 1h/);
+    assert.match(r.stdout, /weekly usage: +10% used, resets in 3d/);
+    assert.match(r.stdout, /last error: +usage limit reached/);
+    assert.match(r.stdout, /NEEDS A NEW LOGIN \(refresh_token_reused\)/);
+    const details = await runCao(["list", "--details"], { env: w.env });
+    assert.equal(details.stdout, r.stdout, "`cao list --details` is the same view");
+    noSecrets(r.stdout);
+  });
+
+  test("--pretty draws the dashboard; a terminal gets it by default", async () => {
+    const r = await runCao(["status", "--pretty"], { env: w.env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^╭─+╮\n│ cao status · 4 accounts · default: work/);
+    assert.match(r.stdout, /5h {6}█{8}░{12} +42% {2}resets in 1h/);
+    const pty = runInPty(`${process.execPath} ${caoBin} status`, w.env);
+    assert.equal(await pty.exit, 0);
+    assert.match(pty.output(), /╭─+╮/);
+    assert.match(pty.output(), /cao status · 4 accounts/);
+  });
+
+  test("--json has the documented, stable shape", async () => {
+    const r = await runCao(["status", "--json"], { env: w.env });
+    assert.equal(r.code, 0, r.stderr);
+    const json = JSON.parse(r.stdout);
+    assert.deepEqual(Object.keys(json), ["generatedAt", "dataDir", "defaultAccount", "accounts"]);
+    assert.equal(json.defaultAccount, "work");
+    const [work, idle, cool, dead] = json.accounts;
+    assert.deepEqual(Object.keys(work), [
+      "name",
+      "isDefault",
+      "loginState",
+      "loginProblem",
+      "email",
+      "plan",
+      "accountId",
+      "tokenExpiresAt",
+      "lastRefreshAt",
+      "lastAttemptAt",
+      "lastSuccessAt",
+      "lastQuotaAt",
+      "cooldownUntil",
+      "coolingDown",
+      "consecutiveFailures",
+      "lastError",
+      "authProblem",
+      "usage",
+    ]);
+    assert.equal(work.loginState, "logged-in");
+    assert.equal(work.email, "work@example.com");
+    assert.equal(work.plan, "pro");
+    assert.equal(work.accountId, "acc-work");
+    assert.equal(work.usage.fiveHour.usedPercent, 42);
+    assert.equal(work.usage.fiveHour.windowMinutes, 300);
+    assert.ok(Date.parse(work.usage.weekly.resetsAt) > Date.now());
+    assert.equal(idle.loginState, "not-logged-in");
+    assert.equal(idle.usage.fiveHour, null);
+    assert.equal(cool.coolingDown, true);
+    assert.equal(cool.consecutiveFailures, 4);
+    assert.equal(dead.loginState, "needs-login");
+    assert.equal(dead.authProblem, "refresh_token_reused");
+    noSecrets(r.stdout);
+  });
+
+  test("--report md and json", async () => {
+    const md = await runCao(["status", "--report"], { env: w.env });
+    assert.equal(md.code, 0, md.stderr);
+    assert.match(md.stdout, /^# cao status report/);
+    assert.match(
+      md.stdout,
+      /\| work \| yes \| work@example\.com \| pro \| logged-in \| in 2h \| none \| 0 \| 42% \| 10% \| {2}\|/,
+    );
+    assert.equal(
+      (await runCao(["status", "--report", "md"], { env: w.env })).stdout.split("\n").slice(3).join("\n"),
+      md.stdout.split("\n").slice(3).join("\n"),
+    );
+    const json = JSON.parse((await runCao(["status", "--report", "json"], { env: w.env })).stdout);
+    assert.deepEqual(Object.keys(json), ["generatedAt", "accounts"]);
+    assert.equal(json.accounts.length, 4);
+    const bad = await runCao(["status", "--report", "xml"], { env: w.env });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /unknown report format "xml"/);
+    noSecrets(md.stdout);
+  });
+});
+
+describe("cao status edge cases", () => {
+  test("no accounts yet", async () => {
+    const w = tempWorld();
+    const r = await runCao(["status"], { env: w.env });
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /no accounts yet/);
+    assert.deepEqual(JSON.parse((await runCao(["status", "--json"], { env: w.env })).stdout).accounts, []);
+  });
+
+  test("a corrupt registry exits 3 and is kept; a corrupt status file only warns", async () => {
+    const w = tempWorld();
+    await runCao(["add", "work", "--no-login"], { env: w.env });
+    fs.writeFileSync(path.join(w.dataDir, "account_status.json"), "{oops");
+    const degraded = await runCao(["status"], { env: w.env });
+    assert.equal(degraded.code, 0, degraded.stderr);
+    assert.match(degraded.stdout, /work \(not-logged-in\)/);
+    assert.match(degraded.stderr, /account_status\.json is not valid JSON/);
+    fs.writeFileSync(path.join(w.dataDir, "registry.json"), "[broken");
+    const broken = await runCao(["status"], { env: w.env });
+    assert.equal(broken.code, 3);
+    assert.equal(fs.readFileSync(path.join(w.dataDir, "registry.json"), "utf8"), "[broken");
+  });
+
+  test("an unreadable auth.json is shown, not fatal", async () => {
+    const w = tempWorld();
+    await runCao(["add", "work", "--no-login"], { env: w.env });
+    fs.writeFileSync(path.join(w.dataDir, "work", "auth.json"), "not json", { mode: 0o600 });
+    const r = await runCao(["status", "--json"], { env: w.env });
+    assert.equal(r.code, 0);
+    const [work] = JSON.parse(r.stdout).accounts;
+    assert.equal(work.loginState, "auth-unreadable");
+    assert.equal(work.loginProblem, "auth.json is not valid JSON");
+  });
+});
