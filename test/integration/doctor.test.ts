@@ -90,7 +90,7 @@ test("errors: missing codex, not logged in, unreadable auth, dead login, expired
     path.join(w.dataDir, "account_status.json"),
     JSON.stringify({ statuses: { dead: { authProblem: "refresh_token_reused" } } }),
   );
-  const env = { ...w.env, PATH: path.join(w.root, "empty") };
+  const env: NodeJS.ProcessEnv = { ...w.env, PATH: path.join(w.root, "empty") };
   delete env.CAO_CODEX_BIN;
   const { code, codes, report } = await doctor(env);
   assert.equal(code, 2);
