@@ -1,11 +1,11 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
-import { pipeline } from "node:stream";
 import type { Dispatcher } from "undici";
 import { bearerOf, type GatewayContext, sessionKeyOf, upstreamPath } from "./context.js";
 import { AccountUnavailableError, type Credentials } from "./credentials.js";
 import { parseUsageLimit, rateLimitsFromEvent, rateLimitsFromHeaders, usageLimitBody } from "./signals.js";
 import { createSseTap } from "./sse-tap.js";
 import { HOP_BY_HOP } from "./upstream.js";
+import { sendUpstream, type UpstreamResponse } from "./upstream-response.js";
 
 /**
  * The HTTP path: `/v1/X` → `<base-url>/X` under the routed account.
@@ -20,7 +20,7 @@ const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const OWN_REQUEST_HEADERS = new Set([...HOP_BY_HOP, "host", "content-length", "expect"]);
 const CREDENTIAL_HEADERS = new Set(["authorization", "chatgpt-account-id"]);
 
-type Upstream = Dispatcher.ResponseData;
+type Upstream = UpstreamResponse;
 
 export async function handleHttp(
   ctx: GatewayContext,
@@ -133,7 +133,7 @@ class Exchange {
     let response = await this.send(account, credentials, movedFrom);
     if (response && response.statusCode === 401 && credentials) {
       // Never show Codex an upstream 401: refresh (once, shared) and try again.
-      await response.body.dump();
+      await response.dump();
       try {
         credentials = await tokens.credentials(account, credentials.accessToken);
       } catch (error) {
@@ -144,7 +144,7 @@ class Exchange {
       }
       response = await this.send(account, credentials, movedFrom);
       if (response && response.statusCode === 401) {
-        await response.body.dump();
+        await response.dump();
         router.recordFailure(account, "upstream rejected the refreshed token (401)");
         this.lastFailure = { status: 502, headers: {}, text: unauthorizedBody() };
         return false;
@@ -154,7 +154,7 @@ class Exchange {
     const limits = rateLimitsFromHeaders(response.headers);
     if (limits) router.recordRateLimits(account, limits);
     if (response.statusCode === 429 && failover) {
-      const text = await response.body.text();
+      const text = await response.text();
       const usageLimit = parseUsageLimit(text);
       if (usageLimit) {
         router.recordUsageLimit(account, usageLimit);
@@ -171,7 +171,7 @@ class Exchange {
     }
     if (response.statusCode >= 500) {
       // send() already retried; try the next account, show this one if none does better.
-      const text = await response.body.text();
+      const text = await response.text();
       router.recordFailure(account, `upstream HTTP ${response.statusCode}`);
       this.lastFailure = { status: response.statusCode, headers: response.headers, text };
       return false;
@@ -199,7 +199,7 @@ class Exchange {
       let response: Upstream | undefined;
       let failure: string;
       try {
-        response = await agent.request({
+        response = await sendUpstream(agent, {
           origin: upstream.origin,
           path: this.path,
           method: (this.req.method ?? "GET") as Dispatcher.HttpMethod,
@@ -207,7 +207,6 @@ class Exchange {
           body: this.body && this.body.length > 0 ? this.body : null,
           signal: this.signal,
           headersTimeout: config.timeoutMs,
-          bodyTimeout: 0,
         });
         if (response.statusCode < 500) return response;
         failure = `HTTP ${response.statusCode}`;
@@ -230,7 +229,7 @@ class Exchange {
         this.ctx.router.recordFailure(account, `upstream ${failure}`);
         return response;
       }
-      if (response) await response.body.dump();
+      if (response) await response.dump();
       this.ctx.log(
         `${this.describe()} ${account} upstream ${failure}; retry ${attempt + 1}/${config.upstreamRetries}`,
       );
@@ -243,26 +242,29 @@ class Exchange {
     this.body = undefined; // no replay after this point
     this.writeHead(response.statusCode, response.headers);
     const contentType = String(response.headers["content-type"] ?? "");
-    if (contentType.includes("text/event-stream")) {
-      const tap = createSseTap((event) => {
-        const limits = rateLimitsFromEvent(event);
-        if (limits) router.recordRateLimits(account, limits);
-      });
-      response.body.on("data", tap);
-    }
+    const tap = contentType.includes("text/event-stream")
+      ? createSseTap((event) => {
+          const limits = rateLimitsFromEvent(event);
+          if (limits) router.recordRateLimits(account, limits);
+        })
+      : undefined;
     const firstByteMs = performance.now() - this.started;
-    pipeline(response.body, this.res, (error) => {
-      const line = `${this.describe()} ${account}${movedFrom ? ` (moved from ${movedFrom})` : ""} ${response.statusCode}`;
-      if (error) {
-        if (!this.signal.aborted) {
-          router.recordFailure(account, "upstream stream broke");
-          this.ctx.log(`${line} stream broke: ${describeNetworkError(error)}`);
-        } else this.ctx.log(`${line} client went away; upstream request cancelled`);
-        return;
-      }
-      if (response.statusCode < 400) router.recordSuccess(account);
-      this.ctx.log(`${line} first byte ${firstByteMs.toFixed(1)} ms`);
-    });
+    const line = `${this.describe()} ${account}${movedFrom ? ` (moved from ${movedFrom})` : ""} ${response.statusCode}`;
+    response.pipeTo(this.res, tap).then(
+      () => {
+        if (response.statusCode < 400) router.recordSuccess(account);
+        this.ctx.log(`${line} first byte ${firstByteMs.toFixed(1)} ms`);
+      },
+      (error: unknown) => {
+        this.res.destroy();
+        if (this.signal.aborted) {
+          this.ctx.log(`${line} client went away; upstream request cancelled`);
+          return;
+        }
+        router.recordFailure(account, "upstream stream broke");
+        this.ctx.log(`${line} stream broke: ${describeNetworkError(error)}`);
+      },
+    );
   }
 
   /** No account could serve: every one out of quota (Codex's own 429), or the last failure. */

@@ -1,0 +1,154 @@
+import type { IncomingHttpHeaders } from "node:http";
+import type { Agent, Dispatcher } from "undici";
+
+/**
+ * One upstream exchange on undici's low-level dispatch API: the response
+ * arrives with its body paused, and the caller decides what it is for (stream
+ * it to the client, read a small error body, or drop it). Streaming writes each
+ * chunk straight to the client socket and pauses the upstream socket while the
+ * client is slow: no intermediate stream and nothing buffered beyond a chunk,
+ * which is where the time and memory of a proxy go.
+ */
+export interface UpstreamRequest {
+  origin: string;
+  path: string;
+  method: Dispatcher.HttpMethod;
+  headers: Record<string, string | string[]>;
+  body: Buffer | null;
+  headersTimeout: number;
+  signal: AbortSignal;
+}
+
+interface Sink {
+  data(chunk: Buffer): boolean;
+  end(): void;
+  error(error: Error): void;
+}
+
+export class UpstreamResponse {
+  private sink: Sink | undefined;
+  private early: Buffer[] = [];
+  private finished: { error?: Error } | undefined;
+
+  constructor(
+    readonly statusCode: number,
+    readonly headers: IncomingHttpHeaders,
+    private readonly controller: Dispatcher.DispatchController,
+  ) {}
+
+  /** Streams the body to `out` with backpressure; `onChunk` sees every chunk first. */
+  pipeTo(
+    out: NodeJS.WritableStream & { once(event: "drain", fn: () => void): unknown },
+    onChunk?: (chunk: Buffer) => void,
+  ): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.attach({
+        data: (chunk) => {
+          onChunk?.(chunk);
+          if (out.write(chunk)) return true;
+          out.once("drain", () => this.controller.resume());
+          return false;
+        },
+        end: () => {
+          out.end();
+          resolve();
+        },
+        error: reject,
+      });
+    });
+  }
+
+  /** The whole body as text (error answers are small). */
+  text(): Promise<string> {
+    const chunks: Buffer[] = [];
+    return new Promise((resolve, reject) => {
+      this.attach({
+        data: (chunk) => {
+          chunks.push(chunk);
+          return true;
+        },
+        end: () => resolve(Buffer.concat(chunks).toString("utf8")),
+        error: reject,
+      });
+    });
+  }
+
+  /** Reads and drops the body, so the connection can be reused. */
+  async dump(): Promise<void> {
+    await this.text().catch(() => {});
+  }
+
+  // Called by the handler.
+  deliver(chunk: Buffer): void {
+    if (!this.sink) this.early.push(chunk);
+    else if (!this.sink.data(chunk)) this.controller.pause();
+  }
+
+  complete(error?: Error): void {
+    if (!this.sink) this.finished = error ? { error } : {};
+    else if (error) this.sink.error(error);
+    else this.sink.end();
+  }
+
+  private attach(sink: Sink): void {
+    this.sink = sink;
+    const early = this.early;
+    this.early = [];
+    let flowing = true;
+    for (const chunk of early) flowing = sink.data(chunk) && flowing;
+    if (this.finished) {
+      if (this.finished.error) sink.error(this.finished.error);
+      else sink.end();
+      return;
+    }
+    if (flowing) this.controller.resume();
+  }
+}
+
+/** Sends one request; resolves when the response head arrives (body paused), rejects on a network error. */
+export function sendUpstream(agent: Agent, request: UpstreamRequest): Promise<UpstreamResponse> {
+  return new Promise((resolve, reject) => {
+    let response: UpstreamResponse | undefined;
+    let controller: Dispatcher.DispatchController | undefined;
+    const onAbort = () =>
+      controller?.abort(
+        request.signal.reason instanceof Error ? request.signal.reason : new Error("aborted"),
+      );
+    const done = () => request.signal.removeEventListener("abort", onAbort);
+    request.signal.addEventListener("abort", onAbort, { once: true });
+    agent.dispatch(
+      {
+        origin: request.origin,
+        path: request.path,
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        headersTimeout: request.headersTimeout,
+        bodyTimeout: 0,
+      },
+      {
+        onRequestStart(started) {
+          controller = started;
+          if (request.signal.aborted) onAbort();
+        },
+        onResponseStart(started, statusCode, headers) {
+          started.pause();
+          response = new UpstreamResponse(statusCode, headers, started);
+          resolve(response);
+        },
+        onResponseData(_controller, chunk) {
+          response?.deliver(chunk);
+        },
+        onResponseEnd() {
+          done();
+          response?.complete();
+        },
+        onResponseError(_controller, error) {
+          done();
+          if (response) response.complete(error);
+          else reject(error);
+        },
+      },
+    );
+  });
+}
