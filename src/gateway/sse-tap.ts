@@ -23,7 +23,7 @@ export function createSseTap(onEvent: (event: unknown) => void): (chunk: Buffer)
         tail.length > 0 &&
         Buffer.concat([tail.subarray(-MARKER.length), chunk.subarray(0, MARKER.length)]).includes(MARKER);
       if (!across && !chunk.includes(MARKER)) {
-        tail = Buffer.from(chunk.subarray(-TAIL_BYTES));
+        tail = lastBytes(tail, chunk);
         return;
       }
       data = Buffer.concat([tail, chunk]);
@@ -45,6 +45,12 @@ export function createSseTap(onEvent: (event: unknown) => void): (chunk: Buffer)
     if (rest.includes(MARKER) && rest.length <= MAX_LINE) {
       pending = Buffer.from(rest);
       tail = EMPTY;
-    } else tail = Buffer.from(data.subarray(-TAIL_BYTES));
+    } else tail = lastBytes(EMPTY, data);
   };
+}
+
+/** The stream's last TAIL_BYTES (a short chunk extends the previous tail), copied. */
+function lastBytes(tail: Buffer, chunk: Buffer): Buffer {
+  if (chunk.length >= TAIL_BYTES) return Buffer.from(chunk.subarray(-TAIL_BYTES));
+  return Buffer.concat([tail, chunk]).subarray(-TAIL_BYTES);
 }
