@@ -161,6 +161,8 @@ test("another account's concurrent session is not this run's; disagreeing sessio
   const first = await world.cao(["run", "--", "exec", "hi"]);
   assert.equal(first.code, 0, first.stderr);
   assert.deepEqual(accountsCalled(world), ["a"]);
+  assert.doesNotMatch(first.stderr, /disagree/, "the other account's session was not a candidate");
+  assert.equal(world.statuses().a?.rateLimits?.primary?.usedPercent, 42, "this run's own session was read");
 
   const other = fakeCodexWorld(["a", "b"]);
   other.script({ a: [{ rollout: "ok", alsoRollout: { rollout: "quota", creator: "acct-a" } }] });
