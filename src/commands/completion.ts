@@ -9,7 +9,7 @@ export default defineCommand({
     shell: { type: "positional", description: "bash, zsh, fish or powershell", required: true },
   },
   async run({ args }) {
-    const { parseShell } = await import("../shell/shells.js");
+    const { parseShell } = await import("../shell/shell-arg.js");
     const { renderCompletion } = await import("../shell/completion.js");
     process.stdout.write(await renderCompletion(parseShell(args.shell)));
   },

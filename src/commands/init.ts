@@ -25,15 +25,15 @@ export default defineCommand({
   },
   async run({ args }) {
     // Only node:fs/path here: this runs at every shell start (no consola, execa, toml).
-    const { parseShell } = await import("../shell/shells.js");
+    const { parseShell } = await import("../shell/shell-arg.js");
     const { usageError } = await import("../core/errors.js");
     const shell = parseShell(args.shell);
     if (args.prompt && args["prompt-hook"]) throw usageError("use --prompt or --prompt-hook, not both");
     if (args.install && args.uninstall) throw usageError("use --install or --uninstall, not both");
     const options = { prompt: args.prompt ? "show" : args["prompt-hook"] ? "hook" : "none" } as const;
-    const { caoExecutablePath } = await import("../shell/cao-path.js");
-    const caoPath = caoExecutablePath();
     if (args.install || args.uninstall) {
+      const { caoExecutablePath } = await import("../shell/cao-path.js");
+      const caoPath = caoExecutablePath();
       const { installInit, uninstallInit } = await import("../shell/rc-file.js");
       const rc = args.rc ? String(args.rc) : undefined;
       const message = args.install
@@ -42,12 +42,7 @@ export default defineCommand({
       process.stderr.write(`${message}\n`);
       return;
     }
-    if (args.cached) {
-      const { writeInitCache, cacheLoader } = await import("../shell/init-cache.js");
-      process.stdout.write(cacheLoader(shell, writeInitCache(shell, caoPath, options), caoPath, options));
-      return;
-    }
-    const { renderInit } = await import("../shell/render.js");
-    process.stdout.write(renderInit(shell, caoPath, options));
+    const { printInit } = await import("../shell/init-fast.js");
+    await printInit(shell, options.prompt, Boolean(args.cached));
   },
 });

@@ -25,7 +25,7 @@ export default defineCommand({
           'load it with `eval "$(cao init bash)"` (or zsh; fish: `cao init fish | source`), or `cao init SHELL --install`',
         );
       }
-      const { parseShell } = await import("../shell/shells.js");
+      const { parseShell } = await import("../shell/shell-arg.js");
       const { setShellAccountCode, unsetShellAccountCode } = await import("../shell/shell-code.js");
       const shell = parseShell(host);
       if (args.unset) {

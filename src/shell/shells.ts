@@ -1,5 +1,3 @@
-import { usageError } from "../core/errors.js";
-
 /** The shells cao integrates with, and how each one spells things. */
 export const SHELLS = ["bash", "zsh", "fish", "powershell"] as const;
 export type ShellName = (typeof SHELLS)[number];
@@ -12,14 +10,11 @@ export const SHELL_EXTENSION: Record<ShellName, string> = {
   powershell: "ps1",
 };
 
-export function parseShell(value: unknown): ShellName {
+/** The shell a name stands for (pwsh is powershell), or undefined. No imports here: the init fast path loads this. */
+export function shellNamed(value: unknown): ShellName | undefined {
   const name = String(value ?? "").toLowerCase();
   const shell = name === "pwsh" ? "powershell" : name;
-  if ((SHELLS as readonly string[]).includes(shell)) return shell as ShellName;
-  throw usageError(
-    `unknown shell ${JSON.stringify(String(value ?? ""))}`,
-    `supported: ${SHELLS.join(", ")} (pwsh is an alias of powershell)`,
-  );
+  return (SHELLS as readonly string[]).includes(shell) ? (shell as ShellName) : undefined;
 }
 
 /**
