@@ -25,6 +25,7 @@ before(async () => {
       { accountId: "noplan", email: "n@example.com", notIncluded: true },
       { accountId: "tty-out", email: "tty@example.com", quota: 0, resetsInSeconds: 3600 },
       { accountId: "tty-ok", email: "tty2@example.com" },
+      { accountId: "throttled", email: "th@example.com" },
     ],
     reply: (input) => ({
       kind: "text",
@@ -93,6 +94,25 @@ test("an answer full of quota words (even Codex's own message) does not switch a
   assert.deepEqual(modelCalls(backend, since), ["talker 200"]);
   assert.equal(world.statuses().talker?.cooldownUntilMs, undefined);
   assert.ok(world.statuses().talker?.lastSuccessAtMs);
+});
+
+test("a generic 429 (rate_limit_exceeded) is throttling, not an exhausted account: codex's exit, no switch", async () => {
+  const world = runWorld(backend, [
+    { name: "throttled", accountId: "throttled" },
+    { name: "spare", accountId: "spare" },
+  ]);
+  backend.injectFault({ kind: "rate-limit", accountId: "throttled", count: 50 });
+  try {
+    const since = Date.now();
+    const result = await world.cao(exec("slow down"));
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /ERROR: exceeded retry limit, last status: 429/);
+    assert.ok(modelCalls(backend, since).every((call) => call === "throttled 429"));
+    assert.equal(world.statuses().throttled?.cooldownUntilMs, undefined);
+    assert.equal(world.statuses().throttled?.consecutiveFailures, 1);
+  } finally {
+    backend.clearFaults();
+  }
 });
 
 test("a cooling-down account is skipped without a request; a plan without Codex moves on", async () => {
