@@ -18,6 +18,8 @@ export type FakeStep = {
   resetsInS?: number;
   /** Creator account id recorded in the rollout (default: this account's). */
   creator?: string;
+  /** Write the rollout into this day directory instead of today's (a resumed older session). */
+  dayDir?: string;
   /** Also write a second, concurrent session's rollout. */
   alsoRollout?: { rollout: "ok" | "quota"; creator: string };
   /** Print the `session id:` header line on stderr (as codex exec does). */
@@ -49,11 +51,13 @@ const step = steps[Math.min(n, steps.length - 1)] ?? { rollout: "ok" };
 const auth = JSON.parse(fs.readFileSync(path.join(home, "auth.json"), "utf8"));
 const ts = (ms) => new Date(ms).toISOString();
 const limitMessage = "You\\u2019ve hit your usage limit. Upgrade to Pro (https://chatgpt.com/explore/pro), visit https://chatgpt.com/settings/usage to purchase more credits or try again at 7:28 PM.";
-function writeRollout(kind, creator, resetsInS) {
+function writeRollout(kind, creator, resetsInS, dayDir) {
   const id = crypto.randomUUID();
   const d = new Date();
   const pad = (x) => String(x).padStart(2, "0");
-  const dir = path.join(home, "sessions", String(d.getFullYear()), pad(d.getMonth() + 1), pad(d.getDate()));
+  const dir = dayDir
+    ? path.join(home, "sessions", dayDir)
+    : path.join(home, "sessions", String(d.getFullYear()), pad(d.getMonth() + 1), pad(d.getDate()));
   fs.mkdirSync(dir, { recursive: true });
   const now = Date.now();
   const resetsAt = Math.floor(now / 1000) + (resetsInS ?? 3600);
@@ -75,7 +79,7 @@ function writeRollout(kind, creator, resetsInS) {
   return id;
 }
 let sessionId;
-if (step.rollout) sessionId = writeRollout(step.rollout, step.creator ?? auth.tokens.account_id, step.resetsInS);
+if (step.rollout) sessionId = writeRollout(step.rollout, step.creator ?? auth.tokens.account_id, step.resetsInS, step.dayDir);
 if (step.alsoRollout) writeRollout(step.alsoRollout.rollout, step.alsoRollout.creator, 3600);
 if (step.header && sessionId) process.stderr.write("session id: " + sessionId + "\\n");
 for (const line of step.stdout ?? []) process.stdout.write(line + "\\n");

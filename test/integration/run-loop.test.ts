@@ -172,6 +172,37 @@ test("another account's concurrent session is not this run's; disagreeing sessio
   assert.match(second.stderr, /2 codex sessions on this account ran at the same time and disagree/);
 });
 
+test("a resumed older session is found by the id in codex's header, wherever its file is", async () => {
+  const world = fakeCodexWorld(["a", "b"]);
+  // No stderr message and an old day directory: only the header's session id leads to the evidence.
+  world.script({ a: [{ rollout: "quota", header: true, dayDir: "2020/01/01", exit: 1 }] });
+  const result = await world.cao(["run", "--", "exec", "resume", "--last", "go on"]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(accountsCalled(world), ["a", "b"]);
+  assert.ok(world.statuses().a?.cooldownUntilMs);
+});
+
+test("SIGTERM to cao reaches codex; cao exits with codex's status", async () => {
+  const world = fakeCodexWorld(["a"]);
+  world.script({ a: [{ stdout: ["started"], waitFor: path.join(world.root, "never") }] });
+  const { spawn } = await import("node:child_process");
+  const { caoBin } = await import("../helpers/cli.js");
+  const child = spawn(process.execPath, [caoBin, "run", "--", "exec", "hi"], {
+    env: world.env,
+    cwd: world.root,
+  });
+  let out = "";
+  child.stdout.on("data", (c: Buffer) => {
+    out += c;
+  });
+  const deadline = Date.now() + 20_000;
+  while (!out.includes("started") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  child.kill("SIGTERM");
+  const code = await new Promise((r) => child.on("close", (c) => r(c)));
+  assert.equal(code, 143, "128 + SIGTERM: codex was terminated by the relayed signal");
+  assert.equal(world.statuses().a?.consecutiveFailures, 1);
+});
+
 test("codex output streams live (nothing is held until codex exits)", async () => {
   const world = fakeCodexWorld(["a"]);
   const release = path.join(world.root, "release");
