@@ -143,6 +143,27 @@ test("the cached init makes itself again when cao's version changes, and loads a
   }
 });
 
+test("the code `cao init` runs at shell start imports only node: builtins (no citty, consola, execa, undici, smol-toml)", () => {
+  const seen = new Set<string>();
+  const bare = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const source = fs.readFileSync(file, "utf8");
+    for (const [, specifier] of source.matchAll(/(?:from\s*|import\s*\(\s*)["']([^"']+)["']/g)) {
+      if (specifier!.startsWith(".")) visit(path.resolve(path.dirname(file), specifier!));
+      else if (!specifier!.startsWith("node:")) bare.add(specifier!);
+    }
+  };
+  visit(path.join(repoRoot, "dist/shell/init-fast.js"));
+  assert.ok(seen.size >= 4, [...seen].join(", "));
+  assert.deepEqual([...bare], []);
+  // And dist/cli.js hands `init` to that path before anything else is loaded.
+  const entry = fs.readFileSync(path.join(repoRoot, "dist/cli.js"), "utf8");
+  assert.ok(entry.indexOf("init-fast.js") < entry.indexOf("runner.js"));
+  assert.doesNotMatch(entry, /^import /m);
+});
+
 test("cao init rejects an unknown shell in one line (exit 2)", async () => {
   const world = shellWorld();
   const result = await run("cao", ["init", "tcsh"], { env: world.env });
