@@ -8,10 +8,8 @@ export default defineCommand({
   },
   async run({ args }) {
     if (args.details) {
-      const { loadSnapshot } = await import("../status/model.js");
-      const { renderStatus } = await import("../status/render.js");
-      const { printOut } = await import("../cli/output.js");
-      printOut(await renderStatus(loadSnapshot(), { compact: false, full: true, pretty: false }));
+      const { showStatus } = await import("../status/show.js");
+      await showStatus({ compact: false, full: true, pretty: false, json: false });
       return;
     }
     const { loadRegistry } = await import("../core/registry.js");

@@ -22,7 +22,6 @@ export default defineCommand({
     },
   },
   async run({ args }) {
-    const { printJson, printOut } = await import("../cli/output.js");
     if (args.doctor) {
       const { runDoctorCommand } = await import("../status/doctor-command.js");
       await runDoctorCommand({
@@ -32,8 +31,9 @@ export default defineCommand({
       });
       return;
     }
-    const { loadSnapshot } = await import("../status/model.js");
     if (args.report !== undefined) {
+      const { loadSnapshot } = await import("../status/model.js");
+      const { printJson, printOut } = await import("../cli/output.js");
       const format = args.report === "" ? "md" : args.report;
       const { reportJson, reportMarkdown } = await import("../status/report.js");
       if (format === "json") printJson(reportJson(loadSnapshot()));
@@ -44,19 +44,12 @@ export default defineCommand({
       }
       return;
     }
-    const snapshot = loadSnapshot();
-    if (args.json) {
-      const { snapshotJson } = await import("../status/json.js");
-      printJson(snapshotJson(snapshot));
-      return;
-    }
-    const { renderStatus } = await import("../status/render.js");
-    printOut(
-      await renderStatus(snapshot, {
-        compact: Boolean(args.compact),
-        full: Boolean(args.full),
-        pretty: Boolean(args.pretty),
-      }),
-    );
+    const { showStatus } = await import("../status/show.js");
+    await showStatus({
+      compact: Boolean(args.compact),
+      full: Boolean(args.full),
+      pretty: Boolean(args.pretty),
+      json: Boolean(args.json),
+    });
   },
 });

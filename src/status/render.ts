@@ -1,4 +1,7 @@
+import { renderCompact } from "./compact.js";
+import { renderFull } from "./full.js";
 import type { StatusSnapshot } from "./model.js";
+import { renderPretty } from "./pretty.js";
 
 export interface RenderChoice {
   compact: boolean;
@@ -7,11 +10,11 @@ export interface RenderChoice {
 }
 
 /** Picks the view: an explicit flag wins; otherwise the dashboard on a terminal, compact lines in a pipe. */
-export async function renderStatus(snapshot: StatusSnapshot, choice: RenderChoice): Promise<string> {
+export function renderStatus(snapshot: StatusSnapshot, choice: RenderChoice): string {
   if (snapshot.accounts.length === 0 && !choice.pretty) return "no accounts yet; add one with `cao add NAME`";
-  if (choice.full) return (await import("./full.js")).renderFull(snapshot);
+  if (choice.full) return renderFull(snapshot);
   if (choice.pretty || (!choice.compact && process.stdout.isTTY)) {
-    return (await import("./pretty.js")).renderPretty(snapshot, process.stdout.columns || 100);
+    return renderPretty(snapshot, process.stdout.columns || 100);
   }
-  return (await import("./compact.js")).renderCompact(snapshot);
+  return renderCompact(snapshot);
 }
