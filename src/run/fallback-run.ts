@@ -47,7 +47,8 @@ export async function runWithFallback(options: RunOptions): Promise<number> {
       if (previous !== undefined) await say("info", `running codex on ${account}`);
       const { exitCode, verdict } = await attempt(account, bin, options.codexArgs, terminal);
       if (verdict.ambiguous) await say("warn", `${verdict.ambiguous}; not switching accounts`);
-      if (!verdict.quota) return exitCode;
+      // Ctrl-C means stop: the account is marked, but no other one is started.
+      if (!verdict.quota || exitCode === ExitCode.interrupted) return exitCode;
       const resets =
         verdict.quota.resetsAtMs === undefined
           ? ""

@@ -182,6 +182,15 @@ test("a resumed older session is found by the id in codex's header, wherever its
   assert.ok(world.statuses().a?.cooldownUntilMs);
 });
 
+test("interrupted (130) after a usage limit: the account is marked, nothing else is started", async () => {
+  const world = fakeCodexWorld(["a", "b"]);
+  world.script({ a: [{ rollout: "quota", exit: 130 }] });
+  const result = await world.cao(["run", "--", "exec", "hi"]);
+  assert.equal(result.code, 130);
+  assert.deepEqual(accountsCalled(world), ["a"]);
+  assert.ok(world.statuses().a?.cooldownUntilMs);
+});
+
 test("SIGTERM to cao reaches codex; cao exits with codex's status", async () => {
   const world = fakeCodexWorld(["a"]);
   world.script({ a: [{ stdout: ["started"], waitFor: path.join(world.root, "never") }] });
