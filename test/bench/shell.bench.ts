@@ -44,8 +44,6 @@ const render = (args: string[]) => {
   if (result.status !== 0) throw new Error(`cao ${args.join(" ")}: ${result.stderr}`);
   return result.stdout;
 };
-const initFile = path.join(root, "init.bash");
-fs.writeFileSync(initFile, render(["init", "bash"]));
 render(["init", "zsh", "--cached"]);
 const cacheFile = path.join(home, ".cache", "cao", "init-zsh.zsh");
 const hasZoxide = spawnSync("zoxide", ["--version"]).status === 0;
@@ -80,24 +78,38 @@ console.log(
 );
 
 const CALLS = 200;
-const loop = (body: string) => `. '${initFile}'; for i in {1..${CALLS}}; do ${body}; done`;
-const calls = compareCommands(
-  [
-    {
-      name: `bash: ${CALLS} x codex (true) directly`,
-      command: "bash",
-      args: ["--norc", "-c", loop("command codex")],
-      env,
-    },
-    { name: `bash: ${CALLS} x codex function`, command: "bash", args: ["--norc", "-c", loop("codex")], env },
+const wrapperInit = (shell: string) => {
+  const file = path.join(root, `wrapper.${shell}`);
+  fs.writeFileSync(file, render(["init", shell]));
+  return file;
+};
+const loops: Record<string, (body: string) => [string, string[]]> = {
+  bash: (body) => [
+    "bash",
+    ["--norc", "-c", `. '${wrapperInit("bash")}'; for i in {1..${CALLS}}; do ${body}; done`],
   ],
-  { runs: 10, warmup: 1 },
-);
-printTable("codex wrapper, per call", calls);
-const perCall = ((calls[1]?.medianMs ?? 0) - (calls[0]?.medianMs ?? 0)) / CALLS;
-console.log(
-  `the wrapper adds ${perCall.toFixed(3)} ms per call (target < 2 ms: ${perCall < 2 ? "met" : "MISSED"})`,
-);
+  zsh: (body) => ["zsh", ["-f", "-c", `. '${wrapperInit("zsh")}'; repeat ${CALLS} { ${body} }`]],
+  fish: (body) => [
+    "fish",
+    ["--no-config", "-c", `source '${wrapperInit("fish")}'; for i in (seq ${CALLS}); ${body}; end`],
+  ],
+};
+for (const [shell, loop] of Object.entries(loops)) {
+  const [command, directArgs] = loop("command codex");
+  const [, wrappedArgs] = loop("codex");
+  const calls = compareCommands(
+    [
+      { name: `${shell}: ${CALLS} x codex (/bin/true) directly`, command, args: directArgs, env },
+      { name: `${shell}: ${CALLS} x the codex function`, command, args: wrappedArgs, env },
+    ],
+    { runs: 10, warmup: 1 },
+  );
+  printTable(`codex wrapper in ${shell}, per call`, calls);
+  const perCall = ((calls[1]?.medianMs ?? 0) - (calls[0]?.medianMs ?? 0)) / CALLS;
+  console.log(
+    `${shell}: the wrapper adds ${perCall.toFixed(3)} ms per call (target < 2 ms: ${perCall < 2 ? "met" : "MISSED"})`,
+  );
+}
 
 // Processes per prompt: strace the prompt hook 10 times in each shell.
 const promptInit = (shell: string) => {
