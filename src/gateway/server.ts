@@ -53,7 +53,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const log = options.log;
   const base = new URL(config.baseUrl);
   const agent = createUpstreamAgent(config.timeoutMs);
-  const writer = new StatusWriter(dir, 200, log);
+  const writer = new StatusWriter(dir, 1000, log);
   let router: Router | undefined;
   const tokens = new TokenManager(names, {
     dir,

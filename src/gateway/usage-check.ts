@@ -37,7 +37,12 @@ export class UsageChecker {
   /** At start: learn every account's windows, so the first sessions go where the headroom is. */
   async checkAll(): Promise<void> {
     const { router, tokens } = this.options;
-    await Promise.all(router.accountNames().filter((name) => !tokens.problem(name)).map((name) => this.check(name)));
+    await Promise.all(
+      router
+        .accountNames()
+        .filter((name) => !tokens.problem(name))
+        .map((name) => this.check(name)),
+    );
   }
 
   private check(account: string): Promise<void> {

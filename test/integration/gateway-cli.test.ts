@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { startFakeBackend } from "../../src/fake-backend/server.js";
@@ -136,6 +138,26 @@ test("--save remembers the settings for the next start", async () => {
   assert.equal(config.baseUrl, backend.upstreamBaseUrl);
   assert.equal(config.port, 0);
   fs.rmSync(path.join(world.dataDir, "gateway.json"));
+});
+
+test("a port already in use: both starts say so in one line", async () => {
+  const blocker = http.createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+  const port = String((blocker.address() as AddressInfo).port);
+  try {
+    const detached = await runCao(["gateway", "start", "--detach", "--port", port], { env: env() });
+    assert.equal(detached.code, 1);
+    assert.match(
+      detached.stderr,
+      new RegExp(`the gateway did not start: port ${port} on 127\\.0\\.0\\.1 is already in use`),
+    );
+    const foreground = await runCao(["gateway", "start", "--port", port], { env: env() });
+    assert.equal(foreground.code, 1);
+    assert.match(foreground.stderr, /is already in use/);
+    assert.ok(!fs.existsSync(pidPath), "the pid file was released");
+  } finally {
+    blocker.close();
+  }
 });
 
 test("no accounts: the gateway does not start", async () => {

@@ -27,7 +27,10 @@ export default defineCommand({
       description: "Move sessions off at this weekly used percent (98)",
     },
     "refresh-before-seconds": { type: "string", description: "Refresh tokens this long before expiry (600)" },
-    "usage-check-seconds": { type: "string", description: "Re-check a cooling account at most this often (60)" },
+    "usage-check-seconds": {
+      type: "string",
+      description: "Re-check a cooling account at most this often (60)",
+    },
     "passthrough-auth": {
       type: "boolean",
       description: "Forward the caller's own credentials (no switching)",
