@@ -34,6 +34,11 @@ function __cao_complete
             set cmdpath (string trim -- "$cmdpath $word")
         end
     end
+    # After --account (cao run --account NAME) only an account name fits.
+    if test "$tokens[-1]" = --account
+        __cao_complete_accounts
+        return
+    end
     set -l spec (string split ' ' -- (__cao_complete_spec "$cmdpath"))
     string join \n -- $spec[2..-1]
     if test "$spec[1]" = 1

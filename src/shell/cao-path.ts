@@ -8,7 +8,9 @@ import path from "node:path";
  * `node dist/cli.js`), the bare name `cao` is used and looked up at call time.
  */
 export function caoExecutablePath(argv1 = process.argv[1]): string {
-  if (!argv1) return "cao";
+  // On Windows argv[1] is dist/cli.js, which PowerShell would open rather than
+  // run; npm's `cao.cmd`/`cao.ps1` on PATH are what run it.
+  if (!argv1 || process.platform === "win32") return "cao";
   const file = path.resolve(argv1);
   try {
     fs.accessSync(file, fs.constants.X_OK);

@@ -34,6 +34,7 @@ test("bash: completes subcommands, nested subcommands, flags and account names",
   assert.deepEqual(await complete("cao", "gateway", "st"), ["start", "status", "stop"]);
   assert.ok((await complete("cao", "gateway", "start", "--")).includes("--port"));
   assert.deepEqual(await complete("cao", "init", "f"), ["fish"]);
+  assert.deepEqual(await complete("cao", "run", "--account", ""), ["side.project", "work"]);
   assert.deepEqual(await complete("cao", "run", "--", "ex"), [], "words after -- belong to codex");
 });
 
@@ -51,6 +52,7 @@ test("fish: complete -C offers the same", async () => {
   assert.deepEqual(await complete("cao us"), ["use"]);
   assert.deepEqual(await complete("cao use w"), ["work"]);
   assert.deepEqual(await complete("cao gateway st"), ["start", "status", "stop"]);
+  assert.deepEqual(await complete("cao run --account "), ["side.project", "work"]);
 });
 
 test("zsh: registers _cao with compinit and lists the same words and accounts", async () => {

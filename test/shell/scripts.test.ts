@@ -6,8 +6,10 @@ import { describe, test } from "node:test";
 import { caoVersion } from "../../src/cli/version.js";
 import { renderCompletion } from "../../src/shell/completion.js";
 import type { CompletionEntry } from "../../src/shell/completion-spec.js";
-import { renderCachedInit } from "../../src/shell/init-cache.js";
+import { cachedInstallLine, renderCachedInit } from "../../src/shell/init-cache.js";
+import { rcInitLine } from "../../src/shell/rc-file.js";
 import { type InitOptions, type PromptMode, renderInit } from "../../src/shell/render.js";
+import { setShellAccountCode, unsetShellAccountCode } from "../../src/shell/shell-code.js";
 import { SHELL_EXTENSION, SHELLS, type ShellName } from "../../src/shell/shells.js";
 import { repoRoot } from "../helpers/cli.js";
 import { powershellSyntaxErrors } from "./powershell-parse.js";
@@ -185,6 +187,19 @@ describe("PowerShell (parse-checked: it cannot run here)", () => {
       }
     });
   }
+
+  test("the rc lines and the `cao use --shell` code for PowerShell parse cleanly", async () => {
+    const caoPath = "C:\\Users\\o'brien\\AppData\\Roaming\\npm\\cao.cmd";
+    const lines = [
+      rcInitLine("powershell", caoPath, { prompt: "show" }),
+      cachedInstallLine("powershell", "C:\\Users\\o'brien\\.cache\\cao\\init-powershell.ps1", caoPath, {
+        prompt: "none",
+      }),
+      setShellAccountCode("powershell", "work"),
+      unsetShellAccountCode("powershell"),
+    ];
+    for (const line of lines) assert.deepEqual(await powershellSyntaxErrors(`${line}\n`), [], line);
+  });
 
   test("cao completion powershell parses cleanly", async () => {
     const world = shellWorld();

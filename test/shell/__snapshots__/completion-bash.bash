@@ -44,7 +44,11 @@ __cao_complete() {
   done
   __cao_complete_spec "$__cao_path"
   \builtin read -r -a __cao_candidates <<<"$__cao_words"
-  if [ "$__cao_accounts" = 1 ] && [ "${__cao_cur#-}" = "$__cao_cur" ]; then
+  # After --account (cao run --account NAME) only an account name fits.
+  if [ "$COMP_CWORD" -gt 1 ] && [ "${COMP_WORDS[COMP_CWORD - 1]}" = --account ]; then
+    __cao_candidates=()
+    __cao_complete_accounts
+  elif [ "$__cao_accounts" = 1 ] && [ "${__cao_cur#-}" = "$__cao_cur" ]; then
     __cao_complete_accounts
   fi
   COMPREPLY=()

@@ -10,14 +10,18 @@ Register-ArgumentCompleter -Native -CommandName cao -ScriptBlock {
         'gateway start' = @($false, @('--port', '--help'))
     }
     $path = ''
+    $previous = ''
     foreach ($element in $commandAst.CommandElements | Select-Object -Skip 1) {
         if ($element.Extent.StartOffset -ge $cursorPosition) { break }
         $word = $element.Extent.Text
         if ($word -eq '--') { return }
         if ($word -notlike '-*' -and $specs[$path][1] -contains $word) { $path = "$path $word".Trim() }
+        if ($element.Extent.EndOffset -lt $cursorPosition -or -not $wordToComplete) { $previous = $word }
     }
     $candidates = @($specs[$path][1])
-    if ($specs[$path][0] -and $wordToComplete -notlike '-*') {
+    # After --account (cao run --account NAME) only an account name fits.
+    if ($previous -eq '--account') { $candidates = @() }
+    if (($specs[$path][0] -or $previous -eq '--account') -and $wordToComplete -notlike '-*') {
         # Account directories (each holds a config.toml or auth.json): no JSON parsing needed.
         $data = if ($env:CAO_HOME) { $env:CAO_HOME } else { Join-Path $HOME '.codex-account-orchestrator' }
         $candidates += Get-ChildItem -LiteralPath $data -Directory -ErrorAction SilentlyContinue |

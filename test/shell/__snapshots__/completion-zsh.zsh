@@ -40,7 +40,13 @@ _cao() {
   done
   __cao_complete_spec "$__cao_path"
   __cao_candidates=(${=__cao_words})
-  [[ $__cao_accounts == 1 && ${words[CURRENT]} != -* ]] && __cao_complete_accounts
+  # After --account (cao run --account NAME) only an account name fits.
+  if [[ ${words[CURRENT-1]} == --account ]]; then
+    __cao_candidates=()
+    __cao_complete_accounts
+  elif [[ $__cao_accounts == 1 && ${words[CURRENT]} != -* ]]; then
+    __cao_complete_accounts
+  fi
   compadd -- $__cao_candidates
 }
 

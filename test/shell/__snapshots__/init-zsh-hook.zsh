@@ -39,8 +39,10 @@ __cao_valid_name() {
   [ "${#1}" -le 64 ]
 }
 
-# Sets the caller's __cao_line to the first line of file $1, trimmed.
-# `read` fails on a last line without a newline, hence the -n test.
+# Sets the caller's __cao_line to the first line of file $1, trimmed. Fails
+# only when the file cannot be read: an empty .state/default is an answer
+# ("no default"), not a reason to ask Node. `read` fails on a last line
+# without a newline, hence the -n test.
 __cao_read_line() {
   \builtin emulate -L zsh
   __cao_line=
