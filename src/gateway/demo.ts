@@ -43,6 +43,19 @@ export interface DemoOptions {
 }
 
 export async function runDemo(options: DemoOptions): Promise<number> {
+  const result = await runDemoOnce(options);
+  if (!result.codexFailed) return result.code;
+  // A codex that cannot run here (another version, a broken install) should not hide what the demo
+  // is about: show it again with the scripted client, which speaks the same HTTP.
+  options.print("");
+  options.print(
+    "codex could not complete the demo here; running it again with the built-in scripted client.",
+  );
+  options.print("");
+  return (await runDemoOnce({ ...options, scripted: true })).code;
+}
+
+async function runDemoOnce(options: DemoOptions): Promise<{ code: number; codexFailed: boolean }> {
   const { print } = options;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "cao-demo-"));
   const dir = path.join(root, "cao");
@@ -122,9 +135,10 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       turns.push(
         backend.requests.slice(before).filter((r) => r.method === "POST" && r.path.endsWith("/responses")),
       );
-      if (!outcome.ok) return await finish(1);
+      if (!outcome.ok)
+        return codex ? { code: 1, codexFailed: true } : { code: await finish(1), codexFailed: false };
     }
-    return await finish(0);
+    return { code: await finish(0), codexFailed: false };
 
     async function finish(code: number): Promise<number> {
       print("");
@@ -186,10 +200,10 @@ function demoReply(input: FakeTurnInput): FakeReply {
   return { kind: "text", text: `The command printed "${printed}".` };
 }
 
-/** The pinned codex next to cao (a development checkout), else the user's. */
+/** $CAO_CODEX_BIN, else the pinned codex next to cao (a development checkout), else the one on PATH. */
 function findCodex(): string | undefined {
   const local = fileURLToPath(new URL("../../node_modules/.bin/codex", import.meta.url));
-  if (fs.existsSync(local)) return local;
+  if (!process.env.CAO_CODEX_BIN && fs.existsSync(local)) return local;
   try {
     return findRealCodex();
   } catch {

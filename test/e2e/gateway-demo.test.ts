@@ -39,3 +39,15 @@ for (const mode of ["codex", "scripted"] as const) {
     );
   });
 }
+
+test("cao demo with a codex that cannot run here falls back to the scripted client", async () => {
+  const world = tempWorld();
+  const broken = path.join(world.root, "codex");
+  fs.writeFileSync(broken, "#!/bin/sh\necho 'this codex is broken' >&2\nexit 3\n", { mode: 0o755 });
+  const result = await runCao(["demo"], { env: { ...world.env, CAO_CODEX_BIN: broken }, timeoutMs: 60_000 });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /FAILED: codex exited 3: this codex is broken/);
+  assert.match(result.stdout, /running it again with the built-in scripted client/);
+  assert.match(result.stdout, /turn 1: personal 429 usage_limit_reached/);
+  assert.match(result.stdout, /Both turns completed/);
+});
