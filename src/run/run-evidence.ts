@@ -37,9 +37,10 @@ export function judgeRun(facts: RunFacts): RunVerdict {
       ...(evidence.rateLimits && { rateLimits: evidence.rateLimits }),
     };
   }
-  const verdict: RunVerdict = ambiguous ? { ambiguous } : {};
+  const verdict: RunVerdict = evidence?.rateLimits ? { rateLimits: evidence.rateLimits } : {};
+  // Codex's own line on this run's own stderr settles what concurrent rollouts could not.
   if (facts.exitCode !== 0 && facts.stderrQuota) verdict.quota = facts.stderrQuota;
-  if (evidence?.rateLimits) verdict.rateLimits = evidence.rateLimits;
+  else if (ambiguous) verdict.ambiguous = ambiguous;
   return verdict;
 }
 
@@ -63,6 +64,6 @@ function findRunEvidence(facts: RunFacts): { evidence?: RolloutEvidence; ambiguo
   const latest = candidates.reduce((a, b) => (b.lastRecordAtMs > a.lastRecordAtMs ? b : a));
   if (quotaVerdicts.size === 1) return { evidence: latest };
   return {
-    ambiguous: `${candidates.length} codex sessions on this account ran at the same time and disagree on whether its quota ran out`,
+    ambiguous: `${candidates.length} codex sessions were written to during this run and disagree on whether the quota ran out`,
   };
 }

@@ -169,7 +169,7 @@ test("another account's concurrent session is not this run's; disagreeing sessio
   const second = await other.cao(["run", "--", "exec", "hi"]);
   assert.equal(second.code, 0, second.stderr);
   assert.deepEqual(accountsCalled(other), ["a"]);
-  assert.match(second.stderr, /2 codex sessions on this account ran at the same time and disagree/);
+  assert.match(second.stderr, /2 codex sessions were written to during this run and disagree/);
 });
 
 test("a resumed older session is found by the id in codex's header, wherever its file is", async () => {
