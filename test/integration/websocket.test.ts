@@ -49,6 +49,8 @@ before(async () => {
       { accountId: "acc-b1", email: "b1@example.com", resetsInSeconds: 3600 },
       { accountId: "acc-b2", email: "b2@example.com" },
       { accountId: "acc-c1", email: "c1@example.com" },
+      { accountId: "acc-x1", email: "x1@example.com", quota: 0, resetsInSeconds: 7200 },
+      { accountId: "acc-x2", email: "x2@example.com", quota: 0, resetsInSeconds: 3600 },
     ],
   });
   exhaustAfterPrewarm("acc-a1");
@@ -165,4 +167,21 @@ test("a multi-request turn with a tool call survives the first account's usage l
   assert.ok(calls.includes("acc-b1 WS turn 200"), calls.join("\n"));
   assert.ok(calls.includes("acc-b1 WS tool-output 429"), calls.join("\n"));
   assert.ok(calls.includes("acc-b2 WS tool-output 200"), calls.join("\n"));
+});
+
+test("when every account is out, codex gets its own usage-limit error, no reconnect loop", async () => {
+  const world = await gatewayWorld([
+    { name: "x1", accountId: "acc-x1" },
+    { name: "x2", accountId: "acc-x2" },
+  ]);
+  const result = await world.codex("anyone?");
+  assert.equal(result.code, 1);
+  assert.match(result.output, /You’ve hit your usage limit/);
+  assert.doesNotMatch(result.output, /Reconnecting/i);
+  const calls = socketCalls(["acc-x1", "acc-x2"]).filter((call) => !call.includes("prewarm"));
+  assert.ok(calls.includes("acc-x1 WS turn 429") || calls.includes("acc-x2 WS turn 429"), calls.join("\n"));
+  assert.ok(
+    calls.every((call) => call.endsWith(" 429")),
+    calls.join("\n"),
+  );
 });
