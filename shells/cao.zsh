@@ -128,7 +128,9 @@ __cao_search_path() {
 __cao_gateway() {
   \builtin emulate -L zsh
   [ -f "$__cao_data/.state/gateway-enabled" ] || return 0
-  __cao_read_line "$__cao_data/.state/gateway-enabled"
+  # `|| true` here and below: a shell running with errexit must not die on a
+  # state file that is unreadable or lacks its final newline.
+  __cao_read_line "$__cao_data/.state/gateway-enabled" || \builtin true
   if ! __cao_gateway_live; then
     if [ "$__cao_line" != autostart ]; then
       \builtin printf 'cao: %s\n' "the gateway is enabled but not running; running codex directly (start it: cao gateway start)" >&2
@@ -146,7 +148,7 @@ __cao_gateway_live() {
   \builtin emulate -L zsh
   \builtin local __cao_pid='' __cao_gw_url='' __cao_gw_account='' __cao_rest=''
   [ -f "$__cao_data/.state/gateway" ] || return 1
-  \builtin read -r __cao_pid __cao_gw_url __cao_gw_account __cao_rest <"$__cao_data/.state/gateway"
+  \builtin read -r __cao_pid __cao_gw_url __cao_gw_account __cao_rest <"$__cao_data/.state/gateway" || \builtin true
   case $__cao_pid in '' | *[!0-9]*) return 1 ;; esac
   [ -n "$__cao_gw_url" ] && [ -n "$__cao_gw_account" ] || return 1
   \builtin kill -0 "$__cao_pid" 2>/dev/null || return 1
@@ -230,7 +232,7 @@ __cao_prompt_update() {
   __cao_resolve prompt || return 0
   CAO_PROMPT=$__cao_account
   [ -f "$__cao_data/.state/usage/$__cao_account" ] || return 0
-  \builtin read -r __cao_used __cao_reset __cao_rest <"$__cao_data/.state/usage/$__cao_account"
+  \builtin read -r __cao_used __cao_reset __cao_rest <"$__cao_data/.state/usage/$__cao_account" || \builtin true
   case $__cao_used in '' | *[!0-9]*) return 0 ;; esac
   case $__cao_reset in
   '' | *[!0-9]*) ;;

@@ -138,3 +138,20 @@ test("cao prompt --starship prints an env_var snippet (no command module, no Nod
   assert.match(result.stdout, /^\[env_var\.CAO_PROMPT\]$/m);
   assert.doesNotMatch(result.stdout, /^\[custom/m);
 });
+
+test("state files without a final newline work, also in a shell running with errexit", async () => {
+  const world = shellWorld({ accounts: ["work", "pool"], defaultAccount: "work" });
+  const state = path.join(world.data, ".state");
+  fs.mkdirSync(path.join(state, "usage"), { recursive: true });
+  fs.writeFileSync(path.join(state, "usage", "work"), `42 ${FUTURE} - -`);
+  fs.writeFileSync(path.join(state, "gateway-enabled"), "");
+  fs.writeFileSync(path.join(state, "gateway"), `${process.pid} http://127.0.0.1:9/v1 pool`);
+  for (const shell of REAL_SHELLS) {
+    const init = await writeInit(world, shell, ["--prompt-hook"]);
+    const script = `${sourceInit(shell)}; ${PROMPT_CYCLE[shell]}; echo "P=$CAO_PROMPT"; codex`;
+    const result = await runShell(shell, script, { ...world.env, INIT: init });
+    assert.equal(result.code, 0, `${shell}: ${result.stderr}`);
+    assert.match(result.stdout, /^P=work 42%\n/);
+    assert.match(result.stdout, /CODEX_HOME=.*\/pool\n/);
+  }
+});
