@@ -21,9 +21,17 @@ if (($args -notcontains '--cao-fresh') -and (Test-Path -LiteralPath '<repo>/pack
 # An alias named codex or cao would win over the functions below.
 Remove-Item -Path 'Alias:codex', 'Alias:cao' -ErrorAction SilentlyContinue
 
-# The cao executable; `cao init` renders its path here, quoted.
+# The cao executable; `cao init` renders its path (on Windows the bare name
+# cao) here, quoted. Looked up as an application: `& 'cao'` alone would call
+# the cao function below, forever.
 function global:__cao_exe {
-    & '/opt/cao''s tools/bin/cao' @args
+    $exe = Get-Command -Name '/opt/cao''s tools/bin/cao' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if (-not $exe) {
+        [Console]::Error.WriteLine('cao: the cao executable was not found')
+        $global:LASTEXITCODE = 127
+        return
+    }
+    & $exe @args
 }
 
 # The data dir, as src/core/paths.ts computes it.
@@ -197,7 +205,7 @@ function global:cao {
     if ($args.Count -gt 0 -and $args[0] -eq 'use' -and $args -contains '--shell') {
         $env:__CAO_SHELL = 'powershell'
         try {
-            $code = & '/opt/cao''s tools/bin/cao' @args
+            $code = __cao_exe @args
         }
         finally {
             Remove-Item -Path Env:__CAO_SHELL -ErrorAction SilentlyContinue
@@ -205,7 +213,7 @@ function global:cao {
         if ($LASTEXITCODE -eq 0 -and $code) { Invoke-Expression ($code -join "`n") }
         return
     }
-    & '/opt/cao''s tools/bin/cao' @args
+    __cao_exe @args
 }
 
 # The prompt segment: the active account and its last known 5-hour usage, in
