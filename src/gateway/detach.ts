@@ -11,6 +11,14 @@ import { logFilePath, openLogFile, runningGatewayPid } from "./process-files.js"
 
 const START_TIMEOUT_MS = 15_000;
 
+/**
+ * Node flags for a long-running gateway process (the detached start; service
+ * units should use them too). A 1 MB young generation keeps the garbage of
+ * many streams from piling up: about 40 MB less RSS under 100 concurrent
+ * streams, no measurable cost in throughput (test/bench/gateway.bench.ts).
+ */
+export const GATEWAY_NODE_FLAGS = ["--max-semi-space-size=1"];
+
 /** Flags for every setting, so the child runs exactly the config resolved here. */
 export function configToArgs(config: GatewayConfig): string[] {
   const args: string[] = [];
@@ -40,12 +48,16 @@ export async function startDetached(config: GatewayConfig, dir = dataDir()): Pro
   const cli = fileURLToPath(new URL("../cli.js", import.meta.url));
   const logFd = openLogFile(dir);
   const logStart = fs.fstatSync(logFd).size;
-  const child = spawn(process.execPath, [cli, "gateway", "start", ...configToArgs(config)], {
-    detached: true,
-    stdio: ["ignore", logFd, logFd],
-    env: { ...process.env, CAO_HOME: dir },
-    cwd: path.parse(dir).root,
-  });
+  const child = spawn(
+    process.execPath,
+    [...GATEWAY_NODE_FLAGS, cli, "gateway", "start", ...configToArgs(config)],
+    {
+      detached: true,
+      stdio: ["ignore", logFd, logFd],
+      env: { ...process.env, CAO_HOME: dir },
+      cwd: path.parse(dir).root,
+    },
+  );
   fs.closeSync(logFd);
   const pid = child.pid;
   child.unref();
