@@ -21,7 +21,7 @@ export async function run(argv: string[]): Promise<void> {
   cliContext.passthrough = dash === -1 ? [] : argv.slice(dash + 1);
   try {
     applyDataDirFlag(own);
-    if (own[0] === "status" && (await (await import("../status/fast-path.js")).tryFastStatus(own.slice(1))))
+    if (own[0] === "status" && (await (await import("../status/show.js")).tryFastStatus(own.slice(1))))
       return;
     const { root } = await import("./root.js");
     await dispatch(root, own);

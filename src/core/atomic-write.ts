@@ -1,6 +1,6 @@
-import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { randomHex } from "./random-id.js";
 
 export interface AtomicWriteOptions {
   /** File mode of the new file; token files use 0o600. */
@@ -19,10 +19,7 @@ export function writeFileAtomic(
 ): void {
   const mode = options.mode ?? 0o644;
   const dir = path.dirname(file);
-  const tmp = path.join(
-    dir,
-    `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`,
-  );
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomHex(8)}.tmp`);
   const fd = fs.openSync(tmp, "wx", mode);
   try {
     fs.writeFileSync(fd, data);

@@ -1,9 +1,9 @@
-import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { CaoError, errnoCode } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
+import { randomHex } from "./random-id.js";
 
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 const sleepSync = (ms: number): void => {
@@ -32,7 +32,7 @@ export function withFileLock<T>(lockFile: string, fn: () => T, options: LockOpti
 
 function acquire(lockFile: string, timeoutMs: number): () => void {
   fs.mkdirSync(path.dirname(lockFile), { recursive: true, mode: 0o700 });
-  const token = `${process.pid} ${os.hostname()} ${crypto.randomBytes(6).toString("hex")}`;
+  const token = `${process.pid} ${os.hostname()} ${randomHex(12)}`;
   const deadline = Date.now() + timeoutMs;
   let delay = 1;
   for (;;) {
@@ -56,7 +56,7 @@ function acquire(lockFile: string, timeoutMs: number): () => void {
  * mistakes it for a stale one.
  */
 function tryPublish(lockFile: string, token: string): boolean {
-  const tmp = `${lockFile}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`;
+  const tmp = `${lockFile}.${process.pid}.${randomHex(8)}.tmp`;
   fs.writeFileSync(tmp, token, { mode: 0o600 });
   try {
     fs.linkSync(tmp, lockFile);
@@ -85,7 +85,7 @@ function breakIfStale(lockFile: string): void {
     return;
   }
   if (!isStale(content)) return;
-  const aside = `${lockFile}.stale-${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
+  const aside = `${lockFile}.stale-${process.pid}-${randomHex(8)}`;
   try {
     fs.renameSync(lockFile, aside);
   } catch {

@@ -1,22 +1,50 @@
 import { printJson, printOut } from "../cli/output.js";
-import { snapshotJson } from "./json.js";
 import { loadSnapshot } from "./model.js";
-import { type RenderChoice, renderStatus } from "./render.js";
 
-export interface ViewChoice extends RenderChoice {
+export interface ViewChoice {
+  compact: boolean;
+  full: boolean;
+  pretty: boolean;
   json: boolean;
 }
 
 /**
- * Prints `cao status` in the chosen view (everything but --doctor and --report).
- * Static imports: each dynamic import is one more sequential load on the
- * start-up path.
+ * Prints `cao status` in the chosen view (everything but --doctor and
+ * --report): an explicit flag wins; otherwise the dashboard on a terminal and
+ * compact lines in a pipe. Only the chosen renderer is loaded: on the
+ * start-up path every module counts.
  */
 export async function showStatus(choice: ViewChoice): Promise<void> {
   const snapshot = loadSnapshot();
   if (choice.json) {
-    printJson(snapshotJson(snapshot));
-    return;
+    printJson((await import("./json.js")).snapshotJson(snapshot));
+  } else if (snapshot.accounts.length === 0 && !choice.pretty) {
+    printOut("no accounts yet; add one with `cao add NAME`");
+  } else if (choice.full) {
+    printOut((await import("./full.js")).renderFull(snapshot));
+  } else if (choice.pretty || (!choice.compact && process.stdout.isTTY)) {
+    printOut((await import("./pretty.js")).renderPretty(snapshot, process.stdout.columns || 100));
+  } else {
+    printOut((await import("./compact.js")).renderCompact(snapshot));
   }
-  printOut(renderStatus(snapshot, choice));
+}
+
+const VIEW_FLAGS = ["--compact", "--full", "--pretty", "--json"];
+
+/**
+ * `cao status` with only view flags is on the start-up budget (within 1.3x of
+ * `node -e 0`, see test/bench/startup.bench.ts), and loading citty and
+ * resolving the command tree costs more than the whole status. The runner
+ * calls this first; anything else (--help, --doctor, --report, typos) returns
+ * false and goes through citty as usual.
+ */
+export async function tryFastStatus(args: string[]): Promise<boolean> {
+  if (!args.every((arg) => VIEW_FLAGS.includes(arg))) return false;
+  await showStatus({
+    compact: args.includes("--compact"),
+    full: args.includes("--full"),
+    pretty: args.includes("--pretty"),
+    json: args.includes("--json"),
+  });
+  return true;
 }
