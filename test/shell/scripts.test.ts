@@ -201,6 +201,21 @@ describe("PowerShell (parse-checked: it cannot run here)", () => {
     for (const line of lines) assert.deepEqual(await powershellSyntaxErrors(`${line}\n`), [], line);
   });
 
+  test("every __cao_ function the PowerShell script calls is one it defines", async () => {
+    const world = shellWorld();
+    for (const flags of [["--prompt"], ["--cached", "--prompt"]]) {
+      const text = (await renderedFiles(world, "powershell", flags))
+        .map((file) => fs.readFileSync(file, "utf8"))
+        .join("\n");
+      const defined = new Set([...text.matchAll(/function global:(__cao_\w+)/g)].map((m) => m[1]));
+      defined.add("__cao_user_prompt"); // copied from the user's prompt
+      const variables = new Set([...text.matchAll(/\$(?:global:)?(__cao_\w+)/g)].map((m) => m[1]));
+      const called = [...text.matchAll(/(?<![$:\w])(__cao_\w+)/g)].map((m) => m[1]!);
+      const unknown = called.filter((name) => !defined.has(name) && !variables.has(name));
+      assert.deepEqual([...new Set(unknown)], [], flags.join(" "));
+    }
+  });
+
   test("cao completion powershell parses cleanly", async () => {
     const world = shellWorld();
     const result = await run("cao", ["completion", "powershell"], { env: world.env });
