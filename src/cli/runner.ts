@@ -23,6 +23,7 @@ export async function run(argv: string[]): Promise<void> {
     applyDataDirFlag(own);
     if (own[0] === "status" && (await (await import("../status/show.js")).tryFastStatus(own.slice(1))))
       return;
+    if (own[0] === "run" && (await (await import("../run/run-command.js")).tryFastRun(own.slice(1)))) return;
     const { root } = await import("./root.js");
     await dispatch(root, own);
   } catch (error) {

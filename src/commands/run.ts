@@ -22,14 +22,7 @@ export default defineCommand({
   },
   async run({ args }) {
     const { cliContext } = await import("../cli/context.js");
-    const { parseRunOptions } = await import("../run/options.js");
-    const options = parseRunOptions(args, cliContext.passthrough);
-    if (options.gateway) {
-      const { runThroughGateway } = await import("../run/gateway-run.js");
-      process.exitCode = await runThroughGateway(options.codexPath, options.codexArgs);
-      return;
-    }
-    const { runWithFallback } = await import("../run/fallback-run.js");
-    process.exitCode = await runWithFallback(options);
+    const { runCaoRun } = await import("../run/run-command.js");
+    await runCaoRun(args, cliContext.passthrough);
   },
 });

@@ -1,0 +1,26 @@
+import type { RawRunFlags } from "./options.js";
+import { parseRunOptions } from "./options.js";
+
+/** `cao run` itself, for the citty command and the runner's fast path alike. */
+export async function runCaoRun(flags: RawRunFlags, codexArgs: string[]): Promise<void> {
+  const options = parseRunOptions(flags, codexArgs);
+  if (options.gateway) {
+    const { runThroughGateway } = await import("./gateway-run.js");
+    process.exitCode = await runThroughGateway(options.codexPath, options.codexArgs);
+    return;
+  }
+  const { runWithFallback } = await import("./fallback-run.js");
+  process.exitCode = await runWithFallback(options);
+}
+
+/**
+ * `cao run` with no flags of its own (`cao run -- <codex args>`, the common
+ * case) sits in front of every codex start: it skips citty (~10 ms to load and
+ * dispatch). Anything else (flags, --help) goes the full way.
+ */
+export async function tryFastRun(ownArgs: string[]): Promise<boolean> {
+  if (ownArgs.length > 0) return false;
+  const { cliContext } = await import("../cli/context.js");
+  await runCaoRun({ fallback: true }, cliContext.passthrough);
+  return true;
+}
