@@ -58,6 +58,8 @@ interface AccountTokens {
 
 export interface TokenEvents {
   refreshed(account: string): void;
+  /** A refresh failed for a passing reason (network, 5xx): the account stays usable while its token lasts. */
+  refreshFailed(account: string, reason: string): void;
   problem(account: string, problem: string, deadLogin: boolean): void;
 }
 
@@ -124,8 +126,13 @@ export class TokenManager {
     const nearExpiry =
       account.expiresAtMs !== undefined && account.expiresAtMs - now < this.options.refreshBeforeMs;
     const backingOff = now - account.lastRefreshFailureAtMs < REFRESH_FAILURE_BACKOFF_MS;
-    if ((rejected !== undefined && rejected === account.accessToken) || (nearExpiry && !backingOff)) {
-      await this.refresh(account, rejected !== undefined ? "unauthorized_recovery" : "proactive_expiry");
+    if (rejected !== undefined && rejected === account.accessToken) {
+      await this.refresh(account, "unauthorized_recovery");
+    } else if (nearExpiry && !backingOff) {
+      // A failed early refresh is no reason to fail the request while the token still works.
+      await this.refresh(account, "proactive_expiry").catch((error: unknown) => {
+        if (!(error instanceof AccountUnavailableError)) throw error;
+      });
     }
     if (account.problem || !account.accessToken) {
       throw new AccountUnavailableError(name, account.problem ?? "no access token");
@@ -279,8 +286,7 @@ export class TokenManager {
     try {
       answer = await this.options.post(this.options.refreshUrl, body);
     } catch (error) {
-      account.lastRefreshFailureAtMs = Date.now();
-      throw new AccountUnavailableError(account.name, `token refresh failed: ${describe(error)}`);
+      throw this.refreshFailure(account, `token refresh failed: ${describe(error)}`);
     }
     if (answer.status < 200 || answer.status >= 300) {
       account.lastRefreshFailureAtMs = Date.now();
@@ -289,17 +295,22 @@ export class TokenManager {
         this.setProblem(account, `needs a new login (${dead})`, true);
         return;
       }
-      throw new AccountUnavailableError(account.name, `token refresh failed with HTTP ${answer.status}`);
+      throw this.refreshFailure(account, `token refresh failed with HTTP ${answer.status}`);
     }
     let fresh: { access_token?: unknown; id_token?: unknown; refresh_token?: unknown };
     try {
       fresh = JSON.parse(answer.text);
     } catch {
-      account.lastRefreshFailureAtMs = Date.now();
-      throw new AccountUnavailableError(account.name, "token refresh answered something that is not JSON");
+      throw this.refreshFailure(account, "token refresh answered something that is not JSON");
     }
     this.writeRefreshed(account, fresh);
     this.options.events.refreshed(account.name);
+  }
+
+  private refreshFailure(account: AccountTokens, reason: string): AccountUnavailableError {
+    account.lastRefreshFailureAtMs = Date.now();
+    this.options.events.refreshFailed(account.name, reason);
+    return new AccountUnavailableError(account.name, reason);
   }
 
   /** Merges the new tokens into the file as it is now (unknown keys kept), atomically, 0600. */

@@ -226,7 +226,8 @@ class Exchange {
         };
       }
       if (attempt >= config.upstreamRetries) {
-        this.ctx.router.recordFailure(account, `upstream ${failure}`);
+        // A 5xx answer is recorded by the caller, which reads its body.
+        if (!response) this.ctx.router.recordFailure(account, `upstream ${failure}`);
         return response;
       }
       if (response) await response.dump();

@@ -105,10 +105,8 @@ export class Router {
 
   recordSuccess(account: string): void {
     const now = Date.now();
-    this.writer.queue(account, (s) => {
-      const { lastError: _dropped, ...rest } = s;
-      return { ...rest, lastSuccessAtMs: now, consecutiveFailures: 0 };
-    });
+    // lastError stays: it is the last error seen, and consecutiveFailures 0 says it is over.
+    this.writer.queue(account, (s) => ({ ...s, lastSuccessAtMs: now, consecutiveFailures: 0 }));
   }
 
   recordFailure(account: string, message: string): void {

@@ -69,6 +69,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           return rest;
         });
       },
+      refreshFailed(account, reason) {
+        log(`${account}: ${reason}`);
+        writer.queue(account, (s) => ({ ...s, lastError: reason }));
+      },
       problem(account, problem, deadLogin) {
         log(`${account} cannot be used: ${problem}`);
         writer.queue(account, (s) => ({

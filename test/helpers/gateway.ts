@@ -45,6 +45,8 @@ export async function gatewayWorld(
     backend?: Partial<FakeBackendOptions>;
     /** Another upstream than the fake backend's model API (a probe server). */
     upstream?: string;
+    /** Token endpoint instead of the fake backend's (e.g. one that is down). */
+    refreshUrl?: string;
     /** Runs on the data dir before the gateway starts (to break a file, ...). */
     beforeStart?: (dir: string) => void;
   } = {},
@@ -81,7 +83,7 @@ export async function gatewayWorld(
     dir: world.dataDir,
     log: (line) => logs.push(line),
     publishState: true,
-    refreshUrl: backend.refreshUrl,
+    refreshUrl: options.refreshUrl ?? backend.refreshUrl,
   });
   after(() => gateway.close());
   const token = (name: string) =>

@@ -175,6 +175,28 @@ test("an upstream 401 never reaches the client: the gateway refreshes and retrie
   }
 });
 
+test("the token endpoint is down: requests keep working on the still-valid token, the failure is recorded", async () => {
+  const accounts: NamedAccount[] = [
+    { name: "one", accountId: "z-one", email: "one@example.com", accessTtlSeconds: 500 },
+  ];
+  const w = await gatewayWorld(accounts, { refreshUrl: "http://127.0.0.1:9/oauth/token" });
+  const before = w.token("one");
+  for (let i = 0; i < 3; i++) {
+    const answer = await request(`${w.gateway.url}/responses`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${before}`, "content-type": "application/json" },
+      body: "{}",
+    });
+    assert.equal(answer.statusCode, 200);
+    await answer.body.dump();
+  }
+  assert.equal(w.token("one"), before, "auth.json untouched");
+  await eventually(() => /token refresh failed/.test(String(readStatuses(w.dir).one?.lastError)));
+  assert.equal(readStatuses(w.dir).one?.authProblem, undefined, "a passing failure is not a dead login");
+  // Backing off: not one refresh attempt per request.
+  assert.ok(w.logs.filter((line) => line.includes("token refresh failed")).length <= 2);
+});
+
 async function spend(refreshUrl: string, refreshToken: string): Promise<void> {
   const response = await request(refreshUrl, {
     method: "POST",
