@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { isatty } from "node:tty";
 import { type AccountStatus, isCoolingDown, loadStatuses } from "../core/account-status.js";
 import { findRealCodex } from "../core/codex-binary.js";
@@ -32,7 +31,7 @@ export async function runWithFallback(options: RunOptions): Promise<number> {
     if (pass > 1) {
       const wait = options.retryDelayMs > 0 ? ` in ${options.retryDelayMs / 1000} s` : "";
       await say("info", `every account is out of quota; pass ${pass} of ${options.maxPasses}${wait}`);
-      await sleep(options.retryDelayMs);
+      await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs));
     }
     for (const account of order) {
       const status: AccountStatus | undefined = loadStatuses()[account];
