@@ -13,8 +13,10 @@ __cao_prompt_command() {
 case " ${PROMPT_COMMAND[*]-} " in
 *__cao_prompt_command*) ;;
 *)
-  # ${var@a} (bash 4.4+) gives the attributes without forking `declare -p`.
-  if [ -n "${PROMPT_COMMAND+set}" ] && [[ ${PROMPT_COMMAND@a} == *a* ]]; then
+  # ${var@a} gives the attributes without forking `declare -p`; it exists from
+  # bash 4.4 and the array form from 5.1, so older bash (macOS's 3.2) never
+  # evaluates it.
+  if [ -n "${PROMPT_COMMAND+set}" ] && [ "${BASH_VERSINFO[0]}" -ge 5 ] && [[ ${PROMPT_COMMAND@a} == *a* ]]; then
     PROMPT_COMMAND=(__cao_prompt_command "${PROMPT_COMMAND[@]}")
   else
     # The string form (shellcheck cannot know which form this is).

@@ -121,7 +121,9 @@ __cao_search_path() {
     if [ ! -f "$__cao_codex" ] || [ ! -x "$__cao_codex" ]; then continue; fi
     [ "$2" = any ] && return 0
     __cao_head=
-    \builtin read -r -N 512 __cao_head <"$__cao_codex" 2>/dev/null
+    # Up to 512 bytes or the first NUL (binaries have one early; scripts,
+    # shims included, have none). -n with -d '' also works in bash 3.2 (macOS).
+    \builtin read -r -n 512 -d '' __cao_head <"$__cao_codex" 2>/dev/null
     case $__cao_head in
     *cao-codex-shim*) ;;
     *) return 0 ;;

@@ -106,7 +106,9 @@ __cao_search_path() {
     if [ ! -f "$__cao_codex" ] || [ ! -x "$__cao_codex" ]; then continue; fi
     [ "$2" = any ] && return 0
     __cao_head=
-    \builtin read -r -N 512 __cao_head <"$__cao_codex" 2>/dev/null
+    # Up to 512 bytes or the first NUL (binaries have one early; scripts,
+    # shims included, have none). -n with -d '' also works in bash 3.2 (macOS).
+    \builtin read -r -n 512 -d '' __cao_head <"$__cao_codex" 2>/dev/null
     case $__cao_head in
     *cao-codex-shim*) ;;
     *) return 0 ;;
@@ -250,8 +252,10 @@ __cao_prompt_command() {
 case " ${PROMPT_COMMAND[*]-} " in
 *__cao_prompt_command*) ;;
 *)
-  # ${var@a} (bash 4.4+) gives the attributes without forking `declare -p`.
-  if [ -n "${PROMPT_COMMAND+set}" ] && [[ ${PROMPT_COMMAND@a} == *a* ]]; then
+  # ${var@a} gives the attributes without forking `declare -p`; it exists from
+  # bash 4.4 and the array form from 5.1, so older bash (macOS's 3.2) never
+  # evaluates it.
+  if [ -n "${PROMPT_COMMAND+set}" ] && [ "${BASH_VERSINFO[0]}" -ge 5 ] && [[ ${PROMPT_COMMAND@a} == *a* ]]; then
     PROMPT_COMMAND=(__cao_prompt_command "${PROMPT_COMMAND[@]}")
   else
     # The string form (shellcheck cannot know which form this is).
