@@ -8,7 +8,7 @@ import { after, before, test } from "node:test";
 import { startFakeBackend } from "../../src/fake-backend/server.js";
 import type { FakeBackend } from "../../src/fake-backend/types.js";
 import { registerFakeAccounts, writeSandboxCodexConfig } from "../../src/gateway/sandbox.js";
-import { runCao } from "../helpers/cli.js";
+import { caoBin, runCao } from "../helpers/cli.js";
 import { send } from "../helpers/gateway.js";
 import { tempWorld } from "../helpers/temp.js";
 
@@ -158,6 +158,30 @@ test("a port already in use: both starts say so in one line", async () => {
   } finally {
     blocker.close();
   }
+});
+
+test("logs --follow prints what is appended until interrupted; -n limits the backlog", async () => {
+  const log = path.join(world.dataDir, "gateway.log");
+  fs.writeFileSync(log, "old 1\nold 2\nold 3\n", { mode: 0o600 });
+  const last = await runCao(["gateway", "logs", "-n", "1"], { env: env() });
+  assert.equal(last.stdout, "old 3\n");
+  const follower = spawn(process.execPath, [caoBin, "gateway", "logs", "--follow", "--lines", "0"], {
+    env: env(),
+  });
+  let out = "";
+  follower.stdout.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  fs.appendFileSync(log, "new line\n");
+  const deadline = Date.now() + 5000;
+  while (!out.includes("new line") && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  follower.kill("SIGINT");
+  const code = await new Promise((resolve) => follower.on("close", resolve));
+  assert.equal(out, "new line\n");
+  assert.equal(code, 0);
+  fs.rmSync(log);
 });
 
 test("no accounts: the gateway does not start", async () => {
