@@ -111,7 +111,9 @@ describe("cao add", () => {
     const codex = fakeCodex(w.root);
     await runCao(["add", "keep", "--no-login"], { env: w.env });
     for (const mode of ["fail", "no-file"]) {
-      const r = await runCao(["add", "work", "--codex", codex], { env: { ...w.env, FAKE_LOGIN: mode, FAKE_RECORD: w.root } });
+      const r = await runCao(["add", "work", "--codex", codex], {
+        env: { ...w.env, FAKE_LOGIN: mode, FAKE_RECORD: w.root },
+      });
       assert.equal(r.code, 1, `${mode}: ${r.stderr}`);
       assert.match(r.stderr, /nothing was added/);
       assert.deepEqual(leftovers(w.dataDir), { dirs: ["keep"], registered: ["keep"] }, mode);
