@@ -29,6 +29,8 @@ export async function runWithFallback(options: RunOptions): Promise<number> {
   let previous: string | undefined;
   for (let pass = 1; pass <= options.maxPasses; pass++) {
     if (pass > 1) {
+      // Waiting only to skip every account again helps nobody.
+      if (!anyReadyBy(order, Date.now() + options.retryDelayMs)) break;
       const wait = options.retryDelayMs > 0 ? ` in ${options.retryDelayMs / 1000} s` : "";
       await say("info", `every account is out of quota; pass ${pass} of ${options.maxPasses}${wait}`);
       await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs));
@@ -92,6 +94,11 @@ async function attempt(
   });
   recordAttempt(account, startedAtMs, run.exitCode, verdict);
   return { exitCode: run.exitCode, verdict };
+}
+
+function anyReadyBy(order: string[], atMs: number): boolean {
+  const statuses = loadStatuses();
+  return order.some((a) => !statuses[a]?.authProblem && !isCoolingDown(statuses[a], atMs));
 }
 
 const until = (status: AccountStatus | undefined) => formatResetTime(status?.cooldownUntilMs ?? Date.now());

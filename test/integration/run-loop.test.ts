@@ -126,6 +126,7 @@ test("all out of quota: one try each, then exit 75 naming the earliest reset", a
   const result = await world.cao(["run", "--", "exec", "hi"]);
   assert.equal(result.code, 75, result.stderr);
   assert.deepEqual(accountsCalled(world), ["a", "b"], "pass 2 skips accounts still cooling down");
+  assert.doesNotMatch(result.stderr, /pass 2 of 2/, "no pass (or wait) when no account can be ready by then");
   const resetB = new Date(world.statuses().b?.cooldownUntilMs ?? 0);
   const hhmm = resetB.toLocaleTimeString("en-US", { hour: "numeric", minute: "2-digit" });
   assert.ok(
