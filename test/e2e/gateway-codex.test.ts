@@ -71,3 +71,19 @@ test("a token near expiry: the gateway refreshes it once, before codex would, ro
   assert.equal(w.backend.refreshCount.get("n-one"), 1);
   assert.deepEqual(w.backend.reuseDetected, []);
 });
+
+test("every account out: codex shows its own usage-limit message with the earliest reset, no retry loop", async () => {
+  const accounts: NamedAccount[] = [
+    { name: "one", accountId: "o-one", email: "one@example.com", quota: 0, resetsInSeconds: 7200 },
+    { name: "two", accountId: "o-two", email: "two@example.com", quota: 0, resetsInSeconds: 1800 },
+  ];
+  const w = await gatewayWorld(accounts);
+  const result = await codexThroughGateway(w, "one", "hello");
+  assert.equal(result.code, 1);
+  const text = `${result.stdout}\n${result.stderr}`;
+  assert.match(text, /You’ve hit your usage limit/);
+  assert.match(text, /try again at/);
+  assert.doesNotMatch(text, /Reconnecting|exceeded retry limit/);
+  // Each account was asked once; after that the gateway answered from its cooldowns.
+  assert.deepEqual(modelTrail(w, accounts).sort(), ["one:429", "two:429"]);
+});
