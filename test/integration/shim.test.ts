@@ -297,3 +297,44 @@ test("the Windows .cmd/.ps1 pair matches its snapshot", () => {
     assert.match(text.split("\n").slice(0, 3).join("\n"), /cao-codex-shim/, `${name} carries the marker`);
   }
 });
+
+test("autostart with the real gateway: the shim starts `cao gateway start --detach` and routes through it", async () => {
+  const { startFakeBackend } = await import("../../src/fake-backend/server.js");
+  const backend = await startFakeBackend({
+    accounts: [{ accountId: "acc-auto", email: "auto@example.com" }],
+  });
+  const world = setup();
+  try {
+    const home = path.join(world.dataDir, "work");
+    fs.writeFileSync(path.join(home, "auth.json"), JSON.stringify(backend.mintAuth("acc-auto").authJson), {
+      mode: 0o600,
+    });
+    fs.writeFileSync(
+      path.join(world.dataDir, "registry.json"),
+      JSON.stringify({ default_account: "work", accounts: ["work"] }),
+    );
+    // Port 0: a free port, whatever else runs on this machine; the upstream is the fake backend.
+    fs.writeFileSync(
+      path.join(world.dataDir, "gateway.json"),
+      JSON.stringify({ port: 0, baseUrl: backend.upstreamBaseUrl }),
+    );
+    const env = { ...world.env, CODEX_REFRESH_TOKEN_URL_OVERRIDE: backend.refreshUrl };
+    const enabled = await runCao(["gateway", "enable", "--autostart", "--shims-dir", world.shims], { env });
+    assert.equal(enabled.code, 0, enabled.stderr);
+    const result = runShim("dash", path.join(world.shims, "codex"), ["exec"], env);
+    const state = fs.readFileSync(path.join(world.dataDir, ".state/gateway"), "utf8").trim().split(" ");
+    assert.match(state[1] ?? "", /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    assert.deepEqual(parseOutput(result.stdout).args, ["-c", `openai_base_url="${state[1]}"`, "exec"]);
+    // The gateway really answers there (the model list, asked with the account's own token).
+    const auth = JSON.parse(fs.readFileSync(path.join(home, "auth.json"), "utf8")) as {
+      tokens: { access_token: string };
+    };
+    const models = await fetch(`${state[1]}/models`, {
+      headers: { authorization: `Bearer ${auth.tokens.access_token}` },
+    });
+    assert.equal(models.status, 200);
+  } finally {
+    await runCao(["gateway", "stop"], { env: world.env });
+    await backend.close();
+  }
+});
