@@ -26,6 +26,9 @@ before(async () => {
       { accountId: "tty-out", email: "tty@example.com", quota: 0, resetsInSeconds: 3600 },
       { accountId: "tty-ok", email: "tty2@example.com" },
       { accountId: "throttled", email: "th@example.com" },
+      { accountId: "r-first", email: "r1@example.com" },
+      { accountId: "r-out", email: "r2@example.com", quota: 0, resetsInSeconds: 3600 },
+      { accountId: "r-next", email: "r3@example.com" },
     ],
     reply: (input) => ({
       kind: "text",
@@ -132,6 +135,50 @@ test("a cooling-down account is skipped without a request; a plan without Codex 
   assert.match(
     world.statuses().noplan?.lastError ?? "",
     /^To use Codex with your ChatGPT plan, upgrade to Plus/,
+  );
+});
+
+test("resuming a session on an exhausted account continues it on the next one (same rollout file)", async () => {
+  const world = runWorld(backend, [
+    { name: "first", accountId: "r-first" },
+    { name: "out", accountId: "r-out" },
+    { name: "next", accountId: "r-next" },
+  ]);
+  const created = await world.cao([
+    "run",
+    "--account",
+    "first",
+    "--",
+    "exec",
+    "--skip-git-repo-check",
+    "one",
+  ]);
+  assert.equal(created.code, 0, created.stderr);
+  const id = /session id: (\S+)/.exec(created.stderr)?.[1] ?? "";
+  assert.ok(id, created.stderr);
+  const since = Date.now();
+  const resumed = await world.cao([
+    "run",
+    "--account",
+    "out",
+    "--",
+    "exec",
+    "--skip-git-repo-check",
+    "resume",
+    id,
+    "two",
+  ]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.equal(resumed.stdout.trim(), "echo: two");
+  // "out" is tried first (--account), then the others in registry order.
+  assert.deepEqual(modelCalls(backend, since), ["r-out 429", "r-first 200"]);
+  assert.ok(world.statuses().out?.cooldownUntilMs, "marked from the resumed session's own file");
+  assert.equal(resumed.stderr.match(/session id: (\S+)/g)?.length, 2);
+  assert.ok(
+    resumed.stderr
+      .split("\n")
+      .filter((l) => l.startsWith("session id:"))
+      .every((l) => l.endsWith(id)),
   );
 });
 
