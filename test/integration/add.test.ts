@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { caoBin, codexBin, runCao, runProcess } from "../helpers/cli.js";
+import { runInPty } from "../helpers/pty.js";
 import { tempWorld } from "../helpers/temp.js";
 
 /** Account dirs and registry entries: what a failed add must not leave behind. */
@@ -167,6 +168,21 @@ describe("cao add with the real codex login (loopback-only network namespace)", 
     child.kill("SIGINT");
     assert.equal(await exited, 130, output);
     assert.match(output, /interrupted; nothing was added/);
+    assert.deepEqual(leftovers(w.dataDir), { dirs: [], registered: [] });
+  });
+
+  test("Ctrl-C typed in the terminal (SIGINT to cao and codex alike) rolls back too", async () => {
+    const w = tempWorld();
+    const pty = runInPty(
+      `unshare -n sh -c 'ip link set lo up && exec "$0" "$@"' ${process.execPath} ${caoBin} add work --codex ${codexBin}; echo "exit=$?"`,
+      w.env,
+    );
+    await pty.waitFor("oauth/authorize");
+    pty.write("\u0003");
+    await pty.waitFor("exit=");
+    await pty.exit;
+    assert.match(pty.output(), /interrupted; nothing was added/);
+    assert.match(pty.output(), /exit=130/);
     assert.deepEqual(leftovers(w.dataDir), { dirs: [], registered: [] });
   });
 
