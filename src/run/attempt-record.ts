@@ -8,7 +8,6 @@ export const DEFAULT_COOLDOWN_MS = 60 * 60 * 1000;
 /**
  * One attempt and its outcome in the status store, written once when codex has
  * exited (under the store's lock, so concurrent cao processes lose nothing).
- * Returns the account's status afterwards.
  */
 export function recordAttempt(
   account: string,
@@ -16,8 +15,8 @@ export function recordAttempt(
   exitCode: number,
   verdict: RunVerdict,
   nowMs = Date.now(),
-): AccountStatus {
-  return updateAccountStatus(account, (previous) => {
+): void {
+  updateAccountStatus(account, (previous) => {
     const next: AccountStatus = { ...previous, lastAttemptAtMs: startedAtMs };
     if (verdict.rateLimits) next.rateLimits = verdict.rateLimits;
     if (verdict.quota) {

@@ -77,13 +77,7 @@ async function attempt(
     import("./run-evidence.js"),
     import("./attempt-record.js"),
   ]);
-  let run: Awaited<typeof running>;
-  try {
-    run = await running;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new CaoError(`could not start codex (${bin}): ${reason}`, ExitCode.codexMissing);
-  }
+  const run = await running;
   const verdict = judgeRun({
     accountHome: home,
     startedAtMs,

@@ -23,11 +23,6 @@ export async function runThroughGateway(codexPath: string | undefined, codexArgs
   }
   const bin = findRealCodex(codexPath);
   const home = await readyAccountHome(gateway.account);
-  try {
-    const run = await runCodex(bin, [...gatewayCodexArgs(gateway.url), ...codexArgs], codexEnv(home), true);
-    return run.exitCode;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new CaoError(`could not start codex (${bin}): ${reason}`, ExitCode.codexMissing);
-  }
+  const run = await runCodex(bin, [...gatewayCodexArgs(gateway.url), ...codexArgs], codexEnv(home), true);
+  return run.exitCode;
 }

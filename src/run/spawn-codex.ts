@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
 import os from "node:os";
+import { CaoError } from "../core/errors.js";
+import { ExitCode } from "../core/exit-codes.js";
 import { StderrWatch } from "./stderr-watch.js";
 
 export interface CodexRun {
@@ -9,7 +11,7 @@ export interface CodexRun {
 }
 
 /**
- * Runs codex to completion. Interactive (`terminal: true`): codex inherits
+ * Runs codex to completion (a CaoError if it cannot start). Interactive (`terminal: true`): codex inherits
  * the real terminal, no pipe anywhere. Otherwise stdout stays codex's own and
  * stderr passes through cao chunk by chunk (written on at once, never held
  * back) while cao watches it for Codex's own messages.
@@ -30,7 +32,7 @@ export function runCodex(
     const detach = relaySignals(child.pid, (signal) => child.kill(signal));
     child.on("error", (error) => {
       detach();
-      reject(error);
+      reject(new CaoError(`could not start codex (${bin}): ${error.message}`, ExitCode.codexMissing));
     });
     child.on("close", (code, signal) => {
       detach();

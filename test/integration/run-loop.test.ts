@@ -266,6 +266,11 @@ test("bad input: clear one-line errors and documented exit codes", async () => {
     assert.equal(result.code, code, `${args.join(" ")}: ${result.stderr}`);
     assert.match(result.stderr, pattern);
   }
+  const broken = path.join(world.root, "broken-codex");
+  fs.writeFileSync(broken, "#!/nonexistent/interpreter\n", { mode: 0o755 });
+  const unstartable = await world.cao(["run", "--codex", broken, "--", "exec"]);
+  assert.equal(unstartable.code, 4, unstartable.stderr);
+  assert.match(unstartable.stderr, /could not start codex \(.*broken-codex\): spawn .* ENOENT/);
   assert.deepEqual(world.calls(), [], "codex never ran");
   const empty = fakeCodexWorld([]);
   const none = await empty.cao(["run"]);
