@@ -72,3 +72,62 @@ test("cao completion rejects an unknown shell (exit 2)", async () => {
   assert.equal(result.code, 2);
   assert.match(result.stderr, /unknown shell "cmd\.exe"/);
 });
+
+/** Types into a real interactive shell in tmux and returns the screen once `done` matches it. */
+/** capture-pane drops trailing spaces, so the patterns end at the completed word. */
+async function typeInTmux(
+  env: NodeJS.ProcessEnv,
+  socket: string,
+  shell: string[],
+  steps: { keys: string[]; done: RegExp }[],
+): Promise<string> {
+  const tmux = (...args: string[]) => run("tmux", ["-S", socket, ...args], { env });
+  await tmux("new-session", "-d", "-x", "160", "-y", "20", ...shell);
+  let screen = "";
+  try {
+    for (const step of steps) {
+      await tmux("send-keys", "--", ...step.keys);
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        screen = (await tmux("capture-pane", "-p")).stdout;
+        if (step.done.test(screen) || Date.now() > deadline) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.match(screen, step.done);
+    }
+  } finally {
+    await tmux("kill-server");
+  }
+  return screen;
+}
+
+test("zsh: Tab in a real interactive zsh (tmux) completes commands and account names", async () => {
+  const { world, file } = await completionWorld("zsh");
+  const env = { ...world.env, F: file, ZDOTDIR: world.home, TERM: "xterm" };
+  await typeInTmux(
+    env,
+    path.join(world.root, "tmux.sock"),
+    ["zsh", "-f", "-i"],
+    [
+      { keys: ["autoload -Uz compinit; compinit -u -D; . $F; echo READY", "Enter"], done: /^READY$/m },
+      { keys: ["cao us", "Tab"], done: /cao use$/m },
+      { keys: ["--shell w", "Tab"], done: /cao use --shell work$/m },
+    ],
+  );
+});
+
+test("bash: Tab in a real interactive bash (tmux) completes commands and account names", async () => {
+  const { world, file } = await completionWorld("bash");
+  // No history file: bash would write one into HOME on its way out, racing the cleanup.
+  const env = { ...world.env, F: file, TERM: "xterm", HISTFILE: "" };
+  await typeInTmux(
+    env,
+    path.join(world.root, "tmux.sock"),
+    ["bash", "--norc", "--noprofile", "-i"],
+    [
+      { keys: [". $F; echo READY", "Enter"], done: /^READY$/m },
+      { keys: ["cao gateway sta", "Tab", "Tab"], done: /start\s+status/ },
+      { keys: ["C-u", "cao pin side", "Tab"], done: /cao pin side\.project$/m },
+    ],
+  );
+});
