@@ -49,6 +49,21 @@ before(async () => {
       { accountId: "acc-b1", email: "b1@example.com", resetsInSeconds: 3600 },
       { accountId: "acc-b2", email: "b2@example.com" },
       { accountId: "acc-c1", email: "c1@example.com" },
+      // p1 crosses the 95% threshold with its first answer (its codex.rate_limits event says 96%).
+      {
+        accountId: "acc-p1",
+        email: "p1@example.com",
+        usedPercent: 90,
+        percentPerRequest: 6,
+        resetsInSeconds: 600,
+      },
+      {
+        accountId: "acc-p2",
+        email: "p2@example.com",
+        usedPercent: 88,
+        percentPerRequest: 0,
+        resetsInSeconds: 3600,
+      },
       { accountId: "acc-x1", email: "x1@example.com", quota: 0, resetsInSeconds: 7200 },
       { accountId: "acc-x2", email: "x2@example.com", quota: 0, resetsInSeconds: 3600 },
     ],
@@ -184,4 +199,21 @@ test("when every account is out, codex gets its own usage-limit error, no reconn
     calls.every((call) => call.endsWith(" 429")),
     calls.join("\n"),
   );
+});
+
+test("proactive: a codex.rate_limits event past the threshold moves the session before the next request", async () => {
+  const world = await gatewayWorld([
+    { name: "p1", accountId: "acc-p1" },
+    { name: "p2", accountId: "acc-p2" },
+  ]);
+  const result = await world.codex("use the shell, then answer");
+  assert.equal(result.code, 0, result.output);
+  assert.match(result.output, /tool said: true/);
+  assertInvisible(result.output);
+  const calls = socketCalls(["acc-p1", "acc-p2"]);
+  // p1 answered with the tool call, never hit a limit; the follow-up went to p2 (full input resent).
+  assert.ok(calls.includes("acc-p1 WS turn 200"), calls.join("\n"));
+  assert.ok(calls.includes("acc-p2 WS tool-output 200"), calls.join("\n"));
+  assert.ok(!calls.some((call) => call.endsWith(" 429")), calls.join("\n"));
+  assert.match(world.log.join("\n"), /p1 -> p2: moving the session before the next request/);
 });
