@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { run, runShell, shellWorld } from "./world.js";
+import { run, runShell, shellWorld, typeInTmux } from "./world.js";
 
 async function completionWorld(shell: string) {
   const world = shellWorld({ accounts: ["work", "side.project"], defaultAccount: "work" });
@@ -74,33 +74,6 @@ test("cao completion rejects an unknown shell (exit 2)", async () => {
 });
 
 /** Types into a real interactive shell in tmux and returns the screen once `done` matches it. */
-/** capture-pane drops trailing spaces, so the patterns end at the completed word. */
-async function typeInTmux(
-  env: NodeJS.ProcessEnv,
-  socket: string,
-  shell: string[],
-  steps: { keys: string[]; done: RegExp }[],
-): Promise<string> {
-  const tmux = (...args: string[]) => run("tmux", ["-S", socket, ...args], { env });
-  await tmux("new-session", "-d", "-x", "160", "-y", "20", ...shell);
-  let screen = "";
-  try {
-    for (const step of steps) {
-      await tmux("send-keys", "--", ...step.keys);
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        screen = (await tmux("capture-pane", "-p")).stdout;
-        if (step.done.test(screen) || Date.now() > deadline) break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      assert.match(screen, step.done);
-    }
-  } finally {
-    await tmux("kill-server");
-  }
-  return screen;
-}
-
 test("zsh: Tab in a real interactive zsh (tmux) completes commands and account names", async () => {
   const { world, file } = await completionWorld("zsh");
   const env = { ...world.env, F: file, ZDOTDIR: world.home, TERM: "xterm" };

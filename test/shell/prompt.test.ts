@@ -2,7 +2,17 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { REAL_SHELLS, type RealShell, run, runShell, shellWorld, sourceInit, writeInit } from "./world.js";
+import {
+  addAccount,
+  REAL_SHELLS,
+  type RealShell,
+  run,
+  runShell,
+  shellWorld,
+  sourceInit,
+  typeInTmux,
+  writeInit,
+} from "./world.js";
 
 const FUTURE = Math.floor(Date.now() / 1000) + 3600;
 
@@ -153,5 +163,24 @@ test("state files without a final newline work, also in a shell running with err
     assert.equal(result.code, 0, `${shell}: ${result.stderr}`);
     assert.match(result.stdout, /^P=work 42%\n/);
     assert.match(result.stdout, /CODEX_HOME=.*\/pool\n/);
+  }
+});
+
+test("a real interactive prompt (tmux) shows the segment and follows `cao use --shell`", async () => {
+  const world = worldWithUsage();
+  addAccount(world, "side");
+  const shells: Record<RealShell, string[]> = {
+    bash: ["bash", "--norc", "--noprofile", "-i"],
+    zsh: ["zsh", "-f", "-i"],
+    fish: ["fish", "--no-config", "-i"],
+  };
+  for (const shell of REAL_SHELLS) {
+    const init = await writeInit(world, shell, ["--prompt"]);
+    const env = { ...world.env, INIT: init, TERM: "xterm", HISTFILE: "", fish_history: "" };
+    await typeInTmux(env, path.join(world.root, `tmux-${shell}.sock`), shells[shell], [
+      { keys: [`${sourceInit(shell)}; echo READY`, "Enter"], done: /^READY$/m },
+      { keys: ["Enter"], done: /work 42%/ },
+      { keys: ["cao use --shell side", "Enter"], done: /this shell now uses side[\s\S]*side/ },
+    ]);
   }
 });

@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -149,4 +150,31 @@ export function parseReport(stdout: string): { values: Record<string, string>; a
     else values[key] = value;
   }
   return { values, args };
+}
+
+/** capture-pane drops trailing spaces, so the patterns end at the completed word. */
+export async function typeInTmux(
+  env: NodeJS.ProcessEnv,
+  socket: string,
+  shell: string[],
+  steps: { keys: string[]; done: RegExp }[],
+): Promise<string> {
+  const tmux = (...args: string[]) => run("tmux", ["-S", socket, ...args], { env });
+  await tmux("new-session", "-d", "-x", "160", "-y", "20", ...shell);
+  let screen = "";
+  try {
+    for (const step of steps) {
+      await tmux("send-keys", "--", ...step.keys);
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        screen = (await tmux("capture-pane", "-p")).stdout;
+        if (step.done.test(screen) || Date.now() > deadline) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.match(screen, step.done);
+    }
+  } finally {
+    await tmux("kill-server");
+  }
+  return screen;
 }
