@@ -23,7 +23,7 @@ export interface RawRunFlags {
   _?: unknown;
 }
 
-export const DEFAULT_MAX_PASSES = 2;
+const DEFAULT_MAX_PASSES = 2;
 
 export function parseRunOptions(flags: RawRunFlags, codexArgs: string[]): RunOptions {
   const stray = Array.isArray(flags._) ? flags._ : [];

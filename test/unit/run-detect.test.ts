@@ -3,6 +3,7 @@ import { describe, test } from "node:test";
 import { classifyCodexMessage } from "../../src/run/quota-signal.js";
 import { formatResetTime, parseResetTime } from "../../src/run/reset-time.js";
 import { rolloutEvidenceFromText } from "../../src/run/rollout-evidence.js";
+import { sessionDayDirs } from "../../src/run/rollout-files.js";
 import { StderrWatch } from "../../src/run/stderr-watch.js";
 
 // Local time matters (Codex prints reset times in it); fix a zone with DST and a non-zero offset.
@@ -198,5 +199,22 @@ describe("rolloutEvidenceFromText (recorded codex-cli 0.169.0 records)", () => {
       RUN_START,
     );
     assert.equal(e.turnsEnded, 0);
+  });
+});
+
+describe("sessionDayDirs", () => {
+  test("a run across local midnight covers both local dates, and the UTC ones as a safety net", () => {
+    const from = local(2026, 11, 21, 23, 30);
+    const to = local(2026, 11, 22, 0, 30);
+    assert.deepEqual(sessionDayDirs("/s", from, to).sort(), ["/s/2026/11/21", "/s/2026/11/22"]);
+    const week = sessionDayDirs("/s", local(2026, 11, 20, 12, 0), local(2026, 11, 23, 12, 0));
+    assert.deepEqual(week.sort(), ["/s/2026/11/20", "/s/2026/11/21", "/s/2026/11/22", "/s/2026/11/23"]);
+  });
+  test("a UTC date that differs from the local one is included", () => {
+    const evening = local(2026, 11, 21, 20, 0); // 01:00 UTC on the 22nd
+    assert.deepEqual(sessionDayDirs("/s", evening, evening + 60_000).sort(), [
+      "/s/2026/11/21",
+      "/s/2026/11/22",
+    ]);
   });
 });
