@@ -1,27 +1,31 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { writeFileAtomic } from "../../src/core/atomic-write.js";
+import { authPath } from "../../src/core/paths.js";
 import type { FakeReply, FakeTurnInput } from "../../src/fake-backend/types.js";
 import { gatewayWorld, type NamedAccount } from "../helpers/gateway.js";
 import { codexThroughGateway, codexTrouble } from "../helpers/gateway-codex.js";
 
 /**
  * The way multi-account tools usually kill logins: the gateway rotates the
- * refresh token, then the codex that is still running reaches its own refresh
- * point (exp - 5 min) holding the old one. Codex starts with 304 s left (no
- * refresh of its own), the gateway refreshes at once (inside its 10 minutes),
- * and a tool call that sleeps 16 s carries codex past its 5-minute mark before
- * the follow-up request. The refresh token must never be used twice.
+ * refresh token while a codex is running, and that codex later reaches its own
+ * refresh point (exp - 5 min) holding the old one. Here codex starts on a
+ * login with 303 s left (no refresh of its own), its first request makes the
+ * gateway refresh (inside its 10 minutes), and a tool call sleeping 9 s carries
+ * codex past its 5-minute mark before the follow-up request. The refresh token
+ * must never be used twice.
  */
 function reply(input: FakeTurnInput): FakeReply {
   if (input.hasToolOutput) return { kind: "text", text: "slept well" };
-  return { kind: "shell", command: ["sleep", "16"] };
+  return { kind: "shell", command: ["sleep", "9"] };
 }
 
 test("a running codex that crosses its own refresh point after the gateway refreshed: no reuse, one refresh", async () => {
-  const accounts: NamedAccount[] = [
-    { name: "one", accountId: "q-one", email: "one@example.com", accessTtlSeconds: 304 },
-  ];
+  const accounts: NamedAccount[] = [{ name: "one", accountId: "q-one", email: "one@example.com" }];
   const w = await gatewayWorld(accounts, { backend: { reply } });
+  await w.gateway.context.usage.checkAll();
+  const near = w.backend.mintAuth("q-one", { accessTtlSeconds: 303 });
+  writeFileAtomic(authPath("one", w.dir), JSON.stringify(near.authJson), { mode: 0o600 });
   const started = Date.now();
   const result = await codexThroughGateway(w, "one", "sleep a little");
   assert.equal(result.code, 0, result.stderr);
@@ -32,7 +36,8 @@ test("a running codex that crosses its own refresh point after the gateway refre
     model.map((r) => r.status),
     [200, 200],
   );
-  assert.ok((model[1]?.atMs ?? 0) - started > 15_000, "the follow-up came after codex's own refresh point");
+  assert.ok((model[1]?.atMs ?? 0) - started > 9_000, "the follow-up came after codex's own refresh point");
   assert.equal(w.backend.refreshCount.get("q-one"), 1);
+  assert.ok(w.logs.includes("refreshed the token of one"), "the refresh was the gateway's, codex kept its old token");
   assert.deepEqual(w.backend.reuseDetected, []);
 });
