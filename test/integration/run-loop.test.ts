@@ -36,6 +36,21 @@ test("codex args after -- arrive untouched, in the account's home, without CODEX
   assert.equal(status?.rateLimits?.primary?.usedPercent, 42, "usage recorded from the rollout");
 });
 
+test("an account home already set up is reused; a newer main config is synced into it", async () => {
+  const world = fakeCodexWorld(["a"]);
+  const accountConfig = path.join(world.dataDir, "a", "config.toml");
+  assert.equal((await world.cao(["run", "--", "exec"])).code, 0);
+  assert.doesNotMatch(fs.readFileSync(accountConfig, "utf8"), /model_reasoning_effort/);
+  fs.mkdirSync(world.codexHome, { recursive: true });
+  fs.writeFileSync(path.join(world.codexHome, "config.toml"), 'model_reasoning_effort = "high"\n');
+  const later = new Date(Date.now() + 5000);
+  fs.utimesSync(path.join(world.codexHome, "config.toml"), later, later);
+  assert.equal((await world.cao(["run", "--", "exec"])).code, 0);
+  const synced = fs.readFileSync(accountConfig, "utf8");
+  assert.match(synced, /model_reasoning_effort = "high"/);
+  assert.match(synced, /forced_login_method = "chatgpt"/);
+});
+
 test("codex's own exit status is cao's; an ordinary failure does not switch accounts", async () => {
   const world = fakeCodexWorld(["a", "b"]);
   world.script({ a: [{ rollout: "ok", exit: 7 }] });
