@@ -7,7 +7,7 @@ $caoShimDir = @CAO_SHIM_DIR@
 
 # The real codex: the first codex on PATH outside this directory that is not a cao shim.
 $caoReal = $null
-:search foreach ($dir in ($env:PATH -split [IO.Path]::PathSeparator)) {
+foreach ($dir in ($env:PATH -split [IO.Path]::PathSeparator)) {
   if (-not $dir -or $dir.TrimEnd('\', '/') -eq $caoShimDir.TrimEnd('\', '/')) { continue }
   foreach ($name in 'codex.exe', 'codex.cmd', 'codex.ps1', 'codex') {
     $file = Join-Path $dir $name
@@ -15,8 +15,9 @@ $caoReal = $null
     $head = Get-Content -LiteralPath $file -TotalCount 3 -ErrorAction SilentlyContinue
     if ($head -match 'cao-codex-shim') { continue }
     $caoReal = $file
-    break search
+    break
   }
+  if ($caoReal) { break }
 }
 if (-not $caoReal) {
   [Console]::Error.WriteLine("cao: the real codex was not found on PATH (the cao shim in $caoShimDir skips itself)")

@@ -7,6 +7,7 @@ import { templatesDir } from "../../src/gateway-surfaces/render.js";
 import { renderShims } from "../../src/gateway-surfaces/shims.js";
 import { codexBin, runCao, runProcess } from "../helpers/cli.js";
 import { tempWorld } from "../helpers/temp.js";
+import { powershellSyntaxErrors } from "../shell/powershell-parse.js";
 
 const SHELLS = ["sh", "dash", "bash"];
 const nodeDir = path.dirname(process.execPath);
@@ -278,7 +279,7 @@ test("shellcheck passes on the template and on a rendered shim", () => {
   assert.match(rendered.get("codex") ?? "", /__cao_shim_dir='\/home\/o'\\''brien\/bin'/);
 });
 
-test("the Windows .cmd/.ps1 pair matches its snapshot", () => {
+test("the Windows .cmd/.ps1 pair matches its snapshot and the .ps1 parses (tree-sitter: PowerShell cannot run here)", async () => {
   const rendered = renderShims({
     dir: "C:\\Users\\o'brien\\bin",
     dataDir: "C:\\Users\\o'brien\\.codex-account-orchestrator",
@@ -296,6 +297,10 @@ test("the Windows .cmd/.ps1 pair matches its snapshot", () => {
     assert.equal(text, fs.readFileSync(snapshot, "utf8"), `${name} differs from ${snapshot}`);
     assert.match(text.split("\n").slice(0, 3).join("\n"), /cao-codex-shim/, `${name} carries the marker`);
   }
+  // The rendered script (the template's @CAO_*@ tokens are not PowerShell until filled in).
+  assert.deepEqual(await powershellSyntaxErrors(rendered.get("codex.ps1") ?? ""), []);
+  // The check is real: a broken script is caught.
+  assert.notDeepEqual(await powershellSyntaxErrors("if ($x) { & $y"), []);
 });
 
 test("autostart with the real gateway: the shim starts `cao gateway start --detach` and routes through it", async () => {
