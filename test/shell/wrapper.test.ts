@@ -275,3 +275,43 @@ function volatileFree(dump: string): string[] {
     /^(_|RANDOM|SRANDOM|SECONDS|EPOCHSECONDS|EPOCHREALTIME|LINENO|BASH_LINENO|BASH_COMMAND|BASH_ARGC|BASH_ARGV|PIPESTATUS|pipestatus|status|\?|TTYIDLE|funcfiletrace|funcsourcetrace|funcstack|functrace|ZSH_EVAL_CONTEXT|zsh_eval_context|CMD_DURATION|COLUMNS|LINES|history|fish_pid|last_pid|histchars|_history)[= ]/;
   return dump.split("\n").filter((line) => !volatile.test(line));
 }
+
+test("the user's shell settings (IFS, globbing, zsh options) change nothing", async () => {
+  const world = shellWorld({ accounts: ["work", "pool"], defaultAccount: "work" });
+  const state = path.join(world.data, ".state");
+  fs.mkdirSync(path.join(state, "usage"), { recursive: true });
+  fs.writeFileSync(path.join(state, "usage", "work"), `42 ${Math.floor(Date.now() / 1000) + 3600} - -\n`);
+  const hostile: Record<string, string> = {
+    bash: "IFS=:; shopt -s nullglob failglob extglob; set -f",
+    zsh: "IFS=:; setopt ksh_arrays sh_word_split no_glob glob_subst rc_expand_param",
+    fish: "set -g IFS :",
+  };
+  for (const shell of REAL_SHELLS) {
+    const init = await writeInit(world, shell, ["--prompt-hook"]);
+    const cycle = { bash: "__cao_prompt_command", zsh: "__cao_prompt_update", fish: "emit fish_prompt" }[
+      shell
+    ];
+    const gateway = `${process.pid} http://127.0.0.1:9/v1 pool`;
+    const script = `${hostile[shell]}; ${sourceInit(shell)}; ${cycle}; echo "P=$CAO_PROMPT"; codex "$A0" "$A1"; echo "$GW" >"$GWFILE"; codex x`;
+    const env = {
+      ...world.env,
+      INIT: init,
+      A0: "a b",
+      A1: "*",
+      GW: gateway,
+      GWFILE: path.join(state, "gateway"),
+    };
+    fs.writeFileSync(path.join(state, "gateway-enabled"), "\n");
+    fs.rmSync(path.join(state, "gateway"), { force: true });
+    const result = await runShell(shell, script, env);
+    assert.equal(result.code, 0, `${shell}: ${result.stderr}`);
+    const [first, second] = result.stdout.split("P=")[1]!.split("CODEX_HOME=").slice(1);
+    assert.match(result.stdout, /^P=work 42%\n/, shell);
+    assert.deepEqual(parseReport(`CODEX_HOME=${first}`).args, ["a b", "*"], shell);
+    assert.deepEqual(
+      parseReport(`CODEX_HOME=${second}`).args,
+      ["-c", 'openai_base_url="http://127.0.0.1:9/v1"', "x"],
+      shell,
+    );
+  }
+});

@@ -59,6 +59,8 @@ __cao_valid_name() {
 # ("no default"), not a reason to ask Node. `read` fails on a last line
 # without a newline, hence the -n test.
 __cao_read_line() {
+  # Your IFS may be anything; reads here split and trim on blanks.
+  \builtin local IFS=$' \t\n'
   __cao_line=
   [ -f "$1" ] && [ -r "$1" ] || return 1
   \builtin read -r __cao_line <"$1" || [ -n "$__cao_line" ]
@@ -155,7 +157,7 @@ __cao_gateway() {
 }
 
 __cao_gateway_live() {
-  \builtin local __cao_pid='' __cao_gw_url='' __cao_gw_account='' __cao_rest=''
+  \builtin local __cao_pid='' __cao_gw_url='' __cao_gw_account='' __cao_rest='' IFS=$' \t\n'
   [ -f "$__cao_data/.state/gateway" ] || return 1
   \builtin read -r __cao_pid __cao_gw_url __cao_gw_account __cao_rest <"$__cao_data/.state/gateway" || \builtin true
   case $__cao_pid in '' | *[!0-9]*) return 1 ;; esac
@@ -232,7 +234,7 @@ cao() {
 # only: zero processes per prompt ($EPOCHSECONDS needs bash 5; older bash
 # shows the usage without checking that its window has not reset yet).
 __cao_prompt_update() {
-  \builtin local __cao_data __cao_account __cao_source __cao_line __cao_used='' __cao_reset='' __cao_rest=''
+  \builtin local __cao_data __cao_account __cao_source __cao_line __cao_used='' __cao_reset='' __cao_rest='' IFS=$' \t\n'
   # shellcheck disable=SC2034 # exported (shellcheck does not see through \builtin)
   CAO_PROMPT=''
   \builtin export CAO_PROMPT

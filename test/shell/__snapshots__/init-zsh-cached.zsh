@@ -62,6 +62,8 @@ __cao_valid_name() {
 # without a newline, hence the -n test.
 __cao_read_line() {
   \builtin emulate -L zsh
+  # Your IFS may be anything; reads here split and trim on blanks.
+  \builtin local IFS=$' \t\n'
   __cao_line=
   [ -f "$1" ] && [ -r "$1" ] || return 1
   \builtin read -r __cao_line <"$1" || [ -n "$__cao_line" ]
@@ -163,7 +165,7 @@ __cao_gateway() {
 
 __cao_gateway_live() {
   \builtin emulate -L zsh
-  \builtin local __cao_pid='' __cao_gw_url='' __cao_gw_account='' __cao_rest=''
+  \builtin local __cao_pid='' __cao_gw_url='' __cao_gw_account='' __cao_rest='' IFS=$' \t\n'
   [ -f "$__cao_data/.state/gateway" ] || return 1
   \builtin read -r __cao_pid __cao_gw_url __cao_gw_account __cao_rest <"$__cao_data/.state/gateway" || \builtin true
   case $__cao_pid in '' | *[!0-9]*) return 1 ;; esac
@@ -242,7 +244,7 @@ cao() {
 # module, loaded below; without it the usage shows without the reset check).
 __cao_prompt_update() {
   \builtin emulate -L zsh
-  \builtin local __cao_data __cao_account __cao_source __cao_line __cao_used='' __cao_reset='' __cao_rest=''
+  \builtin local __cao_data __cao_account __cao_source __cao_line __cao_used='' __cao_reset='' __cao_rest='' IFS=$' \t\n'
   CAO_PROMPT=''
   \builtin export CAO_PROMPT
   __cao_data_dir
