@@ -71,7 +71,11 @@ if [ -f "$__cao_data/.state/gateway-enabled" ]; then
       [ -n "$__cao_gw_account" ] && __cao_account=$__cao_gw_account
       break
     fi
-    if [ "$__cao_mode" != autostart ] || [ "$__cao_try" -ne 1 ]; then break; fi
+    if [ "$__cao_try" -ne 1 ]; then break; fi
+    if [ "$__cao_mode" != autostart ]; then
+      printf '%s\n' "cao: the gateway is enabled but not running; running codex directly (start it: cao gateway start)" >&2
+      break
+    fi
     CAO_HOME=$__cao_data @CAO_COMMAND@ gateway start --detach >/dev/null 2>&1 ||
       printf '%s\n' "cao: the gateway did not start; running codex directly (see \`cao gateway logs\`)" >&2
     __cao_try=2

@@ -127,9 +127,12 @@ test("a live gateway routes codex through it; a dead one is never used", async (
   const dead = spawnSync("sh", ["-c", "echo $$"], { encoding: "utf8" }).stdout.trim();
   fs.writeFileSync(stateFile, `${dead} ${url} other\n`);
   for (const shell of SHELLS) {
-    const seen = parseOutput(runShim(shell, shim, ["exec", "hi"], world.env).stdout);
+    const result = runShim(shell, shim, ["exec", "hi"], world.env);
+    const seen = parseOutput(result.stdout);
     assert.deepEqual(seen.args, ["exec", "hi"], shell);
     assert.equal(seen.env.CODEX_HOME, path.join(world.dataDir, "work"), shell);
+    // Said once on stderr, like the shell wrapper.
+    assert.match(result.stderr, /^cao: the gateway is enabled but not running; running codex directly/, shell);
   }
   // Routing off (disable): a live gateway is not used either.
   fs.writeFileSync(stateFile, `${process.pid} ${url} other\n`);

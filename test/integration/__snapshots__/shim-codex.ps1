@@ -56,7 +56,11 @@ if (Test-Path -LiteralPath $enabledFile -PathType Leaf) {
       $caoAccount = $fields[2]
       break
     }
-    if ($mode -ne 'autostart' -or $try -ne 1) { break }
+    if ($try -ne 1) { break }
+    if ($mode -ne 'autostart') {
+      [Console]::Error.WriteLine('cao: the gateway is enabled but not running; running codex directly (start it: cao gateway start)')
+      break
+    }
     $env:CAO_HOME = $caoData
     & 'C:\Program Files\nodejs\node.exe' 'C:\cao\dist\cli.js' gateway start --detach *> $null
     if ($LASTEXITCODE -ne 0) {
