@@ -46,6 +46,8 @@ export interface UpstreamRequest {
   path: string;
   clientHeaders: IncomingHttpHeaders;
   sessionKey: string | undefined;
+  /** The account whose token the caller presented (what `--passthrough-auth` forwards). */
+  caller: string;
   /** Accounts already tried for the request at hand (usage limit, failure). */
   tried: Set<string>;
 }
@@ -53,7 +55,7 @@ export interface UpstreamRequest {
 export async function openUpstream(ctx: GatewayContext, request: UpstreamRequest): Promise<UpstreamResult> {
   const { router, config } = ctx;
   if (config.passthroughAuth) {
-    const attempt = await connectWithRetries(ctx, request, undefined, undefined, undefined);
+    const attempt = await connectWithRetries(ctx, request, request.caller, undefined, undefined);
     return attempt.kind === "open" ? attempt : { kind: "unavailable", reason: describeFailure(attempt) };
   }
   let lastFailure = "no account available";
@@ -121,7 +123,7 @@ type Attempt =
 async function connectWithRetries(
   ctx: GatewayContext,
   request: UpstreamRequest,
-  account: string | undefined,
+  account: string,
   credentials: Credentials | undefined,
   movedFrom: string | undefined,
 ): Promise<Attempt> {
@@ -140,7 +142,7 @@ async function connectWithRetries(
 function connect(
   ctx: GatewayContext,
   request: UpstreamRequest,
-  account: string | undefined,
+  account: string,
   credentials: Credentials | undefined,
   movedFrom: string | undefined,
 ): Promise<Attempt> {
@@ -168,11 +170,11 @@ function connect(
     socket.once("upgrade", (response) => {
       relayHeaders = headerLines(response.headers);
       const limits = rateLimitsFromHeaders(response.headers);
-      if (limits && account) ctx.router.recordRateLimits(account, limits);
+      if (limits) ctx.router.recordRateLimits(account, limits);
     });
     // Later errors belong to the session that takes the socket; this listener only keeps them from throwing.
     socket.once("open", () => {
-      resolve({ kind: "open", socket, account: account ?? "caller", relayHeaders });
+      resolve({ kind: "open", socket, account, relayHeaders });
     });
     socket.once("unexpected-response", (_req, response) => {
       const chunks: Buffer[] = [];

@@ -61,7 +61,8 @@ export async function handleResponsesWebSocket(
   const url = req.url ?? "/";
   const path = upstreamPath(ctx, url);
   if (path === undefined || !/\/responses(\?|$)/.test(url)) return reject(socket, 404, "not found");
-  if (ctx.tokens.authenticate(bearerOf(req.headers.authorization)) === undefined) {
+  const caller = ctx.tokens.authenticate(bearerOf(req.headers.authorization));
+  if (caller === undefined) {
     ctx.log(`WS ${url} 401 unauthorized caller`);
     return reject(socket, 401, "the cao gateway only serves the tokens of your own accounts");
   }
@@ -69,6 +70,7 @@ export async function handleResponsesWebSocket(
     path,
     clientHeaders: req.headers,
     sessionKey: sessionKeyOf(req.headers),
+    caller,
     tried: new Set(),
   };
   const upstream = await openUpstream(ctx, request);
