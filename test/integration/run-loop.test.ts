@@ -17,6 +17,7 @@ test("codex args after -- arrive untouched, in the account's home, without CODEX
   const args = ["--help", "-m", "x", "--account", "y", "--max-passes", "0", "--no-fallback", "--", "z", ""];
   const result = await world.cao(["run", "--account", "b", "--", ...args]);
   assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stderr, "", "a plain successful run adds no output of its own");
   const [call] = world.calls();
   assert.deepEqual(call?.argv, args);
   assert.equal(call?.account, "b");
