@@ -4,7 +4,9 @@
 # builtins are called as \builtin / \command so a user's alias or function
 # named `read`, `local`, ... cannot hijack them (zoxide does the same).
 # Nothing here forks on the prompt path, and the codex wrapper forks exactly
-# once: the subshell that becomes codex.
+# once: the subshell that becomes codex. Each function starts with
+# `emulate -L zsh`, so your options (ksh_arrays, sh_word_split, no_unset, ...)
+# cannot change what it does, and whatever it sets is restored on return.
 
 # An alias named codex or cao would be expanded inside the definitions below
 # (and would shadow the functions anyway).
