@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import WebSocket, { type RawData, WebSocketServer } from "ws";
 import { bearerOf, type GatewayContext, sessionKeyOf, upstreamPath } from "./context.js";
+import { backoffMs } from "./proxy.js";
 import { rateLimitsFromEvent, usageLimitBody } from "./signals.js";
 import {
   createdResponseId,
@@ -120,6 +121,8 @@ interface PendingRequest {
   generate: boolean;
   /** Whether any event of its response reached Codex (then it cannot be replayed unseen). */
   answered: boolean;
+  /** Upstream 5xx error events already retried (up to `--upstream-retries`). */
+  retries: number;
 }
 
 /** Prewarms remembered per session (Codex chains each turn on the prewarm just before it). */
@@ -184,7 +187,7 @@ class ResponsesSession {
       this.request.tried.clear();
       // Moved and the request builds on the old connection's state: Codex resends the full input.
       if (this.moveIfRouted(create.previousResponseId)) return;
-      this.pending = { frame, ...create, answered: false };
+      this.pending = { frame, ...create, answered: false, retries: 0 };
       this.ctx.router.recordAttempt(this.account);
     }
     if (!this.upstream && !(await this.reconnect())) return;
@@ -224,10 +227,24 @@ class ResponsesSession {
         const event = parseFrame(frame);
         const limit = event && !this.ctx.config.passthroughAuth ? usageLimitOfEvent(event) : undefined;
         if (limit) {
+          // The account ran out: continue on the next one without Codex seeing the error.
           this.ctx.router.recordUsageLimit(this.account, limit);
-          this.work = this.work
-            .then(() => this.afterUsageLimit(limit.type))
-            .catch((error: unknown) => this.fail(error));
+          this.continueElsewhere(limit.type, { leaveAccount: true });
+          return;
+        }
+        const status = typeof event?.status === "number" ? event.status : 0;
+        const pending = this.pending;
+        if (
+          status >= 500 &&
+          pending &&
+          !pending.answered &&
+          pending.retries < this.ctx.config.upstreamRetries
+        ) {
+          // A server error before any answer: retried on a fresh upstream, as the HTTP proxy retries a 5xx.
+          this.ctx.router.recordFailure(this.account, `websocket error event ${status}`);
+          this.continueElsewhere(`error ${status}`, {
+            delayMs: backoffMs(this.ctx.config, pending.retries++),
+          });
           return;
         }
       } else if (type === "codex.rate_limits") {
@@ -243,14 +260,25 @@ class ResponsesSession {
     if (this.client.bufferedAmount > HIGH_WATER) this.pauseUntilDrained(upstream);
   }
 
-  /** The account ran out mid-session: continue on the next one without Codex seeing the error. */
-  private async afterUsageLimit(type: string): Promise<void> {
+  private continueElsewhere(reason: string, options: { leaveAccount?: boolean; delayMs?: number }): void {
+    this.work = this.work
+      .then(() => this.resend(reason, options))
+      .catch((error: unknown) => this.fail(error));
+  }
+
+  /**
+   * The pending request failed upstream: open a fresh upstream (under the
+   * next account when `leaveAccount`) and send it there unseen, or, when it
+   * built on the old connection's state, ask Codex to resend the full input.
+   */
+  private async resend(reason: string, options: { leaveAccount?: boolean; delayMs?: number }): Promise<void> {
     const pending = this.pending;
     const from = this.account;
     this.dropUpstream();
-    this.request.tried.add(from);
+    if (options.leaveAccount) this.request.tried.add(from);
+    if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
     if (!(await this.reconnect())) return;
-    this.log(`${from} ${type}: session moved to ${this.account}`);
+    this.log(`${from} ${reason}: session ${this.account === from ? "reopened" : `moved to ${this.account}`}`);
     if (!pending) return;
     if (!pending.answered) {
       const frame = await this.replayable(pending);

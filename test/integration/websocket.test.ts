@@ -49,6 +49,7 @@ before(async () => {
       { accountId: "acc-b1", email: "b1@example.com", resetsInSeconds: 3600 },
       { accountId: "acc-b2", email: "b2@example.com" },
       { accountId: "acc-c1", email: "c1@example.com" },
+      { accountId: "acc-e1", email: "e1@example.com" },
       // p1 crosses the 95% threshold with its first answer (its codex.rate_limits event says 96%).
       {
         accountId: "acc-p1",
@@ -216,4 +217,16 @@ test("proactive: a codex.rate_limits event past the threshold moves the session 
   assert.ok(calls.includes("acc-p2 WS tool-output 200"), calls.join("\n"));
   assert.ok(!calls.some((call) => call.endsWith(" 429")), calls.join("\n"));
   assert.match(world.log.join("\n"), /p1 -> p2: moving the session before the next request/);
+});
+
+test("an upstream 5xx error event before any answer is retried on a fresh upstream, unseen", async () => {
+  const world = await gatewayWorld([{ name: "e1", accountId: "acc-e1" }]);
+  backend.injectFault({ kind: "status", status: 503, accountId: "acc-e1", count: 1 });
+  const result = await world.codex("through a hiccup");
+  assert.equal(result.code, 0, result.output);
+  assert.match(result.output, /echo: through a hiccup/);
+  assertInvisible(result.output);
+  const calls = socketCalls(["acc-e1"]).filter((call) => !call.includes("prewarm"));
+  assert.deepEqual(calls, ["acc-e1 WS turn 503", "acc-e1 WS turn 200"]);
+  assert.match(world.log.join("\n"), /e1 error 503: session reopened/);
 });
