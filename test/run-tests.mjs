@@ -24,9 +24,11 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.CAO_TEST_CONCURRENCY ?? "3";
+// A hung test fails after this long instead of eating CI's time budget.
+const timeoutMs = process.env.CAO_TEST_TIMEOUT_MS ?? "240000";
 const result = spawnSync(
   process.execPath,
-  ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, ...files],
+  ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, `--test-timeout=${timeoutMs}`, ...files],
   { stdio: "inherit" },
 );
 process.exit(result.status ?? 1);
