@@ -39,6 +39,13 @@ export interface AccountStatus {
 
 export type StatusMap = Record<string, AccountStatus>;
 
+/**
+ * The status file is a cache of signals (a torn write after a power loss is
+ * backed up and started fresh), so its writes skip fsync: they sit on the
+ * `cao run` start-up path.
+ */
+const STATUS_WRITES_DURABLE = false;
+
 const TIMESTAMP_KEYS = ["lastAttemptAtMs", "lastSuccessAtMs", "lastQuotaAtMs", "cooldownUntilMs"] as const;
 
 function positiveInt(value: unknown): number | undefined {
@@ -117,7 +124,7 @@ export function updateAccountStatus(
     const previous = statuses[name] ?? {};
     const next = sanitizeStatus(updater({ ...previous }));
     statuses[name] = next;
-    writeJsonFile(statusPath(dir), { statuses }, 0o600);
+    writeJsonFile(statusPath(dir), { statuses }, 0o600, STATUS_WRITES_DURABLE);
     if (next.rateLimits && JSON.stringify(next.rateLimits) !== JSON.stringify(previous.rateLimits)) {
       writeUsageState(
         name,
@@ -140,7 +147,7 @@ export function deleteAccountStatus(name: string, dir = dataDir()): void {
     const statuses = loadStatuses(dir);
     if (name in statuses) {
       delete statuses[name];
-      writeJsonFile(statusPath(dir), { statuses }, 0o600);
+      writeJsonFile(statusPath(dir), { statuses }, 0o600, STATUS_WRITES_DURABLE);
     }
     removeAccountState(name, dir);
   });

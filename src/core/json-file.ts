@@ -69,6 +69,6 @@ export function corruptFileError(file: string, result: { reason: string; backupP
   );
 }
 
-export function writeJsonFile(file: string, value: unknown, mode = 0o600): void {
-  writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`, { mode });
+export function writeJsonFile(file: string, value: unknown, mode = 0o600, durable = true): void {
+  writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`, { mode, durable });
 }
