@@ -1,12 +1,14 @@
-import type { PromptMode } from "./render.js";
+import { caoExecutablePath } from "./cao-path.js";
+import { type PromptMode, renderInit } from "./render.js";
 import { type ShellName, shellNamed } from "./shells.js";
 
 /**
  * Prints the init script (or, with `cached`, writes the cache file and prints
- * its loader). Shared by `cao init` and the runner's fast path.
+ * its loader). Shared by `cao init` and the fast path in src/cli.ts. The
+ * modules every shell start needs are static imports (one module graph to
+ * load); the cached form's are loaded only for it.
  */
 export async function printInit(shell: ShellName, prompt: PromptMode, cached: boolean): Promise<void> {
-  const { caoExecutablePath } = await import("./cao-path.js");
   const caoPath = caoExecutablePath();
   const options = { prompt };
   if (cached) {
@@ -14,7 +16,6 @@ export async function printInit(shell: ShellName, prompt: PromptMode, cached: bo
     process.stdout.write(cacheLoader(shell, writeInitCache(shell, caoPath, options), caoPath, options));
     return;
   }
-  const { renderInit } = await import("./render.js");
   process.stdout.write(renderInit(shell, caoPath, options));
 }
 
