@@ -13,14 +13,12 @@ import { sendUpstream, type UpstreamResponse } from "./upstream-response.js";
  * The request body is read once and kept only until the response starts
  * streaming, because until then the same bytes may be replayed on another
  * account (JSON or zstd, forwarded byte for byte). After that the response is
- * piped through with backpressure; the client going away aborts upstream.
+ * streamed through with backpressure; the client going away aborts upstream.
  */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 /** Request headers the gateway sets itself (or that must not cross). */
 const OWN_REQUEST_HEADERS = new Set([...HOP_BY_HOP, "host", "content-length", "expect"]);
 const CREDENTIAL_HEADERS = new Set(["authorization", "chatgpt-account-id"]);
-
-type Upstream = UpstreamResponse;
 
 export async function handleHttp(
   ctx: GatewayContext,
@@ -185,7 +183,7 @@ class Exchange {
     account: string,
     credentials: Credentials | undefined,
     movedFrom: string | undefined,
-  ): Promise<Upstream | undefined> {
+  ): Promise<UpstreamResponse | undefined> {
     const { config, agent, upstream } = this.ctx;
     const headers: Record<string, string | string[]> = { ...this.baseHeaders };
     if (credentials) {
@@ -196,7 +194,7 @@ class Exchange {
     if (movedFrom !== undefined) delete headers["x-codex-turn-state"];
     for (let attempt = 0; ; attempt++) {
       this.signal.throwIfAborted();
-      let response: Upstream | undefined;
+      let response: UpstreamResponse | undefined;
       let failure: string;
       try {
         response = await sendUpstream(agent, {
@@ -238,7 +236,7 @@ class Exchange {
     }
   }
 
-  private stream(account: string, response: Upstream, movedFrom: string | undefined): void {
+  private stream(account: string, response: UpstreamResponse, movedFrom: string | undefined): void {
     const { router } = this.ctx;
     this.body = undefined; // no replay after this point
     this.writeHead(response.statusCode, response.headers);
