@@ -132,7 +132,11 @@ test("a live gateway routes codex through it; a dead one is never used", async (
     assert.deepEqual(seen.args, ["exec", "hi"], shell);
     assert.equal(seen.env.CODEX_HOME, path.join(world.dataDir, "work"), shell);
     // Said once on stderr, like the shell wrapper.
-    assert.match(result.stderr, /^cao: the gateway is enabled but not running; running codex directly/, shell);
+    assert.match(
+      result.stderr,
+      /^cao: the gateway is enabled but not running; running codex directly/,
+      shell,
+    );
   }
   // Routing off (disable): a live gateway is not used either.
   fs.writeFileSync(stateFile, `${process.pid} ${url} other\n`);
