@@ -86,8 +86,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   let url = "";
   const publish = (account: string | undefined) => {
-    if (options.publishState && url)
+    if (!options.publishState || !url) return;
+    try {
       writeGatewayState({ pid: process.pid, url, account: account ?? names[0]! }, dir);
+    } catch (error) {
+      // Runs on the request path: a full disk must not fail the request that changed the choice.
+      log(`could not update the gateway state file: ${error instanceof Error ? error.message : error}`);
+    }
   };
   router = new Router(
     names,
