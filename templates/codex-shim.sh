@@ -82,26 +82,37 @@ if [ -f "$__cao_data/.state/gateway-enabled" ]; then
   done
 fi
 
-case "$__cao_account" in
-'' | .* | -* | */*) ;;
-*)
-  if [ -d "$__cao_data/$__cao_account" ]; then
-    # The main Codex home shares SQLite state (history, resume) with every account home.
-    __cao_main=${CAO_MAIN_CODEX_HOME:-}
-    if [ -z "$__cao_main" ]; then
-      case "${CODEX_HOME:-}" in
-      '' | "$__cao_data" | "$__cao_data"/*) __cao_main=$HOME/.codex ;;
-      *) __cao_main=$CODEX_HOME ;;
-      esac
-    fi
-    CODEX_HOME=$__cao_data/$__cao_account
-    CODEX_SQLITE_HOME=$__cao_main
-    export CODEX_HOME CODEX_SQLITE_HOME
-    # With forced_login_method="chatgpt", CODEX_API_KEY makes Codex delete auth.json.
-    unset CODEX_API_KEY
+# No account chosen anywhere: plain codex (the shim never stands in the way of a user without cao accounts).
+if [ -n "$__cao_account" ]; then
+  case "$__cao_account" in
+  .* | -* | */*) __cao_known='' ;;
+  *) __cao_known=$__cao_account ;;
+  esac
+  if [ -z "$__cao_known" ] || [ ! -d "$__cao_data/$__cao_known" ]; then
+    printf '%s\n' "cao: account \"$__cao_account\" does not exist; see \`cao list\`" >&2
+    exit 2
   fi
-  ;;
-esac
+  # The main Codex home shares SQLite state (history, resume) with every account home.
+  __cao_main=${CAO_MAIN_CODEX_HOME:-}
+  if [ -z "$__cao_main" ]; then
+    case "${CODEX_HOME:-}" in
+    '' | "$__cao_data" | "$__cao_data"/*) __cao_main=$HOME/.codex ;;
+    *) __cao_main=$CODEX_HOME ;;
+    esac
+  fi
+  # The account's config.toml is the main one plus cao's keys: re-merge it when the main one changed
+  # (the only time Node runs on this path).
+  # shellcheck disable=SC3013 # -nt is not POSIX, but dash, bash, ksh and busybox sh all have it.
+  if [ "$__cao_main/config.toml" -nt "$__cao_data/$__cao_account/config.toml" ]; then
+    CAO_HOME=$__cao_data CAO_MAIN_CODEX_HOME=$__cao_main @CAO_COMMAND@ internal sync-config "$__cao_account" ||
+      printf '%s\n' "cao: could not re-sync the account's config.toml; using it as it is" >&2
+  fi
+  CODEX_HOME=$__cao_data/$__cao_account
+  CODEX_SQLITE_HOME=$__cao_main
+  export CODEX_HOME CODEX_SQLITE_HOME
+  # With forced_login_method="chatgpt", CODEX_API_KEY makes Codex delete auth.json.
+  unset CODEX_API_KEY
+fi
 
 if [ -n "$__cao_url" ]; then
   exec "$__cao_real" -c "openai_base_url=\"$__cao_url\"" "$@"

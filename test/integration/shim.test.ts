@@ -98,16 +98,43 @@ test("the shim resolves the account like the wrapper: $CAO_ACCOUNT > .cao-accoun
       runShim(shell, shim, [], { ...world.env, CAO_ACCOUNT: "chosen" }, nested).stdout,
     );
     assert.equal(chosen.env.CODEX_HOME, path.join(world.dataDir, "chosen"), shell);
-    // An account without a home (removed, typo) leaves CODEX_HOME alone rather than pointing at nothing.
-    const missing = parseOutput(
-      runShim(shell, shim, [], { ...world.env, CAO_ACCOUNT: "ghost" }, nested).stdout,
-    );
-    assert.equal(missing.env.CODEX_HOME, "", shell);
+    // An account without a home (removed, typo) is an error, as in the shell wrapper.
+    const missing = runShim(shell, shim, [], { ...world.env, CAO_ACCOUNT: "ghost" }, nested);
+    assert.equal(missing.status, 2, shell);
+    assert.match(missing.stderr, /account "ghost" does not exist/, shell);
+    assert.equal(missing.stdout, "", shell);
     // A CODEX_HOME outside the data dir is the user's main home: SQLite state is shared with it.
     const ownHome = path.join(world.root, "own-codex-home");
     const main = parseOutput(runShim(shell, shim, [], { ...world.env, CODEX_HOME: ownHome }, nested).stdout);
     assert.equal(main.env.CODEX_SQLITE_HOME, ownHome, shell);
   }
+});
+
+test("the shim re-syncs a stale account config.toml, and with no account at all runs plain codex", async () => {
+  const world = setup();
+  await runCao(["gateway", "enable", "--shims-dir", world.shims], { env: world.env });
+  const shim = path.join(world.shims, "codex");
+  const accountConfig = path.join(world.dataDir, "work", "config.toml");
+  fs.writeFileSync(accountConfig, 'model = "old"\n');
+  const past = new Date(Date.now() - 60_000);
+  fs.utimesSync(accountConfig, past, past);
+  fs.mkdirSync(world.codexHome, { recursive: true });
+  fs.writeFileSync(path.join(world.codexHome, "config.toml"), 'model = "o3"\n');
+  const result = runShim("dash", shim, [], world.env);
+  assert.equal(result.status, 0, result.stderr);
+  const synced = fs.readFileSync(accountConfig, "utf8");
+  assert.match(synced, /model = "o3"/);
+  assert.match(synced, /forced_login_method = "chatgpt"/);
+  // Fresh now: the next call does not run cao (the file is left as it is).
+  fs.writeFileSync(accountConfig, `${synced}# untouched\n`);
+  runShim("dash", shim, [], world.env);
+  assert.match(fs.readFileSync(accountConfig, "utf8"), /# untouched/);
+
+  fs.rmSync(path.join(world.dataDir, ".state/default"));
+  const plain = runShim("sh", shim, ["x"], { ...world.env, CODEX_HOME: "/somewhere/else" });
+  const seen = parseOutput(plain.stdout);
+  assert.deepEqual(seen.args, ["x"]);
+  assert.equal(seen.env.CODEX_HOME, "/somewhere/else");
 });
 
 test("a live gateway routes codex through it; a dead one is never used", async () => {

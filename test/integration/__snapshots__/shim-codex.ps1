@@ -69,13 +69,31 @@ if (Test-Path -LiteralPath $enabledFile -PathType Leaf) {
   }
 }
 
-if ($caoAccount -and $caoAccount -notmatch '^[.-]|[\\/]' -and (Test-Path -LiteralPath (Join-Path $caoData $caoAccount) -PathType Container)) {
+# No account chosen anywhere: plain codex (the shim never stands in the way of a user without cao accounts).
+if ($caoAccount) {
+  $accountHome = Join-Path $caoData $caoAccount
+  if ($caoAccount -match '^[.-]|[\\/]' -or -not (Test-Path -LiteralPath $accountHome -PathType Container)) {
+    [Console]::Error.WriteLine("cao: account `"$caoAccount`" does not exist; see ``cao list``")
+    exit 2
+  }
   $main = $env:CAO_MAIN_CODEX_HOME
   if (-not $main) {
     $main = $env:CODEX_HOME
     if (-not $main -or $main.StartsWith($caoData)) { $main = Join-Path $HOME '.codex' }
   }
-  $env:CODEX_HOME = Join-Path $caoData $caoAccount
+  # The account's config.toml is the main one plus cao's keys: re-merge it when the main one changed.
+  $mainConfig = Join-Path $main 'config.toml'
+  $accountConfig = Join-Path $accountHome 'config.toml'
+  if ((Test-Path -LiteralPath $mainConfig) -and (-not (Test-Path -LiteralPath $accountConfig) -or
+      (Get-Item -LiteralPath $mainConfig).LastWriteTimeUtc -gt (Get-Item -LiteralPath $accountConfig).LastWriteTimeUtc)) {
+    $env:CAO_HOME = $caoData
+    $env:CAO_MAIN_CODEX_HOME = $main
+    & 'C:\Program Files\nodejs\node.exe' 'C:\cao\dist\cli.js' internal sync-config $caoAccount
+    if ($LASTEXITCODE -ne 0) {
+      [Console]::Error.WriteLine("cao: could not re-sync the account's config.toml; using it as it is")
+    }
+  }
+  $env:CODEX_HOME = $accountHome
   $env:CODEX_SQLITE_HOME = $main
   # With forced_login_method="chatgpt", CODEX_API_KEY makes Codex delete auth.json.
   Remove-Item Env:CODEX_API_KEY -ErrorAction SilentlyContinue
