@@ -151,20 +151,23 @@ class Exchange {
     if (!response) return false;
     const limits = rateLimitsFromHeaders(response.headers);
     if (limits) router.recordRateLimits(account, limits);
-    if (response.statusCode === 429 && failover) {
+    if (response.statusCode === 429) {
       const text = await response.text();
       const usageLimit = parseUsageLimit(text);
-      if (usageLimit) {
-        router.recordUsageLimit(account, usageLimit);
+      if (usageLimit) router.recordUsageLimit(account, usageLimit);
+      if (usageLimit && failover) {
         this.ctx.log(
           `${this.describe()} ${account} 429 ${usageLimit.type}: cooling down, trying the next account`,
         );
         return false;
       }
-      // A generic 429 (rate limiting) is not an exhausted account: Codex handles it.
+      // A generic 429 (rate limiting) is not an exhausted account: Codex handles it. So does
+      // --passthrough-auth, which cannot switch credentials.
       this.writeHead(response.statusCode, response.headers);
       this.res.end(text);
-      this.ctx.log(`${this.describe()} ${account} 429 (rate limited, not a usage limit)`);
+      this.ctx.log(
+        `${this.describe()} ${account} 429 ${usageLimit?.type ?? "(rate limited, not a usage limit)"}`,
+      );
       return true;
     }
     if (response.statusCode >= 500) {

@@ -131,4 +131,15 @@ test("--passthrough-auth forwards the caller's own credentials and does not swit
   await answer.body.dump();
   assert.equal(seen[0]?.headers.authorization, `Bearer ${w.token("two")}`);
   assert.equal(seen[0]?.headers["chatgpt-account-id"], "q-two");
+  // It cannot switch, so a usage limit reaches the client; it is still recorded.
+  exhausted.add("q-two");
+  const limited = await request(`${w.gateway.url}/responses`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${w.token("two")}`, "chatgpt-account-id": "q-two" },
+    body: "{}",
+  });
+  assert.equal(limited.statusCode, 429);
+  assert.match(await limited.body.text(), /usage_limit_reached/);
+  assert.deepEqual(w.gateway.context.router.coolingAccounts(), ["two"]);
+  exhausted.clear();
 });
