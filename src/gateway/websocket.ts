@@ -185,30 +185,23 @@ class ResponsesSession {
     const create = frame && readResponseCreate(frame);
     if (frame && create) {
       this.request.tried.clear();
-      // Moved and the request builds on the old connection's state: Codex resends the full input.
-      if (this.moveIfRouted(create.previousResponseId)) return;
       this.pending = { frame, ...create, answered: false, retries: 0 };
-      this.ctx.router.recordAttempt(this.account);
+      if (this.routedElsewhere()) {
+        // Past a threshold or cooling down: move now, between responses, as after a usage limit.
+        await this.resend("routed elsewhere before the next request", {});
+        return;
+      }
     }
     if (!this.upstream && !(await this.reconnect())) return;
+    if (create) this.ctx.router.recordAttempt(this.account);
     this.upstream?.send(data, { binary: isBinary });
   }
 
-  /**
-   * Before a request: if the router now wants this session elsewhere (the
-   * account crossed a threshold or cooled down), move now, between responses.
-   * True when Codex was asked to resend the full input instead.
-   */
-  private moveIfRouted(previousResponseId: string | undefined): boolean {
+  /** Whether the router now wants this session on another account (it keeps the session there). */
+  private routedElsewhere(): boolean {
     if (this.ctx.config.passthroughAuth) return false;
     const choice = this.ctx.router.pick(this.request.sessionKey);
-    if (!choice || choice.account === this.account) return false;
-    this.log(`${this.account} -> ${choice.account}: moving the session before the next request`);
-    // The next frame opens an upstream under the account the router now has for this session.
-    this.dropUpstream();
-    if (previousResponseId === undefined) return false;
-    this.client.send(previousResponseNotFoundFrame(previousResponseId));
-    return true;
+    return choice !== undefined && choice.account !== this.account;
   }
 
   private fromUpstream(upstream: WebSocket, data: RawData, isBinary: boolean): void {

@@ -216,7 +216,7 @@ test("proactive: a codex.rate_limits event past the threshold moves the session 
   assert.ok(calls.includes("acc-p1 WS turn 200"), calls.join("\n"));
   assert.ok(calls.includes("acc-p2 WS tool-output 200"), calls.join("\n"));
   assert.ok(!calls.some((call) => call.endsWith(" 429")), calls.join("\n"));
-  assert.match(world.log.join("\n"), /p1 -> p2: moving the session before the next request/);
+  assert.match(world.log.join("\n"), /p1 routed elsewhere before the next request: session moved to p2/);
 });
 
 test("an upstream 5xx error event before any answer is retried on a fresh upstream, unseen", async () => {
