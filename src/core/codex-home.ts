@@ -18,7 +18,18 @@ export const CAO_CONFIG_KEYS = {
  * conversation record and everything the user set up. auth.json and the lock
  * files stay per account; SQLite state is shared through CODEX_SQLITE_HOME.
  */
-export const SHARED_DIRS = ["sessions", "archived_sessions", "skills", "rules", "prompts", "memories", "log"];
+export const SHARED_DIRS = [
+  "sessions",
+  "archived_sessions",
+  // Codex's per-thread writer locks: sessions are shared, so their locks must be too, or two
+  // accounts could write one rollout at once (codex refuses that only within one lock dir).
+  "thread-writer-locks",
+  "skills",
+  "rules",
+  "prompts",
+  "memories",
+  "log",
+];
 export const SHARED_FILES = ["history.jsonl", "AGENTS.md", "AGENTS.override.md"];
 
 const HEADER =

@@ -19,6 +19,11 @@ before(async () => {
       { accountId: "acc-a", email: "a@example.com" },
       { accountId: "acc-b", email: "b@example.com" },
     ],
+    // "HOLD" makes the model ask for `sleep 4`: codex keeps the session (and its writer lock) open.
+    reply: (turn) =>
+      turn.userText.includes("HOLD") && !turn.hasToolOutput
+        ? { kind: "shell", command: ["sleep", "4"] }
+        : { kind: "text", text: `noted: ${turn.userText}` },
   });
   proxy = await startCaptureProxy(backend.origin);
 });
@@ -28,13 +33,8 @@ after(async () => {
   await backend.close();
 });
 
-/**
- * The shared-home design end to end: two accounts made by `cao add`, a
- * conversation started with the real codex in A's home, resumed by id in B's
- * home. B's model request carries A's earlier turn, and it is recorded in the
- * one shared rollout file.
- */
-test("a session started on account A is resumed by id on account B", async () => {
+/** Two accounts made by `cao add`, signed in to the fake backend; codex runs in either home. */
+async function twoAccountWorld() {
   const w = tempWorld();
   fs.mkdirSync(w.codexHome, { recursive: true, mode: 0o700 });
   // The user's main Codex config points Codex at the (proxied) fake backend;
@@ -61,7 +61,17 @@ test("a session started on account A is resumed by id on account B", async () =>
       },
       timeoutMs: 90_000,
     });
+  return { w, codexIn };
+}
 
+/**
+ * The shared-home design end to end: two accounts made by `cao add`, a
+ * conversation started with the real codex in A's home, resumed by id in B's
+ * home. B's model request carries A's earlier turn, and it is recorded in the
+ * one shared rollout file.
+ */
+test("a session started on account A is resumed by id on account B", async () => {
+  const { w, codexIn } = await twoAccountWorld();
   const first = await codexIn("a", ["remember the word PAPAYA-7"]);
   assert.equal(first.code, 0, first.stderr);
   const sessionId = /session id: ([0-9a-f-]{36})/.exec(first.stdout + first.stderr)?.[1];
@@ -89,4 +99,25 @@ test("a session started on account A is resumed by id on account B", async () =>
     JSON.parse(fs.readFileSync(path.join(w.dataDir, name, "auth.json"), "utf8")).tokens.account_id;
   assert.equal(accountOf("a"), "acc-a");
   assert.equal(accountOf("b"), "acc-b");
+});
+
+/**
+ * Codex refuses a second writer on one thread, but only among processes that
+ * share its `thread-writer-locks` dir: with sessions shared across accounts,
+ * that dir must be shared too, or A and B would write one rollout at once.
+ */
+test("while account A's codex writes a session, account B cannot resume it concurrently", async () => {
+  const { codexIn } = await twoAccountWorld();
+  const first = await codexIn("a", ["start a thread"]);
+  const sessionId = /session id: ([0-9a-f-]{36})/.exec(first.stdout + first.stderr)?.[1] ?? "";
+  assert.ok(sessionId, first.stderr);
+  const holding = codexIn("a", ["resume", sessionId, "HOLD the session"]);
+  const deadline = Date.now() + 60_000;
+  while (!proxy.turns.some((t) => t.body.includes("HOLD the session")) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const concurrent = await codexIn("b", ["resume", sessionId, "me too"]);
+  assert.notEqual(concurrent.code, 0);
+  assert.match(concurrent.stderr, /already has an active writer/);
+  assert.equal((await holding).code, 0);
 });
