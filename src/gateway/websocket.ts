@@ -218,10 +218,10 @@ class ResponsesSession {
       }
       if (type === "error") {
         const event = parseFrame(frame);
-        const limit = event && !this.ctx.config.passthroughAuth ? usageLimitOfEvent(event) : undefined;
-        if (limit) {
+        const limit = event && usageLimitOfEvent(event);
+        if (limit) this.ctx.router.recordUsageLimit(this.account, limit);
+        if (limit && !this.ctx.config.passthroughAuth) {
           // The account ran out: continue on the next one without Codex seeing the error.
-          this.ctx.router.recordUsageLimit(this.account, limit);
           this.continueElsewhere(limit.type, { leaveAccount: true });
           return;
         }
