@@ -22,7 +22,10 @@ let backend: FakeBackend;
 let upstream: http.Server;
 let upstreamOrigin: string;
 let answer426 = false;
+const FLOOD_FRAMES = 256;
+const FLOOD_FRAME_BYTES = 256 * 1024;
 const seen = {
+  floodStillQueued: -1,
   pings: [] as string[],
   pongs: [] as string[],
   closes: [] as number[],
@@ -46,7 +49,12 @@ before(async () => {
       const text = isBinary ? "" : String(data);
       if (text.startsWith("close:")) ws.close(Number(text.slice(6)), "upstream says bye");
       else if (text === "ping me") ws.ping("heartbeat");
-      else ws.send(data, { binary: isBinary });
+      else if (text === "flood") {
+        for (let i = 0; i < FLOOD_FRAMES; i++) ws.send(Buffer.alloc(FLOOD_FRAME_BYTES, 97), { binary: true });
+        setTimeout(() => {
+          seen.floodStillQueued = ws.bufferedAmount;
+        }, 700);
+      } else ws.send(data, { binary: isBinary });
     });
     ws.on("ping", (data) => seen.pings.push(String(data)));
     ws.on("pong", (data) => seen.pongs.push(String(data)));
@@ -203,4 +211,23 @@ test("stopping the gateway closes its WebSocket sessions (going away)", async ()
   const [code] = (await closed) as [number];
   assert.equal(code, 1001);
   assert.ok(Date.now() - started < 1500, "close did not wait for the socket");
+});
+
+test("backpressure: a client that stops reading stops the gateway reading upstream (no buffering it all)", async () => {
+  const { ws } = await connect();
+  let received = 0;
+  ws.on("message", () => received++);
+  ws.send("flood");
+  ws.pause();
+  await until(() => seen.floodStillQueued >= 0);
+  // 64 MB were sent; with the client paused, most of it must still wait at the upstream, not in the gateway.
+  assert.ok(
+    seen.floodStillQueued > 32 * 1024 * 1024,
+    `only ${seen.floodStillQueued} bytes still queued upstream`,
+  );
+  ws.resume();
+  for (let i = 0; i < 400 && received < FLOOD_FRAMES; i++)
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  assert.equal(received, FLOOD_FRAMES);
+  ws.close();
 });
