@@ -1,13 +1,10 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { validateAccountName } from "../core/account-name.js";
-import { readAuthFile } from "../core/auth-file.js";
 import { findRealCodex } from "../core/codex-binary.js";
-import { codexEnv } from "../core/codex-env.js";
 import { ensureAccountHome } from "../core/codex-home.js";
-import { CaoError, usageError } from "../core/errors.js";
-import { ExitCode } from "../core/exit-codes.js";
+import { usageError } from "../core/errors.js";
 import { accountDir, authPath, dataDir } from "../core/paths.js";
+import { runLogin } from "./codex-login.js";
 import { claimAccountName, unregisterAccount } from "./registration.js";
 
 export interface AddOptions {
@@ -48,52 +45,13 @@ export async function addAccount(options: AddOptions, dir = dataDir()): Promise<
   };
   try {
     ensureAccountHome(name, dir);
-    if (codex) await runLogin(codex, home, authPath(name, dir), options.deviceAuth);
+    if (codex) {
+      const authFile = authPath(name, dir);
+      await runLogin({ codex, home, authFile, deviceAuth: options.deviceAuth, outcome: "nothing was added" });
+    }
   } catch (error) {
     rollback();
     throw error;
   }
   return { name, home, loggedIn: codex !== undefined, isDefault };
-}
-
-/**
- * `codex login` with the terminal inherited (it opens a browser or prints a
- * device code). Ctrl-C reaches codex through the terminal's process group; a
- * signal sent to cao alone is forwarded, and either way cao outlives codex to
- * clean up.
- */
-function runLogin(codex: string, home: string, authFile: string, deviceAuth: boolean): Promise<void> {
-  const args = deviceAuth ? ["login", "--device-auth"] : ["login"];
-  return new Promise((resolve, reject) => {
-    const child = spawn(codex, args, { env: codexEnv(home), stdio: "inherit" });
-    let interrupted = false;
-    const forward = (signal: NodeJS.Signals) => {
-      interrupted = true;
-      child.kill(signal);
-    };
-    const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
-    for (const signal of signals) process.on(signal, forward);
-    const done = (error?: CaoError) => {
-      for (const signal of signals) process.off(signal, forward);
-      if (error) reject(error);
-      else resolve();
-    };
-    child.on("error", (error) => done(new CaoError(`could not start ${codex}: ${error.message}`)));
-    child.on("exit", (code, signal) => {
-      if (interrupted || signal === "SIGINT") {
-        done(new CaoError("login interrupted; nothing was added", ExitCode.interrupted));
-      } else if (code !== 0) {
-        const how = signal ? `was killed by ${signal}` : `exited with ${code}`;
-        done(new CaoError(`codex login ${how}; nothing was added`, ExitCode.failure));
-      } else if (readAuthFile(authFile).kind !== "ok") {
-        done(
-          new CaoError("codex login finished without writing auth.json; nothing was added", ExitCode.failure),
-        );
-      } else {
-        // Whatever the umask was, the token file is private.
-        fs.chmodSync(authFile, 0o600);
-        done();
-      }
-    });
-  });
 }

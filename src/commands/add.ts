@@ -7,8 +7,19 @@ export default defineCommand({
     login: { type: "boolean", default: true, description: "Run `codex login` (--no-login skips it)" },
     "device-auth": { type: "boolean", description: "Log in with a device code instead of a browser" },
     codex: { type: "string", description: "Path of the codex binary to use" },
+    relogin: { type: "boolean", description: "Log an existing account in again (e.g. after its login died)" },
   },
   async run({ args }) {
+    if (args.relogin) {
+      const { reloginAccount } = await import("../accounts/relogin.js");
+      const { usageError } = await import("../core/errors.js");
+      if (args.login === false) throw usageError("--relogin and --no-login contradict each other");
+      const name = String(args.name);
+      await reloginAccount({ name, deviceAuth: Boolean(args["device-auth"]), codexPath: args.codex });
+      const { log } = await import("../cli/log.js");
+      await log.success(`${name} is logged in again`);
+      return;
+    }
     const { addAccount } = await import("../accounts/add.js");
     const { log } = await import("../cli/log.js");
     const result = await addAccount({
@@ -19,6 +30,6 @@ export default defineCommand({
     });
     const isDefault = result.isDefault ? "; it is the default account" : "";
     await log.success(`added ${result.name}${result.loggedIn ? " (logged in)" : ""}${isDefault}`);
-    if (!result.loggedIn) await log.info(`log in later with: CODEX_HOME=${result.home} codex login`);
+    if (!result.loggedIn) await log.info(`log in later with: cao add ${result.name} --relogin`);
   },
 });

@@ -67,7 +67,7 @@ describe("cao add", () => {
     assert.match(config, /cli_auth_credentials_store = "file"/);
     assert.match(config, /forced_login_method = "chatgpt"/);
     assert.ok(fs.lstatSync(path.join(home, "sessions")).isSymbolicLink());
-    assert.match(second.stderr, /codex login/, "says how to log in later");
+    assert.match(second.stderr, /cao add play --relogin/, "says how to log in later");
   });
 
   test("refuses an existing account and a name differing only in case", async () => {
@@ -122,6 +122,44 @@ describe("cao add", () => {
     // The rollback did not disturb the default.
     const registry = JSON.parse(fs.readFileSync(path.join(w.dataDir, "registry.json"), "utf8"));
     assert.equal(registry.default_account, "keep");
+  });
+
+  test("--relogin logs an existing account in again and clears its dead-login mark", async () => {
+    const w = tempWorld();
+    const codex = fakeCodex(w.root);
+    await runCao(["add", "work", "--no-login"], { env: w.env });
+    const auth = path.join(w.dataDir, "work", "auth.json");
+    fs.writeFileSync(auth, '{"tokens":{"refresh_token":"dead"}}', { mode: 0o600 });
+    fs.writeFileSync(
+      path.join(w.dataDir, "account_status.json"),
+      JSON.stringify({ statuses: { work: { authProblem: "refresh_token_reused", consecutiveFailures: 4 } } }),
+    );
+    const env = { ...w.env, FAKE_RECORD: w.root };
+    for (const mode of ["fail", "no-file"]) {
+      const r = await runCao(["add", "work", "--relogin", "--codex", codex], {
+        env: { ...env, FAKE_LOGIN: mode },
+      });
+      assert.equal(r.code, 1, `${mode}: ${r.stderr}`);
+      assert.match(r.stderr, /previous login was left as it was/);
+      assert.equal(fs.readFileSync(auth, "utf8"), '{"tokens":{"refresh_token":"dead"}}');
+    }
+    const ok = await runCao(["add", "work", "--relogin", "--codex", codex], {
+      env: { ...env, FAKE_LOGIN: "ok" },
+    });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(fs.readFileSync(auth, "utf8"), /"refresh_token":"rt"/);
+    assert.equal(fs.statSync(auth).mode & 0o777, 0o600);
+    const status = JSON.parse(fs.readFileSync(path.join(w.dataDir, "account_status.json"), "utf8")).statuses
+      .work;
+    assert.equal(status.authProblem, undefined);
+    assert.equal(status.consecutiveFailures, 0);
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(w.dataDir, "registry.json"), "utf8")).accounts, [
+      "work",
+    ]);
+    const unknown = await runCao(["add", "nope", "--relogin", "--codex", codex], { env });
+    assert.equal(unknown.code, 2);
+    const contradiction = await runCao(["add", "work", "--relogin", "--no-login"], { env });
+    assert.equal(contradiction.code, 2);
   });
 
   test("a missing codex gives exit 4 with an install hint, before anything is created", async () => {

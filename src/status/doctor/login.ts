@@ -11,15 +11,25 @@ export const loginCheck: DoctorCheck = ({ snapshot }) =>
         return issue(
           "error",
           "not-logged-in",
-          `not logged in: run \`cao add ${a.name}\` again or import a login`,
+          `not logged in: \`cao add ${a.name} --relogin\` (or import a login)`,
         );
       case "unreadable":
       case "no-tokens":
-        return issue("error", "auth-unreadable", `${a.auth.problem}; log in again`);
+        return issue(
+          "error",
+          "auth-unreadable",
+          `${a.auth.problem}; log in again: \`cao add ${a.name} --relogin\``,
+        );
       case "api-key":
         return issue("warning", "auth-api-key", "auth.json holds an API key, not a ChatGPT login");
       default:
-        return a.auth.problem ? issue("error", "no-refresh-token", `${a.auth.problem}; log in again`) : [];
+        return a.auth.problem
+          ? issue(
+              "error",
+              "no-refresh-token",
+              `${a.auth.problem}; log in again: \`cao add ${a.name} --relogin\``,
+            )
+          : [];
     }
   });
 
@@ -31,5 +41,5 @@ export const authProblemCheck: DoctorCheck = ({ snapshot }) =>
       account: a.name,
       severity: "error" as const,
       code: "needs-login",
-      message: `needs a new login (${a.status.authProblem})`,
+      message: `needs a new login (${a.status.authProblem}): \`cao add ${a.name} --relogin\``,
     }));
