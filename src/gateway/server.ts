@@ -11,10 +11,9 @@ import { DEFAULT_REFRESH_URL, TokenManager } from "./credentials.js";
 import { handleHttp, sendJson } from "./proxy.js";
 import { Router } from "./router.js";
 import { StatusWriter } from "./status-writer.js";
-import { handleUpgrade } from "./upgrade.js";
+import { closeUpgradedSockets, handleUpgrade } from "./upgrade.js";
 import { createUpstreamAgent, jsonPoster } from "./upstream.js";
 import { UsageChecker } from "./usage-check.js";
-import { closeWebSockets } from "./websocket.js";
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -185,7 +184,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     closing ??= (async () => {
       clearInterval(timer);
       // Upgraded sockets are not the HTTP server's to close; server.close would wait for them.
-      closeWebSockets(context);
+      await closeUpgradedSockets(context);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       // Streams in flight get a moment to finish, then they are cut.
