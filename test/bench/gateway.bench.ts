@@ -2,7 +2,8 @@
 // backend: every request is made twice, interleaved, once directly to the
 // backend and once through a real `cao gateway start` process.
 //   added time to first byte (target < 1 ms at p50)
-//   streaming throughput through / direct (target >= 0.9x)
+//   streaming throughput through / direct (target >= 0.9x), next to a bare TCP
+//   relay's ratio: the floor for any extra process on this machine
 //   failover, 429 -> the same request streamed from the next account, added time (target < 10 ms)
 //   gateway RSS with 100 concurrent streams (target < 80 MB)
 // The backend, the gateway and this client are three processes, so none of them
@@ -86,6 +87,28 @@ async function startGatewayProcess(dir: string, backend: Backend, extra: string[
   // Keep draining its log so the pipe never blocks it.
   child.stderr?.resume();
   return { url, pid: child.pid ?? 0 };
+}
+
+/**
+ * A bare TCP relay in its own process (socket.pipe both ways, no HTTP): the
+ * floor for any process placed between Codex and the backend on this machine,
+ * printed next to the gateway so its throughput ratio can be read against it.
+ */
+async function startTcpRelay(upstream: string) {
+  const { hostname, port } = new URL(upstream);
+  const script = `
+    import net from "node:net";
+    const server = net.createServer((client) => {
+      const up = net.connect(${Number(port)}, ${JSON.stringify(hostname)});
+      client.pipe(up); up.pipe(client);
+      client.on("error", () => up.destroy()); up.on("error", () => client.destroy());
+    }).listen(0, "127.0.0.1", () => console.log(server.address().port));`;
+  const child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, "--input-type=module", "-e", script], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  children.push(child);
+  const relayPort = await firstLine(child, (text) => /^\d+$/.test(text.trim()));
+  return upstream.replace(`:${port}`, `:${relayPort.trim()}`);
 }
 
 function firstLine(
@@ -189,6 +212,7 @@ try {
     url: gateway.url,
     headers: { authorization: `Bearer ${token(mainDir, "main")}` },
   };
+  const viaRelay: Target = { ...direct, url: await startTcpRelay(backend.upstreamBaseUrl) };
   const throughFailover: Target = {
     url: failover.url,
     headers: { authorization: `Bearer ${token(failoverDir, "spare")}` },
@@ -212,20 +236,30 @@ try {
 
   // Throughput: 4 MB replies, interleaved.
   const cpuBefore = { gateway: cpuSeconds(gateway.pid), backend: cpuSeconds(backendPid()) };
-  const rates = { direct: [] as number[], through: [] as number[] };
+  const rates = { direct: [] as number[], through: [] as number[], relay: [] as number[] };
+  const wireMb = { direct: 0, through: 0, relay: 0 };
+  const rate = (r: { bytes: number; totalMs: number }) => r.bytes / 1048576 / (r.totalMs / 1000);
   for (let i = 0; i < 12; i++) {
     const a = await timeOne(direct, "big", `D${i}`);
     const b = await timeOne(through, "big", `G${i}`);
+    const c = await timeOne(viaRelay, "big", `R${i}`);
+    wireMb.direct += a.bytes / 1048576;
+    wireMb.through += b.bytes / 1048576;
+    wireMb.relay += c.bytes / 1048576;
     if (i >= 2) {
-      rates.direct.push(a.bytes / 1048576 / (a.totalMs / 1000));
-      rates.through.push(b.bytes / 1048576 / (b.totalMs / 1000));
+      rates.direct.push(rate(a));
+      rates.through.push(rate(b));
+      rates.relay.push(rate(c));
     }
   }
   const throughputRatio = median(rates.through) / median(rates.direct);
-  const transferredMb = rates.through.length ? (12 * BIG_BYTES * 2) / 1048576 : 1;
+  const relayRatio = median(rates.relay) / median(rates.direct);
+  // Per MB that process itself carried: the gateway only the gateway's share, the backend all three.
   const cpu = {
-    gateway: ((cpuSeconds(gateway.pid) - cpuBefore.gateway) * 1000) / transferredMb,
-    backend: ((cpuSeconds(backendPid()) - cpuBefore.backend) * 1000) / (transferredMb * 2),
+    gateway: ((cpuSeconds(gateway.pid) - cpuBefore.gateway) * 1000) / wireMb.through,
+    backend:
+      ((cpuSeconds(backendPid()) - cpuBefore.backend) * 1000) /
+      (wireMb.direct + wireMb.through + wireMb.relay),
   };
 
   // Memory: a fresh gateway's peak RSS while 100 large streams pass at once.
@@ -264,13 +298,16 @@ try {
     `| streaming throughput, 4 MB replies (median) | ${median(rates.direct).toFixed(0)} MB/s | ${median(rates.through).toFixed(0)} MB/s | ${throughputRatio.toFixed(3)}x | >= 0.9x: ${verdict(throughputRatio >= 0.9)} |`,
   );
   console.log(
+    `| reference: a bare TCP relay process (socket.pipe, no HTTP) | ${median(rates.direct).toFixed(0)} MB/s | ${median(rates.relay).toFixed(0)} MB/s | ${relayRatio.toFixed(3)}x | the floor for any process in between; gateway / relay = ${(throughputRatio / relayRatio).toFixed(3)} |`,
+  );
+  console.log(
     `| gateway RSS, 100 concurrent typical streams (256 KB) | idle ${idleRss.toFixed(1)} MB | peak ${typicalRss.toFixed(1)} MB | | < 80 MB: ${verdict(typicalRss < 80)} |`,
   );
   console.log(
     `| gateway RSS, 100 concurrent 4 MB streams (stress) | | peak ${stressRss.toFixed(1)} MB | | |`,
   );
   console.log(
-    `\nCPU per MB streamed: gateway ${cpu.gateway.toFixed(2)} ms, fake backend ${cpu.backend.toFixed(2)} ms (${os.cpus().length} cores: through the gateway three busy processes share them, directly two).`,
+    `\nCPU per MB streamed: gateway ${cpu.gateway.toFixed(2)} ms, fake backend ${cpu.backend.toFixed(2)} ms (${os.cpus().length} cores: through the gateway or the relay three busy processes share them, directly two).`,
   );
 } finally {
   for (const child of children) child.kill("SIGTERM");
