@@ -10,7 +10,7 @@ const usage = (label: string, w: UsageWindowView | null) =>
  * plus the last known usage windows when some run has seen them.
  */
 export function compactLine(a: AccountView, nowMs: number): string {
-  const cooldown = a.coolingDown ? `until ${relativeTime(a.status.cooldownUntilMs, nowMs)}` : "none";
+  const cooldown = a.coolingDown ? `ends ${relativeTime(a.status.cooldownUntilMs, nowMs)}` : "none";
   return (
     `${a.isDefault ? "*" : " "} ${a.name} (${loginLabel(a)})` +
     ` | expires: ${relativeTime(a.auth.accessExpiresAtMs, nowMs)}` +

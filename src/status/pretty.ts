@@ -15,7 +15,7 @@ function bar(w: UsageWindowView | null, nowMs: number): string {
 function accountLines(a: AccountView, nowMs: number): string[] {
   const who = [a.auth.email, a.auth.plan].filter(Boolean).join(" · ");
   const s = a.status;
-  const cooldown = a.coolingDown ? `until ${relativeTime(s.cooldownUntilMs, nowMs)}` : "none";
+  const cooldown = a.coolingDown ? `ends ${relativeTime(s.cooldownUntilMs, nowMs)}` : "none";
   const lines = [
     `${a.isDefault ? "*" : " "} ${a.name}${who ? `  ${who}` : ""}`,
     `    login   ${loginText(a)}`,

@@ -30,7 +30,7 @@ export function reportMarkdown(snapshot: StatusSnapshot): string {
     "| --- | --- | --- | --- | --- | --- | --- | ---: | ---: | ---: | --- |",
   ];
   for (const a of snapshot.accounts) {
-    const cooldown = a.coolingDown ? `until ${relativeTime(a.status.cooldownUntilMs, now)}` : "none";
+    const cooldown = a.coolingDown ? `ends ${relativeTime(a.status.cooldownUntilMs, now)}` : "none";
     const cells = [
       a.name,
       a.isDefault ? "yes" : "",

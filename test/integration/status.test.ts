@@ -83,7 +83,7 @@ describe("cao status views", async () => {
     );
     assert.match(
       lines[2] ?? "",
-      /^ {2}cool \(logged-in\) \| expires: in \d+d \| cooldown: until in 30m \| last_quota: 5m ago \| failures: 4$/,
+      /^ {2}cool \(logged-in\) \| expires: in \d+d \| cooldown: ends in 30m \| last_quota: 5m ago \| failures: 4$/,
     );
     assert.match(lines[3] ?? "", /^ {2}dead \(needs-login\)/);
     assert.equal((await runCao(["status", "--compact"], { env: w.env })).stdout, r.stdout);

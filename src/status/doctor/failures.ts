@@ -24,5 +24,5 @@ export const cooldownCheck: DoctorCheck = ({ snapshot, nowMs }) =>
       account: a.name,
       severity: "info" as const,
       code: "cooling-down",
-      message: `out of quota, cooling down until ${relativeTime(a.status.cooldownUntilMs, nowMs)}`,
+      message: `out of quota; the cooldown ends ${relativeTime(a.status.cooldownUntilMs, nowMs)}`,
     }));
