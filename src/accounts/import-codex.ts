@@ -1,12 +1,12 @@
 import path from "node:path";
 import { accountNameProblem, validateAccountName } from "../core/account-name.js";
-import { readAuthFile, summarizeAuth } from "../core/auth-file.js";
+import { type AuthFile, readAuthFile, summarizeAuth } from "../core/auth-file.js";
 import { CaoError, usageError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { authPath, dataDir, mainCodexHome } from "../core/paths.js";
 import { loadRegistry } from "../core/registry.js";
 import type { SourceOutcome } from "./import-codex-auth.js";
-import { loginIdentity, sameToken } from "./login-identity.js";
+import { type LoginIdentity, loginIdentity, sameToken, sameUser } from "./login-identity.js";
 import { retireSource, writeAccountLogin } from "./move-login.js";
 import { caseClash } from "./registration.js";
 
@@ -17,10 +17,11 @@ export interface CodexImportOptions {
 
 /**
  * Moves an existing Codex login (`SOURCE/auth.json`, default the main Codex
- * home) into a cao account. The source is retired (renamed, tokens removed):
- * from now on only cao's copy is refreshed.
+ * home) into a cao account. The source (and a copy of the same login in the
+ * main Codex home) is retired (renamed, tokens removed): from now on only
+ * cao's copy is refreshed.
  */
-export function importCodexLogin(options: CodexImportOptions, dir = dataDir()): SourceOutcome {
+export function importCodexLogin(options: CodexImportOptions, dir = dataDir()): SourceOutcome[] {
   const sourceDir = path.resolve(options.source ?? mainCodexHome());
   if (sourceDir === dir || sourceDir.startsWith(dir + path.sep)) {
     throw usageError(
@@ -47,28 +48,36 @@ export function importCodexLogin(options: CodexImportOptions, dir = dataDir()): 
       `account ${JSON.stringify(name)} would clash with ${JSON.stringify(clash)}`,
       "pass --name",
     );
+  // The main Codex home may hold the same login (a copy made by hand or by a
+  // switcher): it goes out of service too, and the newer copy is the one kept.
+  const twin = mainHomeTwin(file, loginIdentity(read.auth));
+  const chosen =
+    twin && twin.identity.lastRefreshAtMs > loginIdentity(read.auth).lastRefreshAtMs ? twin.auth : read.auth;
+  const sources = twin ? [file, twin.file] : [file];
   const existing = readAuthFile(authPath(name, dir));
-  const identity = loginIdentity(read.auth);
-  if (existing.kind === "ok" && sameToken(loginIdentity(existing.auth), identity)) {
-    const movedTo = retireSource(file, name);
-    return {
-      source: file,
-      account: name,
-      action: "retired",
-      message: `already in cao (account ${name}); source moved to ${movedTo} without its tokens`,
-    };
-  }
-  if (existing.kind !== "missing") {
+  const already = existing.kind === "ok" && sameToken(loginIdentity(existing.auth), loginIdentity(chosen));
+  if (!already && existing.kind !== "missing") {
     throw usageError(`account ${name} already has a login`, "pick another name with --name");
   }
-  writeAccountLogin(name, read.auth, dir);
-  const movedTo = retireSource(file, name);
-  return {
-    source: file,
+  if (!already) writeAccountLogin(name, chosen, dir);
+  return sources.map((source) => ({
+    source,
     account: name,
-    action: "imported",
-    message: `imported (account ${name}); source moved to ${movedTo} without its tokens`,
-  };
+    action: already ? "retired" : "imported",
+    message: `${already ? "already in cao" : "imported"} (account ${name}); source moved to ${retireSource(source, name)} without its tokens`,
+  }));
+}
+
+function mainHomeTwin(
+  source: string,
+  identity: LoginIdentity,
+): { file: string; auth: AuthFile; identity: LoginIdentity } | undefined {
+  const file = path.join(mainCodexHome(), "auth.json");
+  if (path.resolve(file) === path.resolve(source)) return undefined;
+  const read = readAuthFile(file);
+  if (read.kind !== "ok" || summarizeAuth(read).state !== "ok") return undefined;
+  const twinIdentity = loginIdentity(read.auth);
+  return sameUser(twinIdentity, identity) ? { file, auth: read.auth, identity: twinIdentity } : undefined;
 }
 
 /** The email makes a readable account name; fall back to "main". */

@@ -215,4 +215,19 @@ describe("cao import codex", () => {
     assert.equal(refreshTokenOf(w.dataDir, "bob"), "rt-bob");
     assert.deepEqual(filesContaining(other, "rt-bob"), []);
   });
+
+  test("a copy of the same login in the main Codex home is retired too; the newer copy wins", async () => {
+    const w = world();
+    const other = path.join(w.root, "other-codex");
+    fs.mkdirSync(other);
+    fs.writeFileSync(path.join(other, "auth.json"), authText(alice));
+    fs.writeFileSync(path.join(w.codexHome, "auth.json"), authText(aliceNewer));
+    const r = await runCao(["import", "codex", "--source", other, "--name", "alice"], { env: w.env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(refreshTokenOf(w.dataDir, "alice"), "rt-alice-new");
+    assert.deepEqual(filesContaining(other, "rt-alice"), []);
+    assert.deepEqual(filesContaining(w.codexHome, "rt-alice"), []);
+    assert.match(r.stderr, /other-codex\/auth\.json: imported/);
+    assert.match(r.stderr, /\.codex\/auth\.json: imported .*moved to/);
+  });
 });
