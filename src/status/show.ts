@@ -1,5 +1,5 @@
-import { printJson, printOut } from "../cli/output.js";
 import { loadSnapshot } from "./model.js";
+import { stdoutIsTerminal, writeStdout } from "./stdout.js";
 
 export interface ViewChoice {
   compact: boolean;
@@ -17,15 +17,15 @@ export interface ViewChoice {
 export async function showStatus(choice: ViewChoice): Promise<void> {
   const snapshot = loadSnapshot();
   if (choice.json) {
-    printJson((await import("./json.js")).snapshotJson(snapshot));
+    writeStdout(JSON.stringify((await import("./json.js")).snapshotJson(snapshot), null, 2));
   } else if (snapshot.accounts.length === 0 && !choice.pretty) {
-    printOut("no accounts yet; add one with `cao add NAME`");
+    writeStdout("no accounts yet; add one with `cao add NAME`");
   } else if (choice.full) {
-    printOut((await import("./full.js")).renderFull(snapshot));
-  } else if (choice.pretty || (!choice.compact && process.stdout.isTTY)) {
-    printOut((await import("./pretty.js")).renderPretty(snapshot, process.stdout.columns || 100));
+    writeStdout((await import("./full.js")).renderFull(snapshot));
+  } else if (choice.pretty || (!choice.compact && stdoutIsTerminal())) {
+    writeStdout((await import("./pretty.js")).renderPretty(snapshot, process.stdout.columns || 100));
   } else {
-    printOut((await import("./compact.js")).renderCompact(snapshot));
+    writeStdout((await import("./compact.js")).renderCompact(snapshot));
   }
 }
 

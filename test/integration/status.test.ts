@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { authText } from "../helpers/auth-fixture.js";
-import { caoBin, runCao } from "../helpers/cli.js";
+import { caoBin, runCao, runProcess } from "../helpers/cli.js";
 import { runInPty } from "../helpers/pty.js";
 import { tempWorld } from "../helpers/temp.js";
 
@@ -218,6 +218,30 @@ describe("cao status edge cases", () => {
     const broken = await runCao(["status"], { env: w.env });
     assert.equal(broken.code, 3);
     assert.equal(fs.readFileSync(path.join(w.dataDir, "registry.json"), "utf8"), "[broken");
+  });
+
+  test("output larger than a pipe holds, read by a reader that stops early, ends quietly", async () => {
+    const w = tempWorld();
+    const accounts = Array.from({ length: 1200 }, (_, i) => `account-${i}`);
+    fs.mkdirSync(w.dataDir, { recursive: true });
+    fs.writeFileSync(
+      path.join(w.dataDir, "registry.json"),
+      JSON.stringify({ default_account: null, accounts }),
+    );
+    const whole = await runCao(["status"], { env: w.env });
+    assert.equal(
+      whole.stdout.split("\n").length,
+      accounts.length + 1,
+      "every line arrives through a slow pipe",
+    );
+    const r = await runProcess(
+      "bash",
+      ["-c", `"${process.execPath}" "${caoBin}" status | head -1; echo "cao exit: \${PIPESTATUS[0]}"`],
+      { env: w.env },
+    );
+    assert.match(r.stdout, /^ {2}account-0 \(not-logged-in\)/);
+    assert.match(r.stdout, /cao exit: 0/);
+    assert.equal(r.stderr, "");
   });
 
   test("an unreadable auth.json is shown, not fatal", async () => {

@@ -1,0 +1,28 @@
+import fs from "node:fs";
+import { isatty } from "node:tty";
+import { errnoCode } from "../core/errors.js";
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Writes a command's output straight to fd 1. Creating `process.stdout` (a
+ * stream over the pipe or terminal) costs ~2 ms, and `cao status` is on the
+ * start-up budget. A full non-blocking pipe (EAGAIN) is waited out; a reader
+ * that went away (EPIPE, `cao status | head -1`) ends the output quietly.
+ */
+export function writeStdout(text: string): void {
+  let rest = Buffer.from(text.endsWith("\n") ? text : `${text}\n`);
+  while (rest.length > 0) {
+    try {
+      rest = rest.subarray(fs.writeSync(1, rest));
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code === "EPIPE") return;
+      if (code !== "EAGAIN") throw error;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
+}
+
+/** Whether stdout is a terminal, without creating `process.stdout`. */
+export const stdoutIsTerminal = (): boolean => isatty(1);
