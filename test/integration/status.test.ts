@@ -8,6 +8,8 @@ import { runInPty } from "../helpers/pty.js";
 import { tempWorld } from "../helpers/temp.js";
 
 const HOUR = 3_600_000;
+// Times are 10+ hours away, which the views show in whole hours: a slow,
+// loaded test run that takes minutes cannot change what is printed.
 
 /**
  * Four accounts covering the states status must show: a healthy default with
@@ -33,8 +35,8 @@ async function statusWorld() {
     );
   login("work", {
     plan: "pro",
-    expiresInSeconds: 2 * 3600 + 20,
-    lastRefresh: new Date(now - 3 * HOUR).toISOString(),
+    expiresInSeconds: 30 * 3600,
+    lastRefresh: new Date(now - 20 * HOUR).toISOString(),
   });
   login("cool", {});
   login("dead", {});
@@ -45,13 +47,13 @@ async function statusWorld() {
       consecutiveFailures: 0,
       rateLimits: {
         observedAtMs: now - 60_000,
-        primary: { usedPercent: 42, windowMinutes: 300, resetsAtMs: now + HOUR },
+        primary: { usedPercent: 42, windowMinutes: 300, resetsAtMs: now + 20 * HOUR },
         secondary: { usedPercent: 10, windowMinutes: 10080, resetsAtMs: now + 72 * HOUR },
       },
     },
     cool: {
-      lastQuotaAtMs: now - 5 * 60_000,
-      cooldownUntilMs: now + 30 * 60_000,
+      lastQuotaAtMs: now - 15 * HOUR,
+      cooldownUntilMs: now + 12 * HOUR,
       consecutiveFailures: 4,
       lastError: "usage limit reached",
     },
@@ -75,7 +77,7 @@ describe("cao status views", async () => {
     const lines = r.stdout.trimEnd().split("\n");
     assert.equal(
       lines[0],
-      "* work (logged-in) | expires: in 2h | cooldown: none | last_quota: none | failures: 0 | 5h: 42% | weekly: 10%",
+      "* work (logged-in) | expires: in 30h | cooldown: none | last_quota: none | failures: 0 | 5h: 42% | weekly: 10%",
     );
     assert.equal(
       lines[1],
@@ -83,7 +85,7 @@ describe("cao status views", async () => {
     );
     assert.match(
       lines[2] ?? "",
-      /^ {2}cool \(logged-in\) \| expires: in \d+d \| cooldown: ends in 30m \| last_quota: 5m ago \| failures: 4$/,
+      /^ {2}cool \(logged-in\) \| expires: in \d+d \| cooldown: ends in 12h \| last_quota: 15h ago \| failures: 4$/,
     );
     assert.match(lines[3] ?? "", /^ {2}dead \(needs-login\)/);
     assert.equal((await runCao(["status", "--compact"], { env: w.env })).stdout, r.stdout);
@@ -111,8 +113,8 @@ describe("cao status views", async () => {
     }
     assert.match(r.stdout, /email: +work@example\.com/);
     assert.match(r.stdout, /plan: +pro/);
-    assert.match(r.stdout, /last refresh: +\S+ \S+ \(3h ago\)/);
-    assert.match(r.stdout, /5-hour usage: +42% used, resets in 1h/);
+    assert.match(r.stdout, /last refresh: +\S+ \S+ \(20h ago\)/);
+    assert.match(r.stdout, /5-hour usage: +42% used, resets in 20h/);
     assert.match(r.stdout, /weekly usage: +10% used, resets in 3d/);
     assert.match(r.stdout, /last error: +usage limit reached/);
     assert.match(r.stdout, /NEEDS A NEW LOGIN \(refresh_token_reused\)/);
@@ -125,7 +127,7 @@ describe("cao status views", async () => {
     const r = await runCao(["status", "--pretty"], { env: w.env });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^╭─+╮\n│ cao status · 4 accounts · default: work/);
-    assert.match(r.stdout, /5h {6}█{8}░{12} +42% {2}resets in 1h/);
+    assert.match(r.stdout, /5h {6}█{8}░{12} +42% {2}resets in 20h/);
     const pty = runInPty(`${process.execPath} ${caoBin} status`, w.env);
     assert.equal(await pty.exit, 0);
     assert.match(pty.output(), /╭─+╮/);
@@ -181,7 +183,7 @@ describe("cao status views", async () => {
     assert.match(md.stdout, /^# cao status report/);
     assert.match(
       md.stdout,
-      /\| work \| yes \| work@example\.com \| pro \| logged-in \| in 2h \| none \| 0 \| 42% \| 10% \| {2}\|/,
+      /\| work \| yes \| work@example\.com \| pro \| logged-in \| in 30h \| none \| 0 \| 42% \| 10% \| {2}\|/,
     );
     assert.equal(
       (await runCao(["status", "--report", "md"], { env: w.env })).stdout.split("\n").slice(3).join("\n"),
