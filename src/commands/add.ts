@@ -18,6 +18,7 @@ export default defineCommand({
       await reloginAccount({ name, deviceAuth: Boolean(args["device-auth"]), codexPath: args.codex });
       const { log } = await import("../cli/log.js");
       await log.success(`${name} is logged in again`);
+      await warnSameLogin(name);
       return;
     }
     const { addAccount } = await import("../accounts/add.js");
@@ -31,5 +32,15 @@ export default defineCommand({
     const isDefault = result.isDefault ? "; it is the default account" : "";
     await log.success(`added ${result.name}${result.loggedIn ? " (logged in)" : ""}${isDefault}`);
     if (!result.loggedIn) await log.info(`log in later with: cao add ${result.name} --relogin`);
+    else await warnSameLogin(result.name);
   },
 });
+
+/** Logging the same ChatGPT user into two accounts adds no quota; say so right away. */
+async function warnSameLogin(name: string): Promise<void> {
+  const { accountsWithSameLogin } = await import("../accounts/same-login.js");
+  const twins = accountsWithSameLogin(name);
+  if (twins.length === 0) return;
+  const { log } = await import("../cli/log.js");
+  await log.warn(`${name} is logged in to the same ChatGPT account as ${twins.join(", ")}: it adds no quota`);
+}

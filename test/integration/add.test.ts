@@ -104,6 +104,9 @@ describe("cao add", () => {
     assert.equal(fs.statSync(path.join(home, "auth.json")).mode & 0o777, 0o600);
     const device = await runCao(["add", "dev", "--device-auth", "--codex", codex], { env });
     assert.equal(device.code, 0, device.stderr);
+    // The fake logs every account into the same ChatGPT account: cao says it adds no quota.
+    assert.match(device.stderr, /dev is logged in to the same ChatGPT account as work/);
+    assert.doesNotMatch(r.stderr, /same ChatGPT account/);
     assert.equal(fs.readFileSync(path.join(w.root, "login-args"), "utf8").trim(), "login --device-auth");
   });
 
