@@ -1,4 +1,9 @@
+import { loginIdentity } from "../../accounts/login-identity.js";
 import type { DoctorCheck, DoctorIssue } from "./types.js";
+
+function group(map: Map<string, string[]>, key: string | undefined, name: string): void {
+  if (key) map.set(key, [...(map.get(key) ?? []), name]);
+}
 
 /**
  * Two accounts holding one login: with the same refresh token, the first
@@ -8,15 +13,13 @@ import type { DoctorCheck, DoctorIssue } from "./types.js";
  */
 export const sharedLoginCheck: DoctorCheck = ({ snapshot, authReads }) => {
   const byToken = new Map<string, string[]>();
-  const byIdentity = new Map<string, string[]>();
+  const byUser = new Map<string, string[]>();
   for (const a of snapshot.accounts) {
     const read = authReads.get(a.name);
-    const token = read?.kind === "ok" ? read.auth.tokens?.refresh_token : undefined;
-    if (typeof token === "string" && token) byToken.set(token, [...(byToken.get(token) ?? []), a.name]);
-    if (a.auth.accountId) {
-      const identity = `${a.auth.accountId}\u0000${a.auth.userId ?? a.auth.email ?? ""}`;
-      byIdentity.set(identity, [...(byIdentity.get(identity) ?? []), a.name]);
-    }
+    if (read?.kind !== "ok") continue;
+    const identity = loginIdentity(read.auth);
+    group(byToken, identity.refreshToken, a.name);
+    group(byUser, identity.who, a.name);
   }
   const issues: DoctorIssue[] = [];
   const tokenGroups = [...byToken.values()].filter((names) => names.length > 1);
@@ -28,7 +31,7 @@ export const sharedLoginCheck: DoctorCheck = ({ snapshot, authReads }) => {
       message: `${names.join(", ")} hold the same refresh token; the first refresh kills the others' copy (remove all but one)`,
     });
   }
-  for (const names of byIdentity.values()) {
+  for (const names of byUser.values()) {
     if (names.length < 2 || tokenGroups.some((g) => g.join() === names.join())) continue;
     issues.push({
       account: names[0] ?? null,
