@@ -22,7 +22,7 @@ export async function showStatus(choice: ViewChoice): Promise<void> {
     writeStdout("no accounts yet; add one with `cao add NAME`");
   } else if (choice.full) {
     writeStdout((await import("./full.js")).renderFull(snapshot));
-  } else if (choice.pretty || (!choice.compact && stdoutIsTerminal())) {
+  } else if (choice.pretty || (!choice.compact && (await stdoutIsTerminal()))) {
     writeStdout((await import("./pretty.js")).renderPretty(snapshot, process.stdout.columns || 100));
   } else {
     writeStdout((await import("./compact.js")).renderCompact(snapshot));
