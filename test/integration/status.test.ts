@@ -246,6 +246,33 @@ describe("cao status edge cases", () => {
     assert.equal(r.stderr, "");
   });
 
+  test("a full non-blocking stdout pipe is waited out, not an error", async () => {
+    const w = tempWorld();
+    const accounts = Array.from({ length: 1200 }, (_, i) => `account-${i}`);
+    fs.mkdirSync(w.dataDir, { recursive: true });
+    fs.writeFileSync(
+      path.join(w.dataDir, "registry.json"),
+      JSON.stringify({ default_account: null, accounts }),
+    );
+    // perl (in every Debian base) marks the pipe O_NONBLOCK, as some parents leave a shared
+    // pipe, then execs cao; more than the pipe holds meets a reader that starts late, so the
+    // writer sees EAGAIN until it catches up.
+    const nonBlocking =
+      'fcntl(STDOUT, F_SETFL, fcntl(STDOUT, F_GETFL, 0) | O_NONBLOCK) or die "fcntl"; exec @ARGV';
+    const r = await runProcess(
+      "bash",
+      [
+        "-c",
+        `perl -MFcntl -e '${nonBlocking}' "${process.execPath}" "${caoBin}" status | { sleep 1; cat; }; echo "cao exit: \${PIPESTATUS[0]}"`,
+      ],
+      { env: w.env },
+    );
+    assert.equal(r.stderr, "");
+    assert.match(r.stdout, /cao exit: 0\n$/);
+    const output = r.stdout.replace(/cao exit: 0\n$/, "");
+    assert.equal(output.split("\n").length, accounts.length + 1);
+  });
+
   test("an unreadable auth.json is shown, not fatal", async () => {
     const w = tempWorld();
     await runCao(["add", "work", "--no-login"], { env: w.env });
