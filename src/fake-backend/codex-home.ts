@@ -12,6 +12,17 @@ export function fakeCodexConfigToml(backend: FakeBackend): string {
     'cli_auth_credentials_store = "file"',
     'forced_login_method = "chatgpt"',
     `openai_base_url = "${backend.codexBaseUrl}"`,
+    offlineCodexSettings(backend),
+  ].join("\n");
+}
+
+/**
+ * Config that keeps Codex's own background calls (usage, plugins, MCP apps,
+ * analytics, update check) on the fake backend or off, so nothing leaves
+ * loopback. Top-level keys first: they must precede the tables.
+ */
+export function offlineCodexSettings(backend: FakeBackend): string {
+  return [
     `chatgpt_base_url = "${backend.origin}/backend-api/"`,
     "check_for_update_on_startup = false",
     "",

@@ -4,6 +4,7 @@ import { ensurePrivateDir } from "../core/atomic-write.js";
 import { ensureAccountHome } from "../core/codex-home.js";
 import { authPath } from "../core/paths.js";
 import { updateRegistry } from "../core/registry.js";
+import { offlineCodexSettings } from "../fake-backend/codex-home.js";
 import type { FakeBackend } from "../fake-backend/types.js";
 
 /**
@@ -33,19 +34,5 @@ export function registerFakeAccounts(
 /** The main Codex config of a sandbox: every URL Codex calls on its own points at the fake backend. */
 export function writeSandboxCodexConfig(backend: FakeBackend, mainCodexHome: string): void {
   ensurePrivateDir(mainCodexHome);
-  fs.writeFileSync(
-    path.join(mainCodexHome, "config.toml"),
-    [
-      `chatgpt_base_url = "${backend.origin}/backend-api/"`,
-      "check_for_update_on_startup = false",
-      "",
-      "[analytics]",
-      "enabled = false",
-      "",
-      "[features]",
-      "plugins = false",
-      "apps = false",
-      "",
-    ].join("\n"),
-  );
+  fs.writeFileSync(path.join(mainCodexHome, "config.toml"), offlineCodexSettings(backend));
 }
