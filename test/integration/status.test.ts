@@ -38,8 +38,9 @@ async function statusWorld() {
     expiresInSeconds: 30 * 3600,
     lastRefresh: new Date(now - 20 * HOUR).toISOString(),
   });
-  login("cool", {});
-  login("dead", {});
+  // Refreshed hours ago, not "now": two views rendered a second apart must print the same relative times.
+  login("cool", { lastRefresh: new Date(now - 10 * HOUR).toISOString() });
+  login("dead", { lastRefresh: new Date(now - 10 * HOUR).toISOString() });
   const statuses = {
     work: {
       lastAttemptAtMs: now - 60_000,
