@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `eval "$(cao init zsh)"` runs at every shell start: printing the script
-// skips the runner and citty (their modules alone cost milliseconds there).
+// The ES-module entry (`node dist/cli.js`): the same CLI as the published
+// CommonJS bin (src/bin.ts), for running from a checkout and for the gateway's
+// own detached process.
+import { runHotPath } from "./cli/hot-paths.js";
+
 const argv = process.argv.slice(2);
-const served =
-  argv[0] === "init" && (await (await import("./shell/init-fast.js")).initFastPath(argv.slice(1)));
-if (!served) await (await import("./cli/runner.js")).run(argv);
+if (!(await runHotPath(argv))) await (await import("./cli/runner.js")).run(argv);

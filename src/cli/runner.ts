@@ -1,50 +1,21 @@
 import type { ArgsDef, CommandDef } from "citty";
 import { CaoError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
-import { takeWarnings } from "../core/warnings.js";
 import { cliContext } from "./context.js";
-import { log } from "./log.js";
-import { caoVersion } from "./version.js";
+import { parseInvocation } from "./invocation.js";
+import { guarded } from "./report.js";
 
 /**
- * Entry point. `cao --version` answers before citty or any command module is
- * loaded (it is on the start-up budget); everything after the first `--` is
- * kept away from citty, which would otherwise treat `--help` there as its own.
+ * The full CLI: citty over the lazily loaded command tree (src/cli/root.ts).
+ * The hot paths (src/cli/hot-paths.ts) have been tried first by the entry.
  */
 export async function run(argv: string[]): Promise<void> {
-  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V" || argv[0] === "-v")) {
-    process.stdout.write(`${caoVersion()}\n`);
-    return;
-  }
-  const dash = argv.indexOf("--");
-  const own = dash === -1 ? [...argv] : argv.slice(0, dash);
-  cliContext.passthrough = dash === -1 ? [] : argv.slice(dash + 1);
-  try {
-    applyDataDirFlag(own);
-    if (own[0] === "status" && (await (await import("../status/show.js")).tryFastStatus(own.slice(1))))
-      return;
-    if (own[0] === "run" && (await (await import("../run/run-command.js")).tryFastRun(own.slice(1)))) return;
+  await guarded(async () => {
+    const { own, passthrough } = parseInvocation(argv);
+    cliContext.passthrough = passthrough;
     const { root } = await import("./root.js");
     await dispatch(root, own);
-  } catch (error) {
-    await reportError(error);
-  } finally {
-    for (const message of takeWarnings()) await log.warn(message);
-  }
-}
-
-/** `--data-dir DIR` is global: it may stand anywhere before `--` and becomes $CAO_HOME for everything cao starts. */
-function applyDataDirFlag(own: string[]): void {
-  for (let i = 0; i < own.length; i++) {
-    const word = own[i] ?? "";
-    if (word === "--data-dir" || word.startsWith("--data-dir=")) {
-      const value = word === "--data-dir" ? own[i + 1] : word.slice("--data-dir=".length);
-      if (!value) throw new CaoError("--data-dir needs a directory", ExitCode.usage);
-      process.env.CAO_HOME = value;
-      own.splice(i, word === "--data-dir" ? 2 : 1);
-      i--;
-    }
-  }
+  });
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: citty's CommandDef is generic over each command's own args
@@ -152,16 +123,4 @@ function translateCittyError(error: unknown): unknown {
     return new CaoError(error.message.replace(/\u001b\[[0-9;]*m/g, ""), ExitCode.usage, "see `--help`");
   }
   return error;
-}
-
-async function reportError(error: unknown): Promise<void> {
-  if (error instanceof CaoError) {
-    await log.error(error.hint ? `${error.message}\n  hint: ${error.hint}` : error.message);
-    process.exitCode = error.exitCode;
-    return;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  await log.error(`internal error: ${message}`);
-  if (process.env.CAO_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-  process.exitCode = ExitCode.failure;
 }

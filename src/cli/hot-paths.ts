@@ -1,0 +1,32 @@
+import { cliContext } from "./context.js";
+import { parseInvocation } from "./invocation.js";
+import { guarded } from "./report.js";
+import { caoVersion } from "./version.js";
+
+const VERSION_FLAGS = ["--version", "-V", "-v"];
+
+/**
+ * The invocations on a start-up budget, served without citty or any command
+ * module: `--version`, `cao init SHELL` (every shell start), `cao status` views
+ * (prompts, scripts) and a plain `cao run -- ...`. Returns false when argv is
+ * anything else, for the full CLI (src/cli/runner.ts) to handle.
+ */
+export async function runHotPath(argv: string[]): Promise<boolean> {
+  if (argv.length === 1 && VERSION_FLAGS.includes(argv[0] ?? "")) {
+    process.stdout.write(`${caoVersion()}\n`);
+    return true;
+  }
+  if (argv[0] === "init") return (await import("../shell/init-fast.js")).initFastPath(argv.slice(1));
+  let served = false;
+  await guarded(async () => {
+    // A bad --data-dir is answered here too (served), not twice.
+    served = true;
+    const { own, passthrough } = parseInvocation(argv);
+    cliContext.passthrough = passthrough;
+    if (own[0] === "status") served = await (await import("../status/show.js")).tryFastStatus(own.slice(1));
+    else if (own[0] === "run")
+      served = await (await import("../run/run-command.js")).tryFastRun(own.slice(1));
+    else served = false;
+  });
+  return served;
+}
