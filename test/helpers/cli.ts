@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../..");
-export const caoBin = path.join(repoRoot, "dist/cli.js");
+/** The published bin (package.json `bin`): the CommonJS bundle of the hot paths in front of the ES-module CLI. */
+export const caoBin = path.join(repoRoot, "dist/bin/cao.cjs");
 /** The pinned real Codex CLI from devDependencies. */
 export const codexBin = path.join(repoRoot, "node_modules/.bin/codex");
 
@@ -42,7 +43,7 @@ export function runProcess(command: string, args: string[], options: RunOptions 
   });
 }
 
-/** Runs the built cao CLI (dist/cli.js) as a real process. */
+/** Runs the built cao CLI (the published bin) as a real process. */
 export function runCao(args: string[], options: RunOptions = {}): Promise<RunResult> {
   return runProcess(process.execPath, [caoBin, ...args], options);
 }
