@@ -27,6 +27,17 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[index] ?? Number.NaN;
 }
 
+/**
+ * Some machines set NODE_EXTRA_CA_CERTS, which makes every Node start parse a
+ * CA bundle (~40 ms here): it inflates `node -e 0` and so flatters every ratio
+ * to it. Benchmarks measure without it.
+ */
+function benchEnv(env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
+  const copy = { ...(env ?? process.env) };
+  delete copy.NODE_EXTRA_CA_CERTS;
+  return copy;
+}
+
 export function compareCommands(
   cases: CommandCase[],
   options: { runs?: number; warmup?: number } = {},
@@ -38,7 +49,7 @@ export function compareCommands(
     cases.forEach((c, i) => {
       const start = process.hrtime.bigint();
       const result = spawnSync(c.command, c.args, {
-        env: c.env ?? process.env,
+        env: benchEnv(c.env),
         input: c.input ?? "",
         stdio: "pipe",
       });
