@@ -247,6 +247,24 @@ describe("cao status edge cases", () => {
     assert.equal(r.stderr, "");
   });
 
+  test("cao list read by a reader that stops early ends quietly too (no EPIPE crash)", async () => {
+    const w = tempWorld();
+    const accounts = Array.from({ length: 1200 }, (_, i) => `account-${i}`);
+    fs.mkdirSync(w.dataDir, { recursive: true });
+    fs.writeFileSync(
+      path.join(w.dataDir, "registry.json"),
+      JSON.stringify({ default_account: null, accounts }),
+    );
+    const r = await runProcess(
+      "bash",
+      ["-c", `"${process.execPath}" "${caoBin}" list | head -1; echo "cao exit: \${PIPESTATUS[0]}"`],
+      { env: w.env },
+    );
+    assert.match(r.stdout, /^ {2}account-0 \(not logged in\)/);
+    assert.match(r.stdout, /cao exit: 0/);
+    assert.equal(r.stderr, "");
+  });
+
   test("a full non-blocking stdout pipe is waited out, not an error", async () => {
     const w = tempWorld();
     const accounts = Array.from({ length: 1200 }, (_, i) => `account-${i}`);
