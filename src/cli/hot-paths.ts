@@ -1,6 +1,7 @@
 import { cliContext } from "./context.js";
 import { parseInvocation } from "./invocation.js";
 import { guarded } from "./report.js";
+import { writeStdout } from "./stdout.js";
 import { caoVersion } from "./version.js";
 
 const VERSION_FLAGS = ["--version", "-V", "-v"];
@@ -13,7 +14,7 @@ const VERSION_FLAGS = ["--version", "-V", "-v"];
  */
 export async function runHotPath(argv: string[]): Promise<boolean> {
   if (argv.length === 1 && VERSION_FLAGS.includes(argv[0] ?? "")) {
-    process.stdout.write(`${caoVersion()}\n`);
+    writeStdout(caoVersion());
     return true;
   }
   if (argv[0] === "init") return (await import("../shell/init-fast.js")).initFastPath(argv.slice(1));

@@ -1,25 +1,10 @@
-/**
- * A command's own output (what a user pipes or parses) goes to stdout. A
- * reader that stops early (`cao list | head -1`) closes the pipe: that ends
- * cao quietly, as it does any Unix filter, instead of an unhandled EPIPE.
- */
-let pipeGuarded = false;
+import { writeStdout } from "./stdout.js";
 
-function stdout(): NodeJS.WriteStream {
-  if (!pipeGuarded) {
-    pipeGuarded = true;
-    process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-      throw error;
-    });
-  }
-  return process.stdout;
-}
-
+/** A command's own output (what a user pipes or parses) goes to stdout, written directly to fd 1. */
 export function printOut(text: string): void {
-  stdout().write(text.endsWith("\n") ? text : `${text}\n`);
+  writeStdout(text);
 }
 
 export function printJson(value: unknown): void {
-  stdout().write(`${JSON.stringify(value, null, 2)}\n`);
+  writeStdout(`${JSON.stringify(value, null, 2)}\n`);
 }

@@ -1,3 +1,4 @@
+import { writeStdout } from "../cli/stdout.js";
 import { caoExecutablePath } from "./cao-path.js";
 import { type PromptMode, renderInit } from "./render.js";
 import { type ShellName, shellNamed } from "./shells.js";
@@ -13,10 +14,10 @@ export async function printInit(shell: ShellName, prompt: PromptMode, cached: bo
   const options = { prompt };
   if (cached) {
     const { cacheLoader, writeInitCache } = await import("./init-cache.js");
-    process.stdout.write(cacheLoader(shell, writeInitCache(shell, caoPath, options), caoPath, options));
+    writeStdout(cacheLoader(shell, writeInitCache(shell, caoPath, options), caoPath, options));
     return;
   }
-  process.stdout.write(renderInit(shell, caoPath, options));
+  writeStdout(renderInit(shell, caoPath, options));
 }
 
 const FAST_FLAGS = new Set(["--prompt", "--prompt-hook", "--cached"]);

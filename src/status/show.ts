@@ -1,5 +1,5 @@
+import { stdoutIsTerminal, writeStdout } from "../cli/stdout.js";
 import { loadSnapshot } from "./model.js";
-import { stdoutIsTerminal, writeStdout } from "./stdout.js";
 
 export interface ViewChoice {
   compact: boolean;

@@ -5,9 +5,10 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /**
  * Writes a command's output straight to fd 1. Creating `process.stdout` (a
- * stream over the pipe or terminal) costs ~2 ms, and `cao status` is on the
- * start-up budget. A full non-blocking pipe (EAGAIN) is waited out; a reader
- * that went away (EPIPE, `cao status | head -1`) ends the output quietly.
+ * stream over the pipe or terminal) costs 2-3 ms, and `cao status`,
+ * `cao init` and `--version` are on the start-up budget. A full non-blocking
+ * pipe (EAGAIN) is waited out; a reader that went away (EPIPE,
+ * `cao status | head -1`) ends the output quietly.
  */
 export function writeStdout(text: string): void {
   let rest = Buffer.from(text.endsWith("\n") ? text : `${text}\n`);
