@@ -25,12 +25,15 @@ export function writeStdout(text: string): void {
 }
 
 /**
- * Whether stdout is a terminal, without creating `process.stdout`. node:tty
- * costs ~2 ms to load, so it is asked only when fd 1 is a character device
- * (pipes and files, the scripted case, are answered by fstat alone).
+ * Whether a file descriptor is a terminal, without creating a process stream.
+ * node:tty (with the net and stream modules under it) costs 2-4 ms to load, so
+ * it is asked only when the fd is a character device: pipes and files, the
+ * scripted case, are answered by fstat alone.
  */
-export async function stdoutIsTerminal(): Promise<boolean> {
-  if (!fs.fstatSync(1).isCharacterDevice()) return false;
+export async function isTerminal(fd: number): Promise<boolean> {
+  if (!fs.fstatSync(fd).isCharacterDevice()) return false;
   const { isatty } = await import("node:tty");
-  return isatty(1);
+  return isatty(fd);
 }
+
+export const stdoutIsTerminal = (): Promise<boolean> => isTerminal(1);

@@ -1,4 +1,4 @@
-import { isatty } from "node:tty";
+import { isTerminal } from "../cli/stdout.js";
 import { type AccountStatus, isCoolingDown, loadStatuses } from "../core/account-status.js";
 import { findRealCodex } from "../core/codex-binary.js";
 import { codexEnv } from "../core/codex-env.js";
@@ -25,7 +25,7 @@ export async function runWithFallback(options: RunOptions): Promise<number> {
   const order = accountOrder(options);
   const bin = findRealCodex(options.codexPath);
   // Both ends on a terminal: codex gets it as it is (no pipe), detection reads the rollout only.
-  const terminal = isatty(0) && isatty(1);
+  const terminal = (await isTerminal(0)) && (await isTerminal(1));
   let previous: string | undefined;
   for (let pass = 1; pass <= options.maxPasses; pass++) {
     if (pass > 1) {
