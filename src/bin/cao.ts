@@ -1,23 +1,20 @@
 #!/usr/bin/env node
-// The published `cao` binary, bundled by esbuild into one CommonJS file
-// (dist/bin/cao.cjs). On Node 20 an ES-module entry costs ~5 ms more than a
-// CommonJS one and each builtin it imports ~2 ms more; on the hot paths
-// (every shell start, prompts, `cao status`, `cao run`) that was most of
-// cao's start-up budget. Everything else loads the ES-module CLI next door,
-// whole: no module is shared between the two, so no state or class identity
-// (CaoError, the warnings queue) crosses between them.
-import { runHotPath } from "../cli/hot-paths.js";
+// The published `cao` binary (dist/bin/cao.cjs), bundled by esbuild as
+// CommonJS: on Node 20 an ES-module entry costs ~5 ms more and each builtin it
+// imports ~2 ms more, most of cao's start-up budget. This file only picks a
+// bundle, so a shell start (`cao init`) compiles just the init code:
+//   init.cjs  `cao init SHELL`, printed on every shell start
+//   hot.cjs   --version, status views, a plain `cao run`; anything else is
+//             handed whole to the ES-module CLI in dist/cli/
+import { createRequire } from "node:module";
+
+interface BinEntry {
+  main(argv: string[]): Promise<void>;
+}
 
 const argv = process.argv.slice(2);
-runHotPath(argv)
-  .then(async (served) => {
-    if (served) return;
-    const runner: typeof import("../cli/runner.js") = await import(
-      new URL("../cli/runner.js", import.meta.url).href
-    );
-    await runner.run(argv);
-  })
-  .catch((error: unknown) => {
-    process.stderr.write(`cao: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  });
+const entry = createRequire(import.meta.url)(argv[0] === "init" ? "./init.cjs" : "./hot.cjs") as BinEntry;
+entry.main(argv).catch((error: unknown) => {
+  process.stderr.write(`cao: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
