@@ -32,7 +32,7 @@ export function percentile(sorted: number[], p: number): number {
  * CA bundle (~40 ms here): it inflates `node -e 0` and so flatters every ratio
  * to it. Benchmarks measure without it.
  */
-function benchEnv(env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
+export function benchEnv(env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
   const copy = { ...(env ?? process.env) };
   delete copy.NODE_EXTRA_CA_CERTS;
   return copy;
