@@ -14,9 +14,11 @@ export interface UpstreamRequest {
   path: string;
   method: Dispatcher.HttpMethod;
   headers: Record<string, string | string[]>;
-  body: Buffer | null;
+  body: Buffer | string | null;
   headersTimeout: number;
-  signal: AbortSignal;
+  /** Bounds the gaps between body chunks; 0 (the default) for model streams, which may pause for minutes. */
+  bodyTimeout?: number;
+  signal?: AbortSignal;
 }
 
 interface Sink {
@@ -110,12 +112,11 @@ export function sendUpstream(agent: Agent, request: UpstreamRequest): Promise<Up
   return new Promise((resolve, reject) => {
     let response: UpstreamResponse | undefined;
     let controller: Dispatcher.DispatchController | undefined;
+    const { signal } = request;
     const onAbort = () =>
-      controller?.abort(
-        request.signal.reason instanceof Error ? request.signal.reason : new Error("aborted"),
-      );
-    const done = () => request.signal.removeEventListener("abort", onAbort);
-    request.signal.addEventListener("abort", onAbort, { once: true });
+      controller?.abort(signal?.reason instanceof Error ? signal.reason : new Error("aborted"));
+    const done = () => signal?.removeEventListener("abort", onAbort);
+    signal?.addEventListener("abort", onAbort, { once: true });
     agent.dispatch(
       {
         origin: request.origin,
@@ -124,12 +125,12 @@ export function sendUpstream(agent: Agent, request: UpstreamRequest): Promise<Up
         headers: request.headers,
         body: request.body,
         headersTimeout: request.headersTimeout,
-        bodyTimeout: 0,
+        bodyTimeout: request.bodyTimeout ?? 0,
       },
       {
         onRequestStart(started) {
           controller = started;
-          if (request.signal.aborted) onAbort();
+          if (signal?.aborted) onAbort();
         },
         onResponseStart(started, statusCode, headers) {
           started.pause();
@@ -151,4 +152,14 @@ export function sendUpstream(agent: Agent, request: UpstreamRequest): Promise<Up
       },
     );
   });
+}
+
+/** A small exchange (token refresh, usage check): status and the whole body as text. */
+export async function fetchText(
+  agent: Agent,
+  request: Omit<UpstreamRequest, "headersTimeout" | "bodyTimeout" | "signal"> & { timeoutMs: number },
+): Promise<{ status: number; text: string }> {
+  const { timeoutMs, ...rest } = request;
+  const response = await sendUpstream(agent, { ...rest, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  return { status: response.statusCode, text: await response.text() };
 }

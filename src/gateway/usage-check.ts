@@ -2,6 +2,7 @@ import type { Agent } from "undici";
 import { AccountUnavailableError, type TokenManager } from "./credentials.js";
 import type { Router } from "./router.js";
 import { parseUsageReport } from "./signals.js";
+import { fetchText } from "./upstream-response.js";
 
 /**
  * Early resets: an account cooling down is asked `/backend-api/wham/usage`
@@ -59,7 +60,7 @@ export class UsageChecker {
     const { agent, origin, router, tokens, timeoutMs } = this.options;
     try {
       const credentials = await tokens.credentials(account);
-      const response = await agent.request({
+      const response = await fetchText(agent, {
         origin,
         path: "/backend-api/wham/usage",
         method: "GET",
@@ -68,12 +69,11 @@ export class UsageChecker {
           ...(credentials.accountId && { "chatgpt-account-id": credentials.accountId }),
           accept: "application/json",
         },
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
+        body: null,
+        timeoutMs,
       });
-      const text = await response.body.text();
-      if (response.statusCode !== 200) return;
-      const report = parseUsageReport(JSON.parse(text));
+      if (response.status !== 200) return;
+      const report = parseUsageReport(JSON.parse(response.text));
       if (!report) return;
       if (report.limits) router.recordRateLimits(account, report.limits);
       if (report.available) {
