@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { writeFileAtomic } from "../core/atomic-write.js";
 import { CaoError } from "../core/errors.js";
+import { GATEWAY_NODE_FLAGS } from "../gateway/detach.js";
 import { caoCommandArgs, renderTemplate, systemdQuote, xmlEscape } from "./render.js";
 
 /**
@@ -44,7 +45,10 @@ export function serviceFilePath(context: ServiceContext): string {
 }
 
 export function renderService(context: ServiceContext): string {
-  const command = [...(context.caoCommand ?? caoCommandArgs()), "gateway", "start"];
+  // The service runs the gateway in the foreground, so it gets the memory flags
+  // a detached start would pass (see GATEWAY_NODE_FLAGS) on its own Node.
+  const [node = process.execPath, ...cli] = context.caoCommand ?? caoCommandArgs();
+  const command = [node, ...GATEWAY_NODE_FLAGS, ...cli, "gateway", "start"];
   if (context.kind === "launchd") {
     return renderTemplate("cao-gateway.plist", {
       CAO_LABEL: LAUNCHD_LABEL,

@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
+import { GATEWAY_NODE_FLAGS } from "../../src/gateway/detach.js";
 import { renderService } from "../../src/gateway-surfaces/service.js";
 import { caoBin, runCao } from "../helpers/cli.js";
 import { tempWorld } from "../helpers/temp.js";
@@ -22,7 +23,12 @@ test("the systemd unit restarts on failure, logs to the gateway log and passes s
   });
   assert.match(unit, /^Restart=on-failure$/m);
   assert.match(unit, /^Environment="CAO_HOME=.*data dir 100%%"$/m);
-  assert.match(unit, new RegExp(`^ExecStart="${process.execPath}" "${caoBin}" "gateway" "start"$`, "m"));
+  const flags = GATEWAY_NODE_FLAGS.map((flag) => `"${flag}"`).join(" ");
+  // The service runs the gateway in the foreground: it needs the detached start's memory flags itself.
+  assert.match(
+    unit,
+    new RegExp(`^ExecStart="${process.execPath}" ${flags} "${caoBin}" "gateway" "start"$`, "m"),
+  );
   assert.match(unit, new RegExp(`^StandardOutput=append:${logFile.replaceAll("%", "%")}$`, "m"));
   assert.match(unit, /^WantedBy=default\.target$/m);
   if (!hasSystemdAnalyze) {
@@ -49,7 +55,7 @@ test("the launchd agent runs cao in the foreground, restarts on failure and logs
   const programArgs = plist.match(/<key>ProgramArguments<\/key>\s*<array>([\s\S]*?)<\/array>/)?.[1] ?? "";
   assert.deepEqual(
     [...programArgs.matchAll(/<string>(.*?)<\/string>/g)].map((m) => m[1]),
-    ["/usr/local/bin/node", "/opt/cao/dist/cli.js", "gateway", "start"],
+    ["/usr/local/bin/node", ...GATEWAY_NODE_FLAGS, "/opt/cao/dist/cli.js", "gateway", "start"],
   );
   assert.match(plist, /<key>KeepAlive<\/key>\s*<dict>\s*<key>SuccessfulExit<\/key>\s*<false\/>/);
   assert.match(plist, /<key>CAO_HOME<\/key>\s*<string>\/Users\/me\/&lt;data&gt; &amp; co<\/string>/);
