@@ -15,9 +15,11 @@ export interface RunResult {
 
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;
-  cwd?: string;
+  cwd?: string | undefined;
   input?: string;
   timeoutMs?: number;
+  /** stdin from /dev/null instead of a pipe (a child that exits without reading a pipe can hit EPIPE). */
+  noStdin?: boolean;
 }
 
 /** Runs a real process to completion, collecting its output. */
@@ -26,20 +28,20 @@ export function runProcess(command: string, args: string[], options: RunOptions 
     const child = spawn(command, args, {
       env: options.env ?? process.env,
       cwd: options.cwd,
-      stdio: ["pipe", "pipe", "pipe"],
+      stdio: [options.noStdin ? "ignore" : "pipe", "pipe", "pipe"],
       timeout: options.timeoutMs ?? 60_000,
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
       stdout += chunk.toString();
     });
-    child.stderr.on("data", (chunk: Buffer) => {
+    child.stderr?.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
     });
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.input ?? "");
+    child.stdin?.end(options.input ?? "");
   });
 }
 

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { caoBin, type RunResult, repoRoot } from "../helpers/cli.js";
+import { caoBin, type RunResult, repoRoot, runProcess } from "../helpers/cli.js";
 import { tempWorld } from "../helpers/temp.js";
 
 /** The shells whose init scripts run here for real (PowerShell is only parse-checked). */
@@ -105,33 +104,13 @@ export function runShell(
   return run(command!, args, { env, cwd });
 }
 
-/**
- * Runs a process with stdin from /dev/null (a pipe that the child never reads
- * can fail with EPIPE when it exits first) and collects its output.
- */
+/** Runs a process with stdin from /dev/null and collects its output. */
 export function run(
   command: string,
   args: string[],
   options: { env: NodeJS.ProcessEnv; cwd?: string | undefined },
 ): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      env: options.env,
-      cwd: options.cwd,
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: 30_000,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runProcess(command, args, { env: options.env, cwd: options.cwd, timeoutMs: 30_000, noStdin: true });
 }
 
 /** `source "$INIT"` in each shell's syntax. */
