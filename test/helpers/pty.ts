@@ -14,9 +14,14 @@ const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
 /**
  * Runs a command under a real pseudo-terminal (util-linux `script`), so the
  * program sees a TTY on stdin and stdout, with a sane window size.
+ *
+ * A typed Ctrl-C reaches the whole foreground process group, including the
+ * shell `script` starts (dash when $SHELL is unset, as on CI). The `trap`
+ * keeps that shell alive so it can still report the command's exit status;
+ * a trapped signal is reset to its default in the commands it runs.
  */
 export function runInPty(command: string, env: NodeJS.ProcessEnv): PtySession {
-  const child = spawn("script", ["-qec", `stty cols 120 rows 40; ${command}`, "/dev/null"], {
+  const child = spawn("script", ["-qec", `trap : INT; stty cols 120 rows 40; ${command}`, "/dev/null"], {
     env,
     stdio: ["pipe", "pipe", "pipe"],
   });
