@@ -1,14 +1,8 @@
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
+import which from "which";
 import { CaoError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
-
-/**
- * `which` costs ~5 ms to load and an explicit path (`--codex`, $CAO_CODEX_BIN)
- * needs no PATH search, so it is loaded on first use (synchronously: it is CommonJS).
- */
-const loadWhich = (): typeof import("which") => createRequire(import.meta.url)("which");
 
 /** Every cao shim carries this line, so discovery can skip shims (no recursion). */
 export const SHIM_MARKER = "cao-codex-shim";
@@ -35,9 +29,7 @@ export function isCaoShim(file: string): boolean {
 export function findRealCodex(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
   const chosen = explicit ?? env.CAO_CODEX_BIN;
   if (chosen) {
-    const resolved = chosen.includes("/")
-      ? path.resolve(chosen)
-      : loadWhich().sync(chosen, { nothrow: true });
+    const resolved = chosen.includes("/") ? path.resolve(chosen) : which.sync(chosen, { nothrow: true });
     if (!resolved || !isExecutable(resolved)) {
       throw new CaoError(
         `codex binary ${JSON.stringify(chosen)} is not an executable file`,
@@ -46,7 +38,7 @@ export function findRealCodex(explicit?: string, env: NodeJS.ProcessEnv = proces
     }
     return resolved;
   }
-  const candidates = loadWhich().sync("codex", { all: true, nothrow: true, path: env.PATH ?? "" }) ?? [];
+  const candidates = which.sync("codex", { all: true, nothrow: true, path: env.PATH ?? "" }) ?? [];
   const real = candidates.find((candidate) => !isCaoShim(candidate));
   if (!real) {
     throw new CaoError(

@@ -27,7 +27,14 @@ export function tempWorld(): {
   const codexHome = path.join(home, ".codex");
   fs.mkdirSync(home, { recursive: true });
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, CAO_HOME: dataDir, NO_COLOR: "1" };
-  for (const key of ["CODEX_HOME", "CAO_ACCOUNT", "CAO_MAIN_CODEX_HOME", "CODEX_API_KEY", "CAO_CODEX_BIN"])
+  for (const key of [
+    "CODEX_HOME",
+    "CAO_ACCOUNT",
+    "CAO_MAIN_CODEX_HOME",
+    "CODEX_API_KEY",
+    "CAO_CODEX_BIN",
+    "XDG_CACHE_HOME",
+  ])
     delete env[key];
   return { root, home, dataDir, codexHome, env };
 }
