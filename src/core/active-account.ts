@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { accountNameProblem } from "./account-name.js";
 import { dataDir } from "./paths.js";
-import { loadRegistry } from "./registry.js";
+import { loadRegistry, type Registry } from "./registry-read.js";
 
 /** A directory pin written by `cao pin NAME`; the first line is the account name. */
 export const PIN_FILE = ".cao-account";
@@ -21,15 +21,22 @@ export function findPin(cwd: string): { name: string; file: string } | undefined
   let current = path.resolve(cwd);
   for (;;) {
     const file = path.join(current, PIN_FILE);
-    try {
-      const name = fs.readFileSync(file, "utf8").split("\n", 1)[0]?.trim() ?? "";
+    // Most directories have no pin: asked without an exception (this runs before every `cao run`).
+    if (fs.statSync(file, { throwIfNoEntry: false })) {
+      const name = readFirstLine(file);
       if (name && !accountNameProblem(name)) return { name, file };
-    } catch {
-      // No pin here; keep walking up.
     }
     const parent = path.dirname(current);
     if (parent === current) return undefined;
     current = parent;
+  }
+}
+
+function readFirstLine(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, "utf8").split("\n", 1)[0]?.trim();
+  } catch {
+    return undefined; // a directory or an unreadable file is no pin
   }
 }
 
@@ -42,11 +49,12 @@ export function resolveActiveAccount(
   cwd = process.cwd(),
   env: NodeJS.ProcessEnv = process.env,
   dir = dataDir(env),
+  registry?: Registry,
 ): ActiveAccount | undefined {
   const shellChoice = env.CAO_ACCOUNT?.trim();
   if (shellChoice) return { name: shellChoice, source: "shell" };
   const pin = findPin(cwd);
   if (pin) return { name: pin.name, source: "pin", pinFile: pin.file };
-  const registry = loadRegistry(dir);
-  return registry.default_account ? { name: registry.default_account, source: "default" } : undefined;
+  const defaultAccount = (registry ?? loadRegistry(dir)).default_account;
+  return defaultAccount ? { name: defaultAccount, source: "default" } : undefined;
 }

@@ -25,10 +25,4 @@ function isSetUp(home: string): boolean {
   }
 }
 
-function mtimeOrZero(file: string): number {
-  try {
-    return fs.statSync(file).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
+const mtimeOrZero = (file: string): number => fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0;

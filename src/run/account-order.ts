@@ -1,7 +1,7 @@
 import { resolveActiveAccount } from "../core/active-account.js";
 import { CaoError, usageError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
-import { loadRegistry, requireAccount } from "../core/registry.js";
+import { loadRegistry, requireAccount } from "../core/registry-read.js";
 import type { RunOptions } from "./options.js";
 
 /**
@@ -17,7 +17,7 @@ export function accountOrder(options: Pick<RunOptions, "account" | "fallback">):
   let first: string | undefined = options.account;
   if (first !== undefined) requireAccount(registry, first);
   else {
-    const active = resolveActiveAccount();
+    const active = resolveActiveAccount(undefined, undefined, undefined, registry);
     if (active && !registry.accounts.includes(active.name)) {
       const from =
         active.source === "shell" ? "$CAO_ACCOUNT" : active.source === "pin" ? active.pinFile : "the default";

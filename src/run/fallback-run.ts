@@ -1,5 +1,5 @@
 import { isTerminal } from "../cli/stdout.js";
-import { type AccountStatus, isCoolingDown, loadStatuses } from "../core/account-status.js";
+import { type AccountStatus, isCoolingDown, loadStatuses } from "../core/account-status-read.js";
 import { findRealCodex } from "../core/codex-binary.js";
 import { codexEnv } from "../core/codex-env.js";
 import { CaoError } from "../core/errors.js";

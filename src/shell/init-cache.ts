@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { caoVersion } from "../cli/version.js";
 import { writeFileAtomic } from "../core/atomic-write.js";
 import { CaoError, errnoCode } from "../core/errors.js";
@@ -15,7 +14,7 @@ import { quote, SHELL_EXTENSION, type ShellName } from "./shells.js";
  * package.json still has the version it was made for, and otherwise makes
  * itself again (one Node call after an upgrade) and loads the new one.
  */
-const packageJson = fileURLToPath(new URL("../../package.json", import.meta.url));
+const packageJson = path.join(import.meta.dirname, "../../package.json");
 
 export function initCacheFile(shell: ShellName, options: InitOptions, env = process.env): string {
   const base = env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), ".cache");

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import path from "node:path";
 import { quote, SHELL_EXTENSION, type ShellName } from "./shells.js";
 
 /** The one substitution token in shells/*: the cao executable's path, quoted per shell. */
@@ -11,10 +12,10 @@ export interface InitOptions {
   prompt: PromptMode;
 }
 
-const shellsDir = new URL("../../shells/", import.meta.url);
+const shellsDir = path.join(import.meta.dirname, "../../shells");
 
 export function readShellSource(file: string): string {
-  return fs.readFileSync(new URL(file, shellsDir), "utf8");
+  return fs.readFileSync(path.join(shellsDir, file), "utf8");
 }
 
 /** The flags that reproduce these options on the command line (install lines, cache regeneration). */
