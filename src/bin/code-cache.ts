@@ -2,14 +2,15 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import vm from "node:vm";
+import { caoCacheDir } from "../core/cache-dir.js";
 
 /*
  * V8 code cache for cao's CommonJS bundles. Compiling a bundle, and then each
  * function as it first runs, is ~3 ms of every `cao run` and `cao init`; V8 can
  * instead load what an earlier run compiled. Node 20 has no module compile
  * cache (22 does), so cao keeps its own, like Node 22's:
- *   $XDG_CACHE_HOME/codex-account-orchestrator/<bundle>-<bytes>.v8cache
- *   (~/.cache/... by default; CAO_NO_CODE_CACHE=1 turns it off).
+ *   $XDG_CACHE_HOME/cao/<bundle>-<bytes>.v8cache
+ *   (~/.cache/cao/ by default; CAO_NO_CODE_CACHE=1 turns it off).
  * A cache file holds a header line, the bundle source it was made from and the
  * V8 data. V8 itself checks only the source length, so cao compares the whole
  * source: a rebuilt bundle never runs stale bytecode. V8 rejects data from
@@ -57,13 +58,9 @@ export function requireBundle(file: string, argv: string[], env = process.env): 
 }
 
 function cachePath(file: string, bytes: number, env: NodeJS.ProcessEnv): string | undefined {
-  if (env.CAO_NO_CODE_CACHE) return undefined;
-  const xdg = env.XDG_CACHE_HOME;
-  const base = xdg && path.isAbsolute(xdg) ? xdg : env.HOME ? path.join(env.HOME, ".cache") : undefined;
+  const dir = env.CAO_NO_CODE_CACHE ? undefined : caoCacheDir(env);
   // Named by size too, so two installed versions do not keep replacing each other's cache.
-  return (
-    base && path.join(base, "codex-account-orchestrator", `${path.basename(file, ".cjs")}-${bytes}.v8cache`)
-  );
+  return dir && path.join(dir, `${path.basename(file, ".cjs")}-${bytes}.v8cache`);
 }
 
 /** The word that picks what a run compiles: `run`, `status`, a shell name... */

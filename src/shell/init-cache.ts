@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { caoVersion } from "../cli/version.js";
 import { writeFileAtomic } from "../core/atomic-write.js";
+import { caoCacheDir } from "../core/cache-dir.js";
 import { CaoError, errnoCode } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { type InitOptions, initFlags, rcName, renderInit } from "./render.js";
@@ -17,9 +18,9 @@ import { quote, SHELL_EXTENSION, type ShellName } from "./shells.js";
 const packageJson = path.join(import.meta.dirname, "../../package.json");
 
 export function initCacheFile(shell: ShellName, options: InitOptions, env = process.env): string {
-  const base = env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), ".cache");
+  const dir = caoCacheDir(env) ?? path.join(os.homedir(), ".cache", "cao");
   const suffix = initFlags(options).join("");
-  return path.join(base, "cao", `init-${shell}${suffix}.${SHELL_EXTENSION[shell]}`);
+  return path.join(dir, `init-${shell}${suffix}.${SHELL_EXTENSION[shell]}`);
 }
 
 /** Writes the cache file (atomically, only when its content changed) and returns its path. */

@@ -19,7 +19,7 @@ function installedCopy(): { bin: string; hotBundle: string } {
 function setup() {
   const world = tempWorld();
   const pkg = installedCopy();
-  const cacheDir = path.join(world.home, ".cache", "codex-account-orchestrator");
+  const cacheDir = path.join(world.home, ".cache", "cao");
   const cacheFile = () => path.join(cacheDir, `hot-${fs.statSync(pkg.hotBundle).size}.v8cache`);
   const cao = (...args: string[]) => runProcess(process.execPath, [pkg.bin, ...args], { env: world.env });
   const header = () => fs.readFileSync(cacheFile(), "latin1").split("\n", 1)[0] ?? "";
