@@ -226,7 +226,8 @@ cao() {
 # The prompt segment: the active account and its last known 5-hour usage, in
 # $CAO_PROMPT (exported, so starship's env_var module can show it). Builtins
 # only: zero processes per prompt ($EPOCHSECONDS comes from the zsh/datetime
-# module, loaded below; without it the usage shows without the reset check).
+# module, loaded on the first prompt that needs it, not at shell start; without
+# it the usage shows without the reset check).
 __cao_prompt_update() {
   \builtin emulate -L zsh
   \builtin local __cao_data __cao_account __cao_source __cao_line __cao_used='' __cao_reset='' __cao_rest='' IFS=$' \t\n'
@@ -240,11 +241,12 @@ __cao_prompt_update() {
   case $__cao_used in '' | *[!0-9]*) return 0 ;; esac
   case $__cao_reset in
   '' | *[!0-9]*) ;;
-  *) [ -n "${EPOCHSECONDS:-}" ] && [ "$__cao_reset" -le "$EPOCHSECONDS" ] && return 0 ;;
+  *)
+    ((${+EPOCHSECONDS})) || \builtin zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
+    [ -n "${EPOCHSECONDS:-}" ] && [ "$__cao_reset" -le "$EPOCHSECONDS" ] && return 0
+    ;;
   esac
   CAO_PROMPT="$__cao_account $__cao_used%"
 }
-
-\builtin zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null || \builtin true
 
 # Re-sourcing is harmless: the functions above are simply redefined.
