@@ -48,9 +48,10 @@ export function requireBundle(file: string, argv: string[], env = process.env): 
     { filename: file, ...(cache && { cachedData: cache.data }) },
   );
   const command = commandWord(argv);
-  if (cacheFile !== undefined && (!cache || script.cachedDataRejected || !cache.commands.includes(command))) {
-    const commands = [...(script.cachedDataRejected ? [] : (cache?.commands ?? [])), command];
-    process.once("exit", () => writeCache(cacheFile, source, script, commands.slice(-MAX_COMMANDS)));
+  const known = cache && !script.cachedDataRejected ? cache.commands : undefined;
+  const stale = !known || (!known.includes(command) && known.length < MAX_COMMANDS);
+  if (cacheFile !== undefined && stale) {
+    process.once("exit", () => writeCache(cacheFile, source, script, [...(known ?? []), command]));
   }
   const module = { exports: {} as BundleExports };
   script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));

@@ -46,6 +46,24 @@ describe("code cache", () => {
     assert.equal(fs.readdirSync(cacheDir).length, 1, "no temp file is left behind");
   });
 
+  test("once it notes 16 command words, a new one no longer rewrites it", async () => {
+    const { cacheFile, cao, header } = setup();
+    assert.equal((await cao("status", "--json")).code, 0);
+    const full = Array.from({ length: 16 }, (_, i) => `word${String.fromCharCode(97 + i)}`);
+    const bytes = fs.readFileSync(cacheFile());
+    const headerEnd = bytes.indexOf(10);
+    const [format, size] = header().split(" ");
+    const edited = Buffer.concat([
+      Buffer.from(`${[format, size, ...full].join(" ")}`),
+      bytes.subarray(headerEnd),
+    ]);
+    fs.writeFileSync(cacheFile(), edited, { mode: 0o600 });
+    const before = fs.statSync(cacheFile());
+    assert.equal((await cao("run", "--", "exec", "hi")).code, 1);
+    assert.equal(fs.statSync(cacheFile()).ino, before.ino);
+    assert.equal(header().split(" ").length, 18);
+  });
+
   test("a bundle changed in place (same size) never runs the old bytecode", async () => {
     const { pkg, cacheFile, cao } = setup();
     const before = await cao("run", "--", "exec", "hi");
