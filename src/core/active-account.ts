@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { accountNameProblem } from "./account-name.js";
-import { dataDir } from "./paths.js";
 import { loadRegistry, type Registry } from "./registry-read.js";
 
 /** A directory pin written by `cao pin NAME`; the first line is the account name. */
@@ -43,18 +42,20 @@ function readFirstLine(file: string): string | undefined {
 /**
  * The account a codex call in `cwd` uses, by the same precedence as the shell
  * wrapper: per-shell choice ($CAO_ACCOUNT, set by `cao use --shell`) > the
- * nearest directory pin > the registry default.
+ * nearest directory pin > the registry default (from `registry` when the
+ * caller has already read it).
  */
-export function resolveActiveAccount(
+export function resolveActiveAccount({
   cwd = process.cwd(),
-  env: NodeJS.ProcessEnv = process.env,
-  dir = dataDir(env),
-  registry?: Registry,
-): ActiveAccount | undefined {
-  const shellChoice = env.CAO_ACCOUNT?.trim();
+  registry,
+}: {
+  cwd?: string;
+  registry?: Registry;
+} = {}): ActiveAccount | undefined {
+  const shellChoice = process.env.CAO_ACCOUNT?.trim();
   if (shellChoice) return { name: shellChoice, source: "shell" };
   const pin = findPin(cwd);
   if (pin) return { name: pin.name, source: "pin", pinFile: pin.file };
-  const defaultAccount = (registry ?? loadRegistry(dir)).default_account;
+  const defaultAccount = (registry ?? loadRegistry()).default_account;
   return defaultAccount ? { name: defaultAccount, source: "default" } : undefined;
 }

@@ -17,7 +17,7 @@ export function accountOrder(options: Pick<RunOptions, "account" | "fallback">):
   let first: string | undefined = options.account;
   if (first !== undefined) requireAccount(registry, first);
   else {
-    const active = resolveActiveAccount(undefined, undefined, undefined, registry);
+    const active = resolveActiveAccount({ registry });
     if (active && !registry.accounts.includes(active.name)) {
       const from =
         active.source === "shell" ? "$CAO_ACCOUNT" : active.source === "pin" ? active.pinFile : "the default";

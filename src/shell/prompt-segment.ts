@@ -9,7 +9,7 @@ import { readStateLine } from "../core/state-files.js";
  * `ACCOUNT USED%` while the last known 5-hour window has not reset yet.
  */
 export function promptSegment(nowMs = Date.now(), cwd = process.cwd()): string {
-  const active = resolveActiveAccount(cwd);
+  const active = resolveActiveAccount({ cwd });
   if (!active) return "";
   const line = readStateLine(path.join(stateDir(dataDir()), "usage", active.name)) ?? "";
   const [used, reset] = line.trim().split(/\s+/);
