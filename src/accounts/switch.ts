@@ -25,7 +25,7 @@ export async function pickAccount(dir = dataDir()): Promise<string | undefined> 
     const mark = name === registry.default_account ? " (default)" : "";
     return { value: name, label: name, hint: `${who}${mark}` };
   });
-  const { log } = await import("../cli/log.js");
+  const { log } = await import("../terminal/log.js");
   const picked = await log.prompt<string | symbol>("Default account", {
     type: "select",
     options,

@@ -1,8 +1,8 @@
-import { cliContext } from "./context.js";
+import { caoVersion } from "../core/version.js";
+import { codexArgs } from "../run/codex-args.js";
+import { guarded } from "../terminal/report.js";
+import { writeStdout } from "../terminal/stdout.js";
 import { parseInvocation } from "./invocation.js";
-import { guarded } from "./report.js";
-import { writeStdout } from "./stdout.js";
-import { caoVersion } from "./version.js";
 
 const VERSION_FLAGS = ["--version", "-V", "-v"];
 
@@ -23,7 +23,7 @@ export async function runHotPath(argv: string[]): Promise<boolean> {
     // A bad --data-dir is answered here too (served), not twice.
     served = true;
     const { own, passthrough } = parseInvocation(argv);
-    cliContext.passthrough = passthrough;
+    codexArgs.passthrough = passthrough;
     if (own[0] === "status") served = await (await import("../status/show.js")).tryFastStatus(own.slice(1));
     else if (own[0] === "run")
       served = await (await import("../run/run-command.js")).tryFastRun(own.slice(1));

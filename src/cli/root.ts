@@ -1,5 +1,5 @@
-import { defineCommand } from "citty";
-import { caoVersion } from "./version.js";
+import { type CommandDef, defineCommand } from "citty";
+import { caoVersion } from "../core/version.js";
 
 /**
  * The command tree. Each entry is imported only when it runs (or for --help),
@@ -19,13 +19,13 @@ export const root = defineCommand({
   },
   subCommands: {
     add: () => import("../commands/add.js").then((m) => m.default),
-    completion: () => import("../commands/completion.js").then((m) => m.default),
+    completion: () => import("../commands/completion.js").then((m) => m.completionCommand(commandTree)),
     current: () => import("../commands/current.js").then((m) => m.default),
     demo: () => import("../commands/demo.js").then((m) => m.default),
-    gateway: () => import("../commands/gateway.js").then((m) => m.default),
-    import: () => import("../commands/import.js").then((m) => m.default),
+    gateway: () => import("../commands/gateway/index.js").then((m) => m.default),
+    import: () => import("../commands/import/index.js").then((m) => m.default),
     init: () => import("../commands/init.js").then((m) => m.default),
-    internal: () => import("../commands/internal.js").then((m) => m.default),
+    internal: () => import("../commands/internal/index.js").then((m) => m.default),
     list: () => import("../commands/list.js").then((m) => m.default),
     pin: () => import("../commands/pin.js").then((m) => m.default),
     prompt: () => import("../commands/prompt.js").then((m) => m.default),
@@ -36,3 +36,9 @@ export const root = defineCommand({
     use: () => import("../commands/use.js").then((m) => m.default),
   },
 });
+
+/** The tree for `cao completion` (handed down, so the shell layer never imports the CLI). */
+function commandTree(): CommandDef {
+  // citty types each command by its own args; the walk reads any command's.
+  return root as unknown as CommandDef;
+}

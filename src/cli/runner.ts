@@ -1,9 +1,9 @@
 import type { ArgsDef, CommandDef } from "citty";
 import { CaoError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
-import { cliContext } from "./context.js";
+import { codexArgs } from "../run/codex-args.js";
+import { guarded } from "../terminal/report.js";
 import { parseInvocation } from "./invocation.js";
-import { guarded } from "./report.js";
 
 /**
  * The full CLI: citty over the lazily loaded command tree (src/cli/root.ts).
@@ -12,7 +12,7 @@ import { guarded } from "./report.js";
 export async function run(argv: string[]): Promise<void> {
   await guarded(async () => {
     const { own, passthrough } = parseInvocation(argv);
-    cliContext.passthrough = passthrough;
+    codexArgs.passthrough = passthrough;
     const { root } = await import("./root.js");
     await dispatch(root, own);
   });

@@ -16,13 +16,13 @@ export default defineCommand({
       if (args.login === false) throw usageError("--relogin and --no-login contradict each other");
       const name = String(args.name);
       await reloginAccount({ name, deviceAuth: Boolean(args["device-auth"]), codexPath: args.codex });
-      const { log } = await import("../cli/log.js");
+      const { log } = await import("../terminal/log.js");
       await log.success(`${name} is logged in again`);
       await warnSameLogin(name);
       return;
     }
     const { addAccount } = await import("../accounts/add.js");
-    const { log } = await import("../cli/log.js");
+    const { log } = await import("../terminal/log.js");
     const result = await addAccount({
       name: String(args.name),
       login: args.login !== false,
@@ -41,6 +41,6 @@ async function warnSameLogin(name: string): Promise<void> {
   const { accountsWithSameLogin } = await import("../accounts/same-login.js");
   const twins = accountsWithSameLogin(name);
   if (twins.length === 0) return;
-  const { log } = await import("../cli/log.js");
+  const { log } = await import("../terminal/log.js");
   await log.warn(`${name} is logged in to the same ChatGPT account as ${twins.join(", ")}: it adds no quota`);
 }

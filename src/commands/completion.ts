@@ -1,16 +1,20 @@
-import { defineCommand } from "citty";
+import { type CommandDef, defineCommand } from "citty";
 
-export default defineCommand({
-  meta: {
-    name: "completion",
-    description: "Print the completion script for bash, zsh, fish or powershell (commands, flags, accounts)",
-  },
-  args: {
-    shell: { type: "positional", description: "bash, zsh, fish or powershell", required: true },
-  },
-  async run({ args }) {
-    const { parseShell } = await import("../shell/shell-arg.js");
-    const { renderCompletion } = await import("../shell/completion.js");
-    process.stdout.write(await renderCompletion(parseShell(args.shell)));
-  },
-});
+/** `cao completion SHELL`; the command tree it completes is passed in by the CLI root (no import back up). */
+export function completionCommand(tree: () => CommandDef) {
+  return defineCommand({
+    meta: {
+      name: "completion",
+      description:
+        "Print the completion script for bash, zsh, fish or powershell (commands, flags, accounts)",
+    },
+    args: {
+      shell: { type: "positional", description: "bash, zsh, fish or powershell", required: true },
+    },
+    async run({ args }) {
+      const { parseShell } = await import("../shell/shell-arg.js");
+      const { renderCompletion } = await import("../shell/completion.js");
+      process.stdout.write(await renderCompletion(parseShell(args.shell), tree()));
+    },
+  });
+}

@@ -10,7 +10,7 @@ export default defineCommand({
   },
   async run({ args }) {
     const { resolveActiveAccount } = await import("../core/active-account.js");
-    const { printJson, printOut } = await import("../cli/output.js");
+    const { printJson, printOut } = await import("../terminal/stdout.js");
     const active = resolveActiveAccount();
     if (args.json) {
       printJson(active ?? { name: null, source: null });

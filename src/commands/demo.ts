@@ -9,8 +9,8 @@ export default defineCommand({
     scripted: { type: "boolean", description: "Use the built-in scripted client instead of the codex CLI" },
   },
   async run({ args }) {
-    const { runDemo } = await import("../gateway/demo.js");
-    const { printOut } = await import("../cli/output.js");
+    const { runDemo } = await import("../demo/demo.js");
+    const { printOut } = await import("../terminal/stdout.js");
     process.exitCode = await runDemo({ scripted: Boolean(args.scripted), print: printOut });
   },
 });

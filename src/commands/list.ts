@@ -15,7 +15,7 @@ export default defineCommand({
     const { loadRegistry } = await import("../core/registry.js");
     const { authPath } = await import("../core/paths.js");
     const { readAuthFile, summarizeAuth } = await import("../core/auth-file.js");
-    const { printJson, printOut } = await import("../cli/output.js");
+    const { printJson, printOut } = await import("../terminal/stdout.js");
     const registry = loadRegistry();
     const rows = registry.accounts.map((name) => {
       const auth = summarizeAuth(readAuthFile(authPath(name)));
@@ -31,7 +31,7 @@ export default defineCommand({
       return;
     }
     if (rows.length === 0) {
-      const { log } = await import("../cli/log.js");
+      const { log } = await import("../terminal/log.js");
       await log.info("no accounts yet; add one with `cao add NAME`");
       return;
     }

@@ -12,7 +12,7 @@ export default defineCommand({
   async run({ args }) {
     const { pinDirectory, unpinDirectory, showPin } = await import("../shell/pin-file.js");
     const { usageError } = await import("../core/errors.js");
-    const { log } = await import("../cli/log.js");
+    const { log } = await import("../terminal/log.js");
     if (args.unset) {
       if (args.name) throw usageError("use `cao pin NAME` or `cao pin --unset`, not both");
       await log.success(unpinDirectory(process.cwd()));

@@ -9,7 +9,7 @@ export default defineCommand({
   },
   async run({ args }) {
     const { removeAccount, requireRegistered } = await import("../accounts/remove.js");
-    const { log } = await import("../cli/log.js");
+    const { log } = await import("../terminal/log.js");
     const name = requireRegistered(String(args.name));
     const keepFiles = Boolean(args["keep-files"]);
     if (!keepFiles && !args.yes) await confirmDeletion(name);
@@ -28,7 +28,7 @@ async function confirmDeletion(name: string): Promise<void> {
       "pass --yes to delete, or --keep-files to keep them",
     );
   }
-  const { log } = await import("../cli/log.js");
+  const { log } = await import("../terminal/log.js");
   const ok = await log.prompt<boolean | symbol>(`Delete account ${name} and its login tokens?`, {
     type: "confirm",
     initial: false,

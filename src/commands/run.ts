@@ -21,8 +21,8 @@ export default defineCommand({
     gateway: { type: "boolean", description: "Run codex once through the running gateway instead" },
   },
   async run({ args }) {
-    const { cliContext } = await import("../cli/context.js");
+    const { codexArgs } = await import("../run/codex-args.js");
     const { runCaoRun } = await import("../run/run-command.js");
-    await runCaoRun(args, cliContext.passthrough);
+    await runCaoRun(args, codexArgs.passthrough);
   },
 });

@@ -33,7 +33,7 @@ export default defineCommand({
     }
     if (args.report !== undefined) {
       const { loadSnapshot } = await import("../status/model.js");
-      const { printJson, printOut } = await import("../cli/output.js");
+      const { printJson, printOut } = await import("../terminal/stdout.js");
       const format = args.report === "" ? "md" : args.report;
       const { reportJson, reportMarkdown } = await import("../status/report.js");
       if (format === "json") printJson(reportJson(loadSnapshot()));

@@ -7,7 +7,7 @@ export default defineCommand({
   },
   async run({ args }) {
     const { setDefaultAccount, pickAccount } = await import("../accounts/switch.js");
-    const { log } = await import("../cli/log.js");
+    const { log } = await import("../terminal/log.js");
     const name = args.name ? String(args.name) : await pickAccount();
     if (name === undefined) {
       await log.info("nothing changed");

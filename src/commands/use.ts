@@ -14,7 +14,7 @@ export default defineCommand({
     const { validateAccountName } = await import("../core/account-name.js");
     const { requireAccount, updateRegistry, loadRegistry } = await import("../core/registry.js");
     const { usageError } = await import("../core/errors.js");
-    const { log } = await import("../cli/log.js");
+    const { log } = await import("../terminal/log.js");
     if (args.shell) {
       // Set (as a prefix, for this call only) by the `cao` function of `cao init`,
       // which evaluates what is printed here: a child process cannot change its shell.

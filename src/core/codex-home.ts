@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parse as parseToml, stringify as stringifyToml } from "smol-toml";
-import { userConfigText } from "../gateway-surfaces/codex-config-block.js";
 import { ensurePrivateDir, writeFileAtomic } from "./atomic-write.js";
+import { userConfigText } from "./codex-config-block.js";
 import { errnoCode } from "./errors.js";
 import { accountConfigPath, accountDir, dataDir, mainCodexHome } from "./paths.js";
 import { warn } from "./warnings.js";

@@ -51,17 +51,11 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
-export interface GatewayRouting {
-  enabled: boolean;
-  autostart: boolean;
-}
-
-export function readGatewayRouting(dir = dataDir()): GatewayRouting {
-  const line = readStateLine(gatewayEnabledPath(dir));
-  return { enabled: line !== undefined, autostart: line?.trim() === "autostart" };
-}
-
-export function writeGatewayRouting(routing: GatewayRouting, dir = dataDir()): void {
+/** `.state/gateway-enabled` (read by the wrappers and shims in shell): present = routing on, "autostart" = start a dead gateway. */
+export function writeGatewayRouting(
+  routing: { enabled: boolean; autostart: boolean },
+  dir = dataDir(),
+): void {
   if (!routing.enabled) {
     fs.rmSync(gatewayEnabledPath(dir), { force: true });
     return;

@@ -4,8 +4,8 @@ import path from "node:path";
 import { codexEnv } from "../core/codex-env.js";
 import { gatewayCodexArgs } from "../core/gateway-state.js";
 import { accountDir, authPath } from "../core/paths.js";
-import type { FakeBackend } from "../fake-backend/types.js";
-import { DEMO_COMMAND, DEMO_PROMPTS } from "./demo.js";
+import type { FakeBackend } from "./fake-backend/types.js";
+import { DEMO_COMMAND, DEMO_PROMPTS } from "./script.js";
 
 /** The two clients `cao demo` can drive: the real codex, or a script speaking codex's HTTP. */
 export interface DemoClient {

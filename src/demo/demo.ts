@@ -3,13 +3,14 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { findRealCodex } from "../core/codex-binary.js";
-import { startFakeBackend } from "../fake-backend/server.js";
-import type { FakeBackend, FakeReply, FakeTurnInput, RecordedRequest } from "../fake-backend/types.js";
-import { DEFAULT_GATEWAY_CONFIG } from "./config.js";
+import { DEFAULT_GATEWAY_CONFIG } from "../gateway/config.js";
+import { type Gateway, startGateway } from "../gateway/server.js";
+import { formatAccountLine, gatewayStatus } from "../gateway-process/status-report.js";
 import { codexDemoClient, type DemoClient, scriptedDemoClient } from "./demo-clients.js";
+import { startFakeBackend } from "./fake-backend/server.js";
+import type { FakeBackend, FakeReply, FakeTurnInput, RecordedRequest } from "./fake-backend/types.js";
 import { registerFakeAccounts, writeSandboxCodexConfig } from "./sandbox.js";
-import { type Gateway, startGateway } from "./server.js";
-import { formatAccountLine, gatewayStatus } from "./status-report.js";
+import { DEMO_ACCOUNTS, DEMO_COMMAND, DEMO_PROMPTS } from "./script.js";
 
 /**
  * `cao demo`: one Codex session outliving two accounts' quotas, with no real
@@ -25,17 +26,6 @@ import { formatAccountLine, gatewayStatus } from "./status-report.js";
  *     replays it on `spare`. Codex sees neither.
  * The second turn (`codex exec resume --last`) stays on `spare` (sticky).
  */
-const DEMO_ACCOUNTS = [
-  { name: "work", accountId: "demo-work", email: "work@example.com", usedPercent: 35, quota: 1 },
-  { name: "personal", accountId: "demo-personal", email: "personal@example.com", usedPercent: 50 },
-  { name: "spare", accountId: "demo-spare", email: "spare@example.com", usedPercent: 70 },
-];
-export const DEMO_PROMPTS = [
-  "Run a command, then tell me what it printed",
-  "Are we still in the same session?",
-] as const;
-export const DEMO_COMMAND = ["echo", "hello from the tool call"];
-
 export interface DemoOptions {
   /** Use the scripted client even when codex is installed. */
   scripted?: boolean;

@@ -4,8 +4,8 @@ import { ensurePrivateDir } from "../core/atomic-write.js";
 import { ensureAccountHome } from "../core/codex-home.js";
 import { authPath } from "../core/paths.js";
 import { updateRegistry } from "../core/registry.js";
-import { offlineCodexSettings } from "../fake-backend/codex-home.js";
-import type { FakeBackend } from "../fake-backend/types.js";
+import { offlineCodexSettings } from "./fake-backend/codex-home.js";
+import type { FakeBackend } from "./fake-backend/types.js";
 
 /**
  * A cao data dir whose accounts are logged in to a fake backend: what `cao

@@ -6,7 +6,7 @@ import { CaoError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { type GatewayState, isProcessAlive, readGatewayState } from "../core/gateway-state.js";
 import { dataDir } from "../core/paths.js";
-import type { GatewayConfig } from "./config.js";
+import type { GatewayConfig } from "../gateway/config.js";
 import { logFilePath, openLogFile, runningGatewayPid } from "./process-files.js";
 
 const START_TIMEOUT_MS = 15_000;

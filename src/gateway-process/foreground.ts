@@ -1,7 +1,7 @@
 import { dataDir } from "../core/paths.js";
-import type { GatewayConfig } from "./config.js";
+import type { GatewayConfig } from "../gateway/config.js";
+import { startGateway } from "../gateway/server.js";
 import { acquirePidFile, releasePidFile } from "./process-files.js";
-import { startGateway } from "./server.js";
 
 /** A log line with a timestamp, to stderr (the log file when detached). Never pass tokens. */
 export function gatewayLog(line: string): void {

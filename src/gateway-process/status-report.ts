@@ -2,7 +2,7 @@ import { isCoolingDown, loadStatuses } from "../core/account-status.js";
 import { readGatewayState } from "../core/gateway-state.js";
 import { dataDir } from "../core/paths.js";
 import { loadRegistry } from "../core/registry.js";
-import { gatewayConfigPath } from "./config.js";
+import { gatewayConfigPath } from "../gateway/config.js";
 import { logFilePath, pidFilePath, runningGatewayPid } from "./process-files.js";
 
 /** `cao gateway status --json`: a stable shape. */

@@ -1,63 +1,20 @@
 import { isDeepStrictEqual } from "node:util";
 import { parse as parseToml } from "smol-toml";
+import { findBlock, withoutConfigBlock } from "../core/codex-config-block.js";
 import { CaoError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { renderTemplate, tomlString } from "./render.js";
 
 /**
- * The marked block `cao gateway enable --config` adds to the user's main Codex
- * config.toml. Pure text functions: the user's own lines are never rewritten,
- * only the block is added or cut out, byte for byte.
+ * Writing the marked block `cao gateway enable --config` adds to the user's
+ * main Codex config.toml. Pure text functions: the user's own lines are never
+ * rewritten, only the block is added or cut out, byte for byte.
  */
-export const BLOCK_START = "# >>> cao gateway >>>";
-export const BLOCK_END = "# <<< cao gateway <<<";
+
 const ROUTE_KEY = "openai_base_url";
 
 export const renderConfigBlock = (url: string): string =>
   renderTemplate("codex-config-block.toml", { CAO_GATEWAY_URL: tomlString(url) });
-
-interface BlockSpan {
-  start: number;
-  end: number;
-}
-
-/** Where the block is (from its start line to after its end line), or undefined when absent. */
-function findBlock(text: string, file: string): BlockSpan | undefined {
-  const start = lineStartOf(text, BLOCK_START);
-  const endLine = lineStartOf(text, BLOCK_END);
-  if (start === undefined && endLine === undefined) return undefined;
-  if (start === undefined || endLine === undefined || endLine < start) {
-    throw new CaoError(
-      `${file} has a damaged cao gateway block (only one of its marker lines); left it as it is`,
-      ExitCode.data,
-      `fix or delete the lines "${BLOCK_START}" / "${BLOCK_END}" by hand`,
-    );
-  }
-  const newline = text.indexOf("\n", endLine);
-  return { start, end: newline === -1 ? text.length : newline + 1 };
-}
-
-function lineStartOf(text: string, line: string): number | undefined {
-  let from = 0;
-  for (;;) {
-    const at = text.indexOf(line, from);
-    if (at === -1) return undefined;
-    const after = text[at + line.length];
-    if ((at === 0 || text[at - 1] === "\n") && (after === undefined || after === "\n" || after === "\r"))
-      return at;
-    from = at + 1;
-  }
-}
-
-/** The text with the block cut out exactly (unchanged when there is none). */
-export function withoutConfigBlock(text: string, file = "config.toml"): string {
-  const span = findBlock(text, file);
-  return span ? text.slice(0, span.start) + text.slice(span.end) : text;
-}
-
-export function hasConfigBlock(text: string, file = "config.toml"): boolean {
-  return findBlock(text, file) !== undefined;
-}
 
 /**
  * The text with the route block for `url` (replacing an older block). The block
@@ -100,18 +57,5 @@ function parseOrThrow(text: string, file: string): Record<string, unknown> {
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
     throw new CaoError(`${file} is not valid TOML (${reason}); left it as it is`, ExitCode.data);
-  }
-}
-
-/**
- * The user's own settings from a main config: the text without a well-formed
- * block. Account homes copy the main config but must not inherit the route:
- * the wrapper and shims add it per call, only while the gateway runs.
- */
-export function userConfigText(text: string): string {
-  try {
-    return withoutConfigBlock(text);
-  } catch {
-    return text;
   }
 }

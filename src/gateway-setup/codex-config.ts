@@ -1,9 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "../core/atomic-write.js";
+import { withoutConfigBlock } from "../core/codex-config-block.js";
 import { errnoCode } from "../core/errors.js";
 import { mainCodexHome } from "../core/paths.js";
-import { withConfigBlock, withoutConfigBlock } from "./codex-config-block.js";
+import { withConfigBlock } from "./codex-config-block.js";
 
 /** The config.toml the Codex Desktop app and IDE extensions read (no CODEX_HOME of cao's). */
 export const mainCodexConfigPath = (env: NodeJS.ProcessEnv = process.env): string =>

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { writeFileAtomic } from "../core/atomic-write.js";
 import { CaoError } from "../core/errors.js";
-import { GATEWAY_NODE_FLAGS } from "../gateway/detach.js";
+import { GATEWAY_NODE_FLAGS } from "../gateway-process/detach.js";
 import { caoCommandArgs, renderTemplate, systemdQuote, xmlEscape } from "./render.js";
 
 /**

@@ -3,4 +3,4 @@
  * first `--` belong to codex and reach it untouched (`--help`, `-m x`, flags
  * cao also has). citty passes no data to subcommands, hence a module value.
  */
-export const cliContext: { passthrough: string[] } = { passthrough: [] };
+export const codexArgs: { passthrough: string[] } = { passthrough: [] };

@@ -1,9 +1,9 @@
-import { isTerminal } from "../cli/stdout.js";
 import { type AccountStatus, isCoolingDown, loadStatuses } from "../core/account-status-read.js";
 import { findRealCodex } from "../core/codex-binary.js";
 import { codexEnv } from "../core/codex-env.js";
 import { CaoError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
+import { isTerminal } from "../terminal/stdout.js";
 import { readyAccountHome } from "./account-home.js";
 import { accountOrder } from "./account-order.js";
 import type { RunOptions } from "./options.js";
@@ -13,7 +13,7 @@ import { runCodex } from "./spawn-codex.js";
 
 /** The logger loads consola (~25 ms): only when there is something to say, never on a plain run. */
 const say = async (level: "info" | "warn", message: string) =>
-  (await import("../cli/log.js")).log[level](message);
+  (await import("../terminal/log.js")).log[level](message);
 
 /**
  * `cao run`: codex on the first ready account; when a run ends because the

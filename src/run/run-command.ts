@@ -20,7 +20,7 @@ export async function runCaoRun(flags: RawRunFlags, codexArgs: string[]): Promis
  */
 export async function tryFastRun(ownArgs: string[]): Promise<boolean> {
   if (ownArgs.length > 0) return false;
-  const { cliContext } = await import("../cli/context.js");
-  await runCaoRun({ fallback: true }, cliContext.passthrough);
+  const { codexArgs } = await import("./codex-args.js");
+  await runCaoRun({ fallback: true }, codexArgs.passthrough);
   return true;
 }

@@ -1,3 +1,4 @@
+import type { CommandDef } from "citty";
 import { type CompletionEntry, completionEntries } from "./completion-spec.js";
 import { readShellSource } from "./render.js";
 import { quote, SHELL_EXTENSION, type ShellName } from "./shells.js";
@@ -5,9 +6,12 @@ import { quote, SHELL_EXTENSION, type ShellName } from "./shells.js";
 /** The comment line in shells/completion.* that the command table replaces (a comment, so the file lints as it is). */
 const TABLE_LINE = /^[ \t]*# ::CAO_COMMANDS::.*$/m;
 
-/** The completion script for the command tree (cao's own unless `entries` are given). */
-export async function renderCompletion(shell: ShellName, entries?: CompletionEntry[]): Promise<string> {
-  const table = entries ?? (await completionEntries((await import("../cli/root.js")).root as never));
+/** The completion script for a command tree (the caller passes cao's own: the shell layer never imports the CLI). */
+export async function renderCompletion(
+  shell: ShellName,
+  tree: CommandDef | CompletionEntry[],
+): Promise<string> {
+  const table = Array.isArray(tree) ? tree : await completionEntries(tree);
   const template = readShellSource(`completion.${SHELL_EXTENSION[shell]}`);
   return template.replace(TABLE_LINE, () => renderTable(shell, table));
 }

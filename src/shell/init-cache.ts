@@ -1,11 +1,11 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { caoVersion } from "../cli/version.js";
 import { writeFileAtomic } from "../core/atomic-write.js";
 import { caoCacheDir } from "../core/cache-dir.js";
 import { CaoError, errnoCode } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
+import { caoVersion } from "../core/version.js";
 import { type InitOptions, initFlags, rcName, renderInit } from "./render.js";
 import { quote, SHELL_EXTENSION, type ShellName } from "./shells.js";
 

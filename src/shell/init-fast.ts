@@ -1,11 +1,11 @@
-import { writeStdout } from "../cli/stdout.js";
+import { writeStdout } from "../terminal/stdout.js";
 import { caoExecutablePath } from "./cao-path.js";
 import { type PromptMode, renderInit } from "./render.js";
 import { type ShellName, shellNamed } from "./shells.js";
 
 /**
  * Prints the init script (or, with `cached`, writes the cache file and prints
- * its loader). Shared by `cao init` and the fast path in src/cli.ts. The
+ * its loader). Shared by `cao init` and the start-up fast path (src/cli/hot-paths.ts). The
  * modules every shell start needs are static imports (one module graph to
  * load); the cached form's are loaded only for it.
  */

@@ -1,5 +1,5 @@
-import { printJson, printOut } from "../cli/output.js";
 import { usageError } from "../core/errors.js";
+import { printJson, printOut } from "../terminal/stdout.js";
 import { doctorExitCode, renderDoctor, runDoctor } from "./doctor/run.js";
 
 function positiveNumber(flag: string, value: string | undefined, fallback: number): number {

@@ -1,4 +1,4 @@
-import { stdoutIsTerminal, writeStdout } from "../cli/stdout.js";
+import { stdoutIsTerminal, writeStdout } from "../terminal/stdout.js";
 import { loadSnapshot } from "./model.js";
 
 export interface ViewChoice {

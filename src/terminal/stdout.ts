@@ -37,3 +37,12 @@ export async function isTerminal(fd: number): Promise<boolean> {
 }
 
 export const stdoutIsTerminal = (): Promise<boolean> => isTerminal(1);
+
+/** A command's own output (what a user pipes or parses) goes to stdout, written directly to fd 1. */
+export function printOut(text: string): void {
+  writeStdout(text);
+}
+
+export function printJson(value: unknown): void {
+  writeStdout(`${JSON.stringify(value, null, 2)}\n`);
+}

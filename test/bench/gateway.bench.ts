@@ -13,7 +13,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Agent, request } from "undici";
-import { GATEWAY_NODE_FLAGS } from "../../src/gateway/detach.js";
+import { GATEWAY_NODE_FLAGS } from "../../src/gateway-process/detach.js";
 import { caoBin, repoRoot } from "../helpers/cli.js";
 import { percentile } from "./lib/measure.js";
 

@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { renderShims } from "../../src/gateway-surfaces/shims.js";
+import { renderShims } from "../../src/gateway-setup/shims.js";
 import { compareCommands, printTable } from "./lib/measure.js";
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "cao-bench-shim-"));

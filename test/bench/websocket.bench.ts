@@ -12,7 +12,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { WebSocket } from "ws";
-import { GATEWAY_NODE_FLAGS } from "../../src/gateway/detach.js";
+import { GATEWAY_NODE_FLAGS } from "../../src/gateway-process/detach.js";
 import { caoBin, repoRoot } from "../helpers/cli.js";
 import { percentile } from "./lib/measure.js";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { writeFileAtomic } from "../../src/core/atomic-write.js";
 import { authPath } from "../../src/core/paths.js";
-import type { FakeReply, FakeTurnInput } from "../../src/fake-backend/types.js";
+import type { FakeReply, FakeTurnInput } from "../../src/demo/fake-backend/types.js";
 import { gatewayWorld, type NamedAccount } from "../helpers/gateway.js";
 import { codexThroughGateway, codexTrouble } from "../helpers/gateway-codex.js";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { readGatewayState } from "../../src/core/gateway-state.js";
-import type { FakeBackend, FakeReply, FakeTurnInput } from "../../src/fake-backend/types.js";
+import type { FakeBackend, FakeReply, FakeTurnInput } from "../../src/demo/fake-backend/types.js";
 import { runCao } from "../helpers/cli.js";
 import { eventually, gatewayWorld, modelTrail, type NamedAccount, readStatuses } from "../helpers/gateway.js";
 import { codexThroughGateway, codexTrouble } from "../helpers/gateway-codex.js";

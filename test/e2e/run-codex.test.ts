@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { startFakeBackend } from "../../src/fake-backend/server.js";
-import type { FakeBackend } from "../../src/fake-backend/types.js";
+import { startFakeBackend } from "../../src/demo/fake-backend/server.js";
+import type { FakeBackend } from "../../src/demo/fake-backend/types.js";
 import { caoBin, runProcess } from "../helpers/cli.js";
 import { modelCalls, runWorld } from "./run-world.js";
 

@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { StatusMap } from "../../src/core/account-status.js";
-import { fakeCodexConfigToml } from "../../src/fake-backend/codex-home.js";
-import type { FakeBackend } from "../../src/fake-backend/types.js";
+import { fakeCodexConfigToml } from "../../src/demo/fake-backend/codex-home.js";
+import type { FakeBackend } from "../../src/demo/fake-backend/types.js";
 import { codexBin, type RunOptions, type RunResult, runCao } from "../helpers/cli.js";
 import { tempWorld } from "../helpers/temp.js";
 

@@ -3,10 +3,10 @@ import path from "node:path";
 import { after } from "node:test";
 import { request } from "undici";
 import { authPath } from "../../src/core/paths.js";
-import { startFakeBackend } from "../../src/fake-backend/server.js";
-import type { FakeAccountSpec, FakeBackend, FakeBackendOptions } from "../../src/fake-backend/types.js";
+import { startFakeBackend } from "../../src/demo/fake-backend/server.js";
+import type { FakeAccountSpec, FakeBackend, FakeBackendOptions } from "../../src/demo/fake-backend/types.js";
+import { registerFakeAccounts, writeSandboxCodexConfig } from "../../src/demo/sandbox.js";
 import { DEFAULT_GATEWAY_CONFIG, type GatewayConfig } from "../../src/gateway/config.js";
-import { registerFakeAccounts, writeSandboxCodexConfig } from "../../src/gateway/sandbox.js";
 import { type Gateway, startGateway } from "../../src/gateway/server.js";
 import { tempWorld } from "./temp.js";
 

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { prepareFakeCodexHome } from "../../src/fake-backend/codex-home.js";
-import type { FakeBackend } from "../../src/fake-backend/types.js";
+import { prepareFakeCodexHome } from "../../src/demo/fake-backend/codex-home.js";
+import type { FakeBackend } from "../../src/demo/fake-backend/types.js";
 import { codexBin, type RunResult, runProcess } from "./cli.js";
 import { tempDir } from "./temp.js";
 

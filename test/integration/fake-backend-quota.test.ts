@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { startFakeBackend } from "../../src/fake-backend/server.js";
-import type { FakeBackend } from "../../src/fake-backend/types.js";
-import { codexExec, fakeCodexHome, rolloutEvents } from "../helpers/fake-codex.js";
+import { startFakeBackend } from "../../src/demo/fake-backend/server.js";
+import type { FakeBackend } from "../../src/demo/fake-backend/types.js";
+import { codexExec, fakeCodexHome, rolloutEvents } from "../helpers/real-codex.js";
 
 let backend: FakeBackend;
 const RESETS_IN = 5400;

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { startFakeBackend } from "../../src/fake-backend/server.js";
-import type { FakeBackend } from "../../src/fake-backend/types.js";
-import { codexExec, fakeCodexHome } from "../helpers/fake-codex.js";
+import { startFakeBackend } from "../../src/demo/fake-backend/server.js";
+import type { FakeBackend } from "../../src/demo/fake-backend/types.js";
+import { codexExec, fakeCodexHome } from "../helpers/real-codex.js";
 
 let backend: FakeBackend;
 

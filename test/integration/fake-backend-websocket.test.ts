@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import { after, before, test } from "node:test";
 import { WebSocket } from "ws";
-import { startFakeBackend } from "../../src/fake-backend/server.js";
-import type { FakeBackend, FakeReply, FakeTurnInput } from "../../src/fake-backend/types.js";
-import { codexExec, fakeCodexHome, rolloutEvents } from "../helpers/fake-codex.js";
+import { startFakeBackend } from "../../src/demo/fake-backend/server.js";
+import type { FakeBackend, FakeReply, FakeTurnInput } from "../../src/demo/fake-backend/types.js";
+import { codexExec, fakeCodexHome, rolloutEvents } from "../helpers/real-codex.js";
 
 let backend: FakeBackend;
 const turns: FakeTurnInput[] = [];

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { startFakeBackend } from "../../src/fake-backend/server.js";
-import type { FakeBackend, FakeReply, FakeTurnInput } from "../../src/fake-backend/types.js";
-import { codexExec, fakeCodexHome } from "../helpers/fake-codex.js";
+import { startFakeBackend } from "../../src/demo/fake-backend/server.js";
+import type { FakeBackend, FakeReply, FakeTurnInput } from "../../src/demo/fake-backend/types.js";
+import { codexExec, fakeCodexHome } from "../helpers/real-codex.js";
 
 // One backend for the file; each test uses its own account so counts do not mix.
 let backend: FakeBackend;

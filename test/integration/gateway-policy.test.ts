@@ -10,7 +10,6 @@ import {
   resolveConfig,
   validateConfig,
 } from "../../src/gateway/config.js";
-import { configToArgs } from "../../src/gateway/detach.js";
 import { Router } from "../../src/gateway/router.js";
 import {
   parseUsageLimit,
@@ -20,6 +19,7 @@ import {
 } from "../../src/gateway/signals.js";
 import { createSseTap } from "../../src/gateway/sse-tap.js";
 import { StatusWriter } from "../../src/gateway/status-writer.js";
+import { configToArgs } from "../../src/gateway-process/detach.js";
 import { tempDir } from "../helpers/temp.js";
 
 /** The gateway's pure parts: settings, quota signals, the SSE tap, the routing policy. */

@@ -3,8 +3,8 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { GATEWAY_NODE_FLAGS } from "../../src/gateway/detach.js";
-import { renderService } from "../../src/gateway-surfaces/service.js";
+import { GATEWAY_NODE_FLAGS } from "../../src/gateway-process/detach.js";
+import { renderService } from "../../src/gateway-setup/service.js";
 import { caoBin, runCao } from "../helpers/cli.js";
 import { tempWorld } from "../helpers/temp.js";
 

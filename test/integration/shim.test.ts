@@ -3,8 +3,8 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { templatesDir } from "../../src/gateway-surfaces/render.js";
-import { renderShims } from "../../src/gateway-surfaces/shims.js";
+import { templatesDir } from "../../src/gateway-setup/render.js";
+import { renderShims } from "../../src/gateway-setup/shims.js";
 import { codexBin, runCao, runProcess } from "../helpers/cli.js";
 import { tempWorld } from "../helpers/temp.js";
 import { powershellSyntaxErrors } from "../shell/powershell-parse.js";
@@ -338,7 +338,7 @@ test("the Windows .cmd/.ps1 pair matches its snapshot and the .ps1 parses (tree-
 });
 
 test("autostart with the real gateway: the shim starts `cao gateway start --detach` and routes through it", async () => {
-  const { startFakeBackend } = await import("../../src/fake-backend/server.js");
+  const { startFakeBackend } = await import("../../src/demo/fake-backend/server.js");
   const backend = await startFakeBackend({
     accounts: [{ accountId: "acc-auto", email: "auto@example.com" }],
   });

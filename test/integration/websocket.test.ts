@@ -2,9 +2,14 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { fakeCodexConfigToml } from "../../src/fake-backend/codex-home.js";
-import { startFakeBackend } from "../../src/fake-backend/server.js";
-import type { FakeBackend, FakeReply, FakeTurnInput, RecordedRequest } from "../../src/fake-backend/types.js";
+import { fakeCodexConfigToml } from "../../src/demo/fake-backend/codex-home.js";
+import { startFakeBackend } from "../../src/demo/fake-backend/server.js";
+import type {
+  FakeBackend,
+  FakeReply,
+  FakeTurnInput,
+  RecordedRequest,
+} from "../../src/demo/fake-backend/types.js";
 import { DEFAULT_GATEWAY_CONFIG } from "../../src/gateway/config.js";
 import { type Gateway, startGateway } from "../../src/gateway/server.js";
 import { codexBin, runProcess } from "../helpers/cli.js";

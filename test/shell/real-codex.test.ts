@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { fakeCodexConfigToml, prepareFakeCodexHome } from "../../src/fake-backend/codex-home.js";
-import { startFakeBackend } from "../../src/fake-backend/server.js";
-import type { FakeBackend } from "../../src/fake-backend/types.js";
+import { fakeCodexConfigToml, prepareFakeCodexHome } from "../../src/demo/fake-backend/codex-home.js";
+import { startFakeBackend } from "../../src/demo/fake-backend/server.js";
+import type { FakeBackend } from "../../src/demo/fake-backend/types.js";
 import { repoRoot } from "../helpers/cli.js";
 import { REAL_SHELLS, runShell, shellWorld, sourceInit, writeInit } from "./world.js";
 

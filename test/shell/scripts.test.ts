@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { caoVersion } from "../../src/cli/version.js";
+import { caoVersion } from "../../src/core/version.js";
 import { renderCompletion } from "../../src/shell/completion.js";
 import type { CompletionEntry } from "../../src/shell/completion-spec.js";
 import { cachedInstallLine, renderCachedInit } from "../../src/shell/init-cache.js";

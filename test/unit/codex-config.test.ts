@@ -6,11 +6,10 @@ import { parse as parseToml } from "smol-toml";
 import {
   BLOCK_END,
   BLOCK_START,
-  configBlockUrl,
   userConfigText,
-  withConfigBlock,
   withoutConfigBlock,
-} from "../../src/gateway-surfaces/codex-config-block.js";
+} from "../../src/core/codex-config-block.js";
+import { configBlockUrl, withConfigBlock } from "../../src/gateway-setup/codex-config-block.js";
 import { runCao } from "../helpers/cli.js";
 import { tempWorld } from "../helpers/temp.js";
 

@@ -19,9 +19,9 @@ export default defineCommand({
     json: { type: "boolean", description: "Print what was done as JSON" },
   },
   async run({ args }) {
-    const { enableGateway } = await import("../../gateway-surfaces/enablement.js");
-    const { gatewayRouteUrl } = await import("../../gateway-surfaces/route-url.js");
-    const { printJson, printOut } = await import("../../cli/output.js");
+    const { enableGateway } = await import("../../gateway-setup/enablement.js");
+    const { gatewayRouteUrl } = await import("../../gateway-setup/route-url.js");
+    const { printJson, printOut } = await import("../../terminal/stdout.js");
     const report = enableGateway({
       shimsDir: args["shims-dir"],
       configUrl: args.config ? gatewayRouteUrl() : undefined,
@@ -42,7 +42,7 @@ export default defineCommand({
         : "gateway routing on while the gateway runs (`cao gateway start --detach`); otherwise codex runs directly",
     );
     if (report.pathProblem) {
-      const { log } = await import("../../cli/log.js");
+      const { log } = await import("../../terminal/log.js");
       await log.warn(report.pathProblem);
     }
   },

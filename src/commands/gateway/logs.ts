@@ -7,7 +7,7 @@ export default defineCommand({
     lines: { type: "string", alias: "n", description: "How many of the last lines to show (default 100)" },
   },
   async run({ args }) {
-    const { showGatewayLog } = await import("../../gateway/log-view.js");
+    const { showGatewayLog } = await import("../../gateway-process/log-view.js");
     const { usageError } = await import("../../core/errors.js");
     const lines = args.lines === undefined ? 100 : Number(args.lines);
     if (!Number.isInteger(lines) || lines < 0) throw usageError("--lines must be a whole number");

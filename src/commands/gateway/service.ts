@@ -10,8 +10,8 @@ const activateArg = {
 } as const;
 
 async function context() {
-  const { hostServiceKind } = await import("../../gateway-surfaces/service.js");
-  const { logFilePath } = await import("../../gateway/process-files.js");
+  const { hostServiceKind } = await import("../../gateway-setup/service.js");
+  const { logFilePath } = await import("../../gateway-process/process-files.js");
   const { dataDir } = await import("../../core/paths.js");
   const os = await import("node:os");
   return {
@@ -30,8 +30,8 @@ const install = defineCommand({
   },
   args: activateArg,
   async run({ args }) {
-    const { installService } = await import("../../gateway-surfaces/service.js");
-    const { printOut } = await import("../../cli/output.js");
+    const { installService } = await import("../../gateway-setup/service.js");
+    const { printOut } = await import("../../terminal/stdout.js");
     const result = installService(await context(), args.activate !== false);
     printOut(`installed ${result.file}`);
     printOut(result.activated ? "the gateway service is enabled and started" : (result.note ?? ""));
@@ -42,8 +42,8 @@ const uninstall = defineCommand({
   meta: { name: "uninstall", description: "Stop the gateway service and remove its unit file" },
   args: activateArg,
   async run({ args }) {
-    const { uninstallService } = await import("../../gateway-surfaces/service.js");
-    const { printOut } = await import("../../cli/output.js");
+    const { uninstallService } = await import("../../gateway-setup/service.js");
+    const { printOut } = await import("../../terminal/stdout.js");
     const result = uninstallService(await context(), args.activate !== false);
     if (!result.removed) {
       printOut(`no gateway service installed (${result.file})`);
@@ -58,8 +58,8 @@ const status = defineCommand({
   meta: { name: "status", description: "Whether the gateway service is installed and running" },
   args: { json: { type: "boolean", description: "Print the status as JSON" } },
   async run({ args }) {
-    const { serviceStatus } = await import("../../gateway-surfaces/service.js");
-    const { printJson, printOut } = await import("../../cli/output.js");
+    const { serviceStatus } = await import("../../gateway-setup/service.js");
+    const { printJson, printOut } = await import("../../terminal/stdout.js");
     const status = serviceStatus(await context());
     if (args.json) {
       printJson(status);

@@ -40,7 +40,7 @@ export default defineCommand({
   async run({ args }) {
     const { resolveConfig, saveConfig, validateConfig } = await import("../../gateway/config.js");
     const { dataDir } = await import("../../core/paths.js");
-    const { log } = await import("../../cli/log.js");
+    const { log } = await import("../../terminal/log.js");
     const dir = dataDir();
     const flags = validateConfig(
       {
@@ -66,14 +66,14 @@ export default defineCommand({
     const config = resolveConfig(flags, dir);
     if (args.save) await log.info(`saved the gateway settings to ${saveConfig(config, dir)}`);
     if (args.detach) {
-      const { startDetached } = await import("../../gateway/detach.js");
+      const { startDetached } = await import("../../gateway-process/detach.js");
       const state = await startDetached(config, dir);
       await log.success(
         `gateway running (pid ${state.pid}) at ${state.url}; new sessions start on ${state.account}`,
       );
       return;
     }
-    const { runGatewayForeground } = await import("../../gateway/foreground.js");
+    const { runGatewayForeground } = await import("../../gateway-process/foreground.js");
     await runGatewayForeground(config, dir);
   },
 });

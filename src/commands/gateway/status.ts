@@ -6,8 +6,8 @@ export default defineCommand({
     json: { type: "boolean", description: "Print the status as JSON" },
   },
   async run({ args }) {
-    const { gatewayStatus, formatGatewayStatus } = await import("../../gateway/status-report.js");
-    const { printJson, printOut } = await import("../../cli/output.js");
+    const { gatewayStatus, formatGatewayStatus } = await import("../../gateway-process/status-report.js");
+    const { printJson, printOut } = await import("../../terminal/stdout.js");
     const status = gatewayStatus();
     if (args.json) printJson(status);
     else printOut(formatGatewayStatus(status));

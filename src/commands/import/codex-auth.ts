@@ -24,7 +24,7 @@ export default defineCommand({
       default: args.default,
     });
     await reportOutcomes(result.outcomes);
-    const { log } = await import("../../cli/log.js");
+    const { log } = await import("../../terminal/log.js");
     await log.info(`default account: ${result.defaultAccount ?? "none"}`);
   },
 });

@@ -16,7 +16,7 @@ export default defineCommand({
     const { importCodexLogin } = await import("../../accounts/import-codex.js");
     const { reportOutcomes } = await import("./report.js");
     await reportOutcomes(importCodexLogin({ source: args.source, name: args.name }));
-    const { log } = await import("../../cli/log.js");
+    const { log } = await import("../../terminal/log.js");
     await log.info(
       "codex started outside cao in that home is now logged out; run it through cao (or `cao use`) instead",
     );

@@ -1,5 +1,5 @@
 import type { SourceOutcome } from "../../accounts/import-codex-auth.js";
-import { log } from "../../cli/log.js";
+import { log } from "../../terminal/log.js";
 
 /** One line per source file, saying what happened to it. */
 export async function reportOutcomes(outcomes: SourceOutcome[]): Promise<void> {

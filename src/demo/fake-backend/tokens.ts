@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { encodeUnsignedJwt } from "../core/jwt.js";
+import { encodeUnsignedJwt } from "../../core/jwt.js";
 
 /** The client id Codex sends with every refresh (seen on the wire). */
 export const CODEX_CLIENT_ID = "app_EMoamEEZ73f0CkXaXp7hrann";

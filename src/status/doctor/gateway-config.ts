@@ -7,8 +7,8 @@ import type { DoctorCheck } from "./types.js";
  */
 export const gatewayConfigCheck: DoctorCheck = async ({ env }) => {
   const fs = await import("node:fs");
-  const { mainCodexConfigPath } = await import("../../gateway-surfaces/codex-config.js");
-  const { configBlockUrl } = await import("../../gateway-surfaces/codex-config-block.js");
+  const { mainCodexConfigPath } = await import("../../gateway-setup/codex-config.js");
+  const { configBlockUrl } = await import("../../gateway-setup/codex-config-block.js");
   const { readLiveGatewayState } = await import("../../core/gateway-state.js");
   const { dataDir } = await import("../../core/paths.js");
   const file = mainCodexConfigPath(env);
