@@ -93,7 +93,6 @@ __cao_resolve() {
 # cao-codex-shim). `\command codex` alone would find a shim, or this function.
 __cao_find_codex() {
   \builtin emulate -L zsh
-  \builtin emulate -L zsh
   __cao_codex=${CAO_CODEX_BIN:-}
   case $__cao_codex in
   */*) [ -f "$__cao_codex" ] && [ -x "$__cao_codex" ] && return 0 ;;
