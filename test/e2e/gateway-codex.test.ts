@@ -6,7 +6,7 @@ import { runCao } from "../helpers/cli.js";
 import { eventually, gatewayWorld, modelTrail, type NamedAccount, readStatuses } from "../helpers/gateway.js";
 import { codexThroughGateway, codexTrouble } from "../helpers/gateway-codex.js";
 
-/** The real codex (0.169.0) through the gateway, against the fake backend, loopback only. */
+/** The real codex under test (newest or oldest, test/helpers/cli.ts) through the gateway, against the fake backend, loopback only. */
 
 let backend: FakeBackend | undefined;
 function reply(input: FakeTurnInput): FakeReply {

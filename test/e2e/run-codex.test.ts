@@ -5,7 +5,7 @@ import type { FakeBackend } from "../../src/demo/fake-backend/types.js";
 import { caoBin, runProcess } from "../helpers/cli.js";
 import { modelCalls, runWorld } from "./run-world.js";
 
-// The real codex (node_modules/.bin/codex, 0.169.0) against the fake backend on loopback.
+// The real codex (the pinned newest or oldest, see test/helpers/cli.ts) against the fake backend on loopback.
 const CODEX_LIMIT_LINE = "You’ve hit your usage limit. Upgrade to Pro";
 // What the model answers for the "quota words" test: Codex's own message verbatim on a line of
 // its own, prefixed as Codex prints its errors, plus the words a keyword detector would catch.
@@ -80,9 +80,9 @@ test("every account out of quota: a clear message with the earliest reset, exit 
   const hhmm = reset.toLocaleTimeString("en-US", { hour: "numeric", minute: "2-digit" });
   assert.ok(
     // A reset past midnight carries its date ("Dec 4, 12:30 AM"): CI runs at any hour.
-    new RegExp(`every account is out of quota; the earliest reset is sooner at (?:[A-Z][a-z]{2} \\d{1,2}, )?${hhmm}`).test(
-      result.stderr,
-    ),
+    new RegExp(
+      `every account is out of quota; the earliest reset is sooner at (?:[A-Z][a-z]{2} \\d{1,2}, )?${hhmm}`,
+    ).test(result.stderr),
     result.stderr,
   );
 });

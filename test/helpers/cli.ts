@@ -1,11 +1,29 @@
 import { spawn } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../..");
 /** The published bin (package.json `bin`): the CommonJS bundle of the hot paths in front of the ES-module CLI. */
 export const caoBin = path.join(repoRoot, "dist/bin/cao.cjs");
-/** The pinned real Codex CLI from devDependencies. */
-export const codexBin = path.join(repoRoot, "node_modules/.bin/codex");
+/**
+ * The real Codex CLI under test, one of the two pinned devDependencies: the
+ * newest (`@openai/codex`, the default) or the oldest supported
+ * (`codex-oldest`, an npm alias). `CAO_TEST_CODEX=oldest|newest` picks one per
+ * run; `.ci/run` runs the Codex-facing suites once with each.
+ */
+const CODEX_UNDER_TEST: Record<string, string> = {
+  newest: "node_modules/@openai/codex/bin/codex.js",
+  oldest: "node_modules/codex-oldest/bin/codex.js",
+};
+const codexChoice = process.env.CAO_TEST_CODEX || "newest";
+const codexEntry = CODEX_UNDER_TEST[codexChoice];
+if (!codexEntry)
+  throw new Error(`CAO_TEST_CODEX must be oldest or newest, not ${JSON.stringify(codexChoice)}`);
+export const codexBin = path.join(repoRoot, codexEntry);
+/** Its version ("0.171.0"), read from the package it came in. */
+export const codexVersion: string = JSON.parse(
+  fs.readFileSync(path.join(repoRoot, path.dirname(path.dirname(codexEntry)), "package.json"), "utf8"),
+).version;
 
 export interface RunResult {
   code: number | null;

@@ -54,3 +54,13 @@ export function rolloutEvents(codex: FakeCodexHome): Array<Record<string, unknow
       .map((line) => JSON.parse(line) as Record<string, unknown>),
   );
 }
+
+/**
+ * A fresh directory holding only `codex` (a link to the Codex under test), for
+ * tests that find the real codex on PATH as a user's shell would.
+ */
+export function codexPathDir(): string {
+  const dir = tempDir("cao-codex-bin-");
+  fs.symlinkSync(codexBin, path.join(dir, "codex"));
+  return dir;
+}

@@ -7,7 +7,8 @@ import { startFakeBackend } from "../../src/demo/fake-backend/server.js";
 import type { FakeBackend } from "../../src/demo/fake-backend/types.js";
 import { DEFAULT_GATEWAY_CONFIG } from "../../src/gateway/config.js";
 import { startGateway } from "../../src/gateway/server.js";
-import { codexBin, runCao, runProcess } from "../helpers/cli.js";
+import { runCao, runProcess } from "../helpers/cli.js";
+import { codexPathDir } from "../helpers/real-codex.js";
 import { tempWorld } from "../helpers/temp.js";
 
 /**
@@ -61,7 +62,7 @@ test("resume --last sees conversations from before and after enabling the gatewa
   fs.mkdirSync(cwd);
   const env: NodeJS.ProcessEnv = {
     ...world.env,
-    PATH: [shims, path.dirname(codexBin), path.dirname(process.execPath), "/usr/bin", "/bin"].join(":"),
+    PATH: [shims, codexPathDir(), path.dirname(process.execPath), "/usr/bin", "/bin"].join(":"),
     CODEX_REFRESH_TOKEN_URL_OVERRIDE: backend.refreshUrl,
   };
   // Safety net: any codex run that misses the account home still lands on the fake backend.

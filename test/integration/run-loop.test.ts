@@ -147,9 +147,9 @@ test("all out of quota: one try each, then exit 75 naming the earliest reset", a
   const hhmm = resetB.toLocaleTimeString("en-US", { hour: "numeric", minute: "2-digit" });
   assert.ok(
     // A reset past midnight carries its date ("Dec 4, 12:30 AM"): CI runs at any hour.
-    new RegExp(`every account is out of quota; the earliest reset is b at (?:[A-Z][a-z]{2} \\d{1,2}, )?${hhmm}`).test(
-      result.stderr,
-    ),
+    new RegExp(
+      `every account is out of quota; the earliest reset is b at (?:[A-Z][a-z]{2} \\d{1,2}, )?${hhmm}`,
+    ).test(result.stderr),
     result.stderr,
   );
 });

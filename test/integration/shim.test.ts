@@ -5,7 +5,8 @@ import path from "node:path";
 import { test } from "node:test";
 import { templatesDir } from "../../src/gateway-setup/render.js";
 import { renderShims } from "../../src/gateway-setup/shims.js";
-import { codexBin, runCao, runProcess } from "../helpers/cli.js";
+import { codexVersion, runCao, runProcess } from "../helpers/cli.js";
+import { codexPathDir } from "../helpers/real-codex.js";
 import { tempWorld } from "../helpers/temp.js";
 import { powershellSyntaxErrors } from "../shell/powershell-parse.js";
 
@@ -246,11 +247,11 @@ test("the shim runs the real codex binary", async () => {
   await runCao(["gateway", "enable", "--shims-dir", world.shims], { env: world.env });
   const env = {
     ...world.env,
-    PATH: [world.shims, path.dirname(codexBin), nodeDir, "/usr/bin", "/bin"].join(":"),
+    PATH: [world.shims, codexPathDir(), nodeDir, "/usr/bin", "/bin"].join(":"),
   };
   const result = await runProcess("codex", ["--version"], { env });
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout, /codex-cli 0\.169\.0/);
+  assert.match(result.stdout, new RegExp(`codex-cli ${codexVersion.replaceAll(".", "\\.")}\\b`));
 });
 
 test("enable never overwrites a codex that is not a shim; disable removes only cao shims", async () => {

@@ -5,7 +5,7 @@ import { after, before, test } from "node:test";
 import { fakeCodexConfigToml, prepareFakeCodexHome } from "../../src/demo/fake-backend/codex-home.js";
 import { startFakeBackend } from "../../src/demo/fake-backend/server.js";
 import type { FakeBackend } from "../../src/demo/fake-backend/types.js";
-import { repoRoot } from "../helpers/cli.js";
+import { codexPathDir } from "../helpers/real-codex.js";
 import { REAL_SHELLS, runShell, shellWorld, sourceInit, writeInit } from "./world.js";
 
 let backend: FakeBackend;
@@ -19,7 +19,7 @@ before(async () => {
 });
 after(() => backend.close());
 
-/** Two accounts signed in on the fake backend, and the real codex (node_modules/.bin) first on PATH. */
+/** Two accounts signed in on the fake backend, and the real codex under test as `codex` on PATH. */
 function realCodexWorld() {
   const world = shellWorld({ accounts: ["alpha", "beta"], defaultAccount: "alpha" });
   fs.rmSync(path.join(world.bin, "codex"));
@@ -32,7 +32,7 @@ function realCodexWorld() {
   fs.writeFileSync(path.join(world.codexHome, "config.toml"), fakeCodexConfigToml(backend));
   const env = {
     ...world.env,
-    PATH: `${path.join(repoRoot, "node_modules/.bin")}:${world.env.PATH}`,
+    PATH: `${codexPathDir()}:${world.env.PATH}`,
     CODEX_REFRESH_TOKEN_URL_OVERRIDE,
     // Must never reach codex (with forced_login_method it would delete auth.json).
     CODEX_API_KEY: "sk-not-for-codex",
