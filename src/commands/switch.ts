@@ -10,7 +10,10 @@ export default defineCommand({
     const { log } = await import("../terminal/log.js");
     const name = args.name ? String(args.name) : await pickAccount();
     if (name === undefined) {
+      // Ctrl-C or Esc in the picker: an interruption, not a choice.
       await log.info("nothing changed");
+      const { ExitCode } = await import("../core/exit-codes.js");
+      process.exitCode = ExitCode.interrupted;
       return;
     }
     setDefaultAccount(name);
