@@ -1,5 +1,7 @@
 import type { ServerResponse } from "node:http";
+import { delay } from "./model-turn.js";
 import type { ResponseEvent } from "./responses-events.js";
+import type { FakePace } from "./types.js";
 
 /** Bytes collected before one socket write: few syscalls for many small deltas, still streaming. */
 const FLUSH_BYTES = 16 * 1024;
@@ -9,12 +11,24 @@ const FLUSH_BYTES = 16 * 1024;
  * to first byte matters); later ones are batched up to FLUSH_BYTES and written
  * with backpressure, so a large reply is neither buffered whole nor slowed by
  * one write per delta. Resolves false if the client went away.
+ * A `burst` pace writes everything at once instead; a `spread` one waits
+ * between writes (see FakePace).
  */
 export async function writeSse(
   res: ServerResponse,
   events: Iterable<ResponseEvent>,
   beforeEvent?: (index: number) => "continue" | "reset",
+  pace?: FakePace,
 ): Promise<boolean> {
+  const flushBytes =
+    pace?.kind === "burst"
+      ? Number.POSITIVE_INFINITY
+      : pace?.kind === "spread"
+        ? (pace.bytesPerWrite ?? FLUSH_BYTES)
+        : FLUSH_BYTES;
+  const firstAlone = pace?.kind !== "burst";
+  const gone = new AbortController();
+  res.once("close", () => gone.abort());
   let pending = "";
   let index = 0;
   for (const event of events) {
@@ -28,9 +42,10 @@ export async function writeSse(
       return false;
     }
     pending += `event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`;
-    if (index === 0 || pending.length >= FLUSH_BYTES) {
+    if ((index === 0 && firstAlone) || pending.length >= flushBytes) {
       if (!(await write(res, pending))) return false;
       pending = "";
+      if (pace?.kind === "spread") await delay(pace.everyMs, gone.signal);
     }
     index++;
   }
