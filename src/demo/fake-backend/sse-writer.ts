@@ -11,8 +11,8 @@ const FLUSH_BYTES = 16 * 1024;
  * to first byte matters); later ones are batched up to FLUSH_BYTES and written
  * with backpressure, so a large reply is neither buffered whole nor slowed by
  * one write per delta. Resolves false if the client went away.
- * A `burst` pace writes everything at once instead; a `spread` one waits
- * between writes (see FakePace).
+ * A `burst` pace writes each event on its own, all at once, instead; a
+ * `spread` one waits between writes (see FakePace).
  */
 export async function writeSse(
   res: ServerResponse,
@@ -20,15 +20,11 @@ export async function writeSse(
   beforeEvent?: (index: number) => "continue" | "reset",
   pace?: FakePace,
 ): Promise<boolean> {
-  const flushBytes =
-    pace?.kind === "burst"
-      ? Number.POSITIVE_INFINITY
-      : pace?.kind === "spread"
-        ? (pace.bytesPerWrite ?? FLUSH_BYTES)
-        : FLUSH_BYTES;
-  const firstAlone = pace?.kind !== "burst";
+  const flushBytes = pace?.kind === "spread" ? (pace.bytesPerWrite ?? FLUSH_BYTES) : FLUSH_BYTES;
   const gone = new AbortController();
   res.once("close", () => gone.abort());
+  // A burst's writes leave in one syscall (writev), as a server's buffered output does.
+  if (pace?.kind === "burst") res.cork();
   let pending = "";
   let index = 0;
   for (const event of events) {
@@ -42,13 +38,17 @@ export async function writeSse(
       return false;
     }
     pending += `event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`;
-    if ((index === 0 && firstAlone) || pending.length >= flushBytes) {
+    if (pace?.kind === "burst") {
+      res.write(pending);
+      pending = "";
+    } else if (index === 0 || pending.length >= flushBytes) {
       if (!(await write(res, pending))) return false;
       pending = "";
       if (pace?.kind === "spread") await delay(pace.everyMs, gone.signal);
     }
     index++;
   }
+  if (pace?.kind === "burst") res.uncork();
   if (pending && !(await write(res, pending))) return false;
   res.end();
   return true;

@@ -68,7 +68,8 @@ export type FakeReply =
 
 /**
  * How an SSE answer leaves the backend, for benchmarks of what sits in between:
- * - `burst`: every event in one write, as a server that had the whole answer ready does;
+ * - `burst`: every event its own write (an HTTP chunk), all in one go without waiting for the
+ *   client, as a server that had the whole answer ready does;
  * - `spread`: writes of `bytesPerWrite` (default 16 KB) `everyMs` apart, as a model generating.
  */
 export type FakePace = { kind: "burst" } | { kind: "spread"; everyMs: number; bytesPerWrite?: number };

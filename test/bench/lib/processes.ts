@@ -12,7 +12,7 @@ import { caoBin, repoRoot } from "../../helpers/cli.js";
 export const SHAPES = {
   /** A few bytes: time to first byte. */
   tiny: { chars: 2, deltaChars: 64 },
-  /** 1000 events of ~1 KB (~1 MB), all written at once: a server that had the answer ready. */
+  /** 1000 events of ~1 KB (~1 MB), each its own HTTP chunk, written at once: a server that had the answer ready. */
   burst: { chars: 1000 * 900, deltaChars: 900, pace: { kind: "burst" } },
   /** ~4 MB in 16 KB writes 1 ms apart: a model generating over time. */
   spread: {
@@ -35,7 +35,15 @@ export const gatewayFlags = (): string[] => {
 export class Processes {
   private readonly children: ChildProcess[] = [];
 
-  constructor(readonly root: string) {}
+  constructor(readonly root: string) {
+    // A benchmark stopped with ^C or a signal must not leave its servers behind.
+    process.once("exit", () => this.stopAll());
+    for (const signal of ["SIGINT", "SIGTERM"] as const)
+      process.once(signal, () => {
+        this.stopAll();
+        process.exit(130);
+      });
+  }
 
   /** The fake backend (HTTP SSE and WebSocket), which also logs the data dirs' accounts in. */
   async backend(dirs: Record<string, { name: string; accountId: string }[]>): Promise<BenchBackend> {
