@@ -52,6 +52,22 @@ export const HELP_EXTRAS: Record<string, HelpExtras> = {
     ],
     exitCodes: [OK, USAGE],
   },
+  config: { examples: ["cao config list", "cao config set accounts.work.reserve-weekly 20"] },
+  "config get": { examples: ["cao config get routing.strategy"], exitCodes: [OK, USAGE, DATA] },
+  "config set": {
+    examples: [
+      "cao config set accounts.work.reserve-weekly 20",
+      "cao config set routing.strategy reset-soonest",
+    ],
+    exitCodes: [OK, USAGE, DATA, LOCKED],
+  },
+  "config unset": {
+    examples: ["cao config unset accounts.work.priority"],
+    exitCodes: [OK, USAGE, DATA, LOCKED],
+  },
+  "config list": { examples: ["cao config list"], exitCodes: [OK, DATA] },
+  pause: { examples: ["cao pause work"], exitCodes: [OK, USAGE, DATA, LOCKED] },
+  unpause: { examples: ["cao unpause work"], exitCodes: [OK, USAGE, DATA, LOCKED] },
   current: {
     examples: ["cao current", "cao current --json"],
     env: [DATA_DIR, ACCOUNT],
