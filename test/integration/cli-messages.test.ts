@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
 import { test } from "node:test";
 import { runCao } from "../helpers/cli.js";
 import { tempWorld } from "../helpers/temp.js";
@@ -39,4 +41,26 @@ test("the doctor prints installation-wide issues without an account prefix", asy
   const result = await runCao(["status", "--doctor"], { env: { ...world.env, PATH: "/nonexistent" } });
   assert.match(result.stdout, /^error {3}the codex CLI was not found/m, result.stdout);
   assert.doesNotMatch(result.stdout, / -: /, result.stdout);
+});
+
+test("cao use says when a shell choice or a pin still wins here, and when the account has no login", async () => {
+  const world = tempWorld();
+  for (const name of ["a", "b"]) await runCao(["add", name, "--no-login"], { env: world.env });
+  const underShellChoice = await runCao(["use", "b"], { env: { ...world.env, CAO_ACCOUNT: "a" } });
+  assert.equal(underShellChoice.code, 0, underShellChoice.stderr);
+  assert.match(underShellChoice.stderr, /^warning: this shell still uses a \(`cao use --shell --unset`/m);
+  assert.match(underShellChoice.stderr, /^warning: b has no working login yet: `cao add b --relogin`$/m);
+
+  const project = path.join(world.root, "project");
+  fs.mkdirSync(project);
+  fs.writeFileSync(path.join(project, ".cao-account"), "a\n");
+  const underPin = await runCao(["use", "b"], { env: world.env, cwd: project });
+  assert.match(
+    underPin.stderr,
+    /^warning: here codex still uses a, pinned in .*\.cao-account/m,
+    underPin.stderr,
+  );
+
+  const plain = await runCao(["use", "a"], { env: world.env });
+  assert.doesNotMatch(plain.stderr, /still uses/, plain.stderr);
 });
