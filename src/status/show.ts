@@ -23,7 +23,9 @@ export async function showStatus(choice: ViewChoice): Promise<void> {
   } else if (choice.full) {
     writeStdout((await import("./full.js")).renderFull(snapshot));
   } else if (choice.pretty || (!choice.compact && (await stdoutIsTerminal()))) {
-    writeStdout((await import("./pretty.js")).renderPretty(snapshot, process.stdout.columns || 100));
+    const { painter } = await import("../terminal/colour.js");
+    const columns = process.stdout.columns || 120;
+    writeStdout((await import("./pretty.js")).renderPretty(snapshot, columns, painter(1)));
   } else {
     writeStdout((await import("./compact.js")).renderCompact(snapshot));
   }
