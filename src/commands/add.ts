@@ -8,6 +8,7 @@ export default defineCommand({
     "device-auth": { type: "boolean", description: "Log in with a device code instead of a browser" },
     codex: { type: "string", description: "Path of the codex binary to use" },
     relogin: { type: "boolean", description: "Log an existing account in again (e.g. after its login died)" },
+    json: { type: "boolean", description: "Print the result as JSON (shape in docs/reference.md)" },
   },
   async run({ args }) {
     if (args.relogin) {
@@ -19,6 +20,7 @@ export default defineCommand({
       const { log } = await import("../terminal/log.js");
       await log.success(`${name} is logged in again`);
       await warnSameLogin(name);
+      if (args.json) await printAccount(name);
       return;
     }
     const { addAccount } = await import("../accounts/add.js");
@@ -33,8 +35,15 @@ export default defineCommand({
     await log.success(`added ${result.name}${result.loggedIn ? " (logged in)" : ""}${isDefault}`);
     if (!result.loggedIn) await log.info(`log in later with: cao add ${result.name} --relogin`);
     else await warnSameLogin(result.name);
+    if (args.json) await printAccount(result.name);
   },
 });
+
+async function printAccount(name: string): Promise<void> {
+  const { accountSummary } = await import("../core/account-json.js");
+  const { printJson } = await import("../terminal/stdout.js");
+  printJson({ account: accountSummary(name) });
+}
 
 /** Logging the same ChatGPT user into two accounts adds no quota; say so right away. */
 async function warnSameLogin(name: string): Promise<void> {

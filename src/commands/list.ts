@@ -12,20 +12,10 @@ export default defineCommand({
       await showStatus({ compact: false, full: true, pretty: false, json: false });
       return;
     }
-    const { loadRegistry } = await import("../core/registry.js");
-    const { authPath } = await import("../core/paths.js");
-    const { readAuthFile, summarizeAuth } = await import("../core/auth-file.js");
+    const { loadSnapshot } = await import("../core/account-view.js");
+    const { ACCOUNT_SUMMARY_KEYS, pickAccountJson } = await import("../core/account-json.js");
     const { printJson, printOut } = await import("../terminal/stdout.js");
-    const registry = loadRegistry();
-    const rows = registry.accounts.map((name) => {
-      const auth = summarizeAuth(readAuthFile(authPath(name)));
-      return {
-        name,
-        isDefault: registry.default_account === name,
-        loggedIn: auth.state === "ok",
-        email: auth.email ?? null,
-      };
-    });
+    const rows = loadSnapshot().accounts.map((a) => pickAccountJson(a, ACCOUNT_SUMMARY_KEYS));
     if (args.json) {
       printJson(rows);
       return;
@@ -36,7 +26,8 @@ export default defineCommand({
       return;
     }
     for (const row of rows) {
-      const login = row.loggedIn ? (row.email ?? "logged in") : "not logged in";
+      const login =
+        row.loginState === "logged-in" ? (row.email ?? "logged in") : row.loginState.replaceAll("-", " ");
       printOut(`${row.isDefault ? "*" : " "} ${row.name} (${login})`);
     }
   },

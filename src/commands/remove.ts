@@ -6,6 +6,7 @@ export default defineCommand({
     name: { type: "positional", description: "Account name", required: true },
     "keep-files": { type: "boolean", description: "Keep the account's directory and tokens on disk" },
     yes: { type: "boolean", alias: "y", description: "Do not ask before deleting the tokens" },
+    json: { type: "boolean", description: "Print the result as JSON (shape in docs/reference.md)" },
   },
   async run({ args }) {
     const { removeAccount, requireRegistered } = await import("../accounts/remove.js");
@@ -17,6 +18,15 @@ export default defineCommand({
     const files = result.keptHome ? `kept its files in ${result.keptHome}` : `deleted ${result.deletedHome}`;
     const fallback = result.newDefault ? `default is now ${result.newDefault}` : "no default account now";
     await log.success(`removed ${name}; ${files}; ${fallback}`);
+    if (args.json) {
+      const { printJson } = await import("../terminal/stdout.js");
+      printJson({
+        account: name,
+        deletedHome: result.deletedHome ?? null,
+        keptHome: result.keptHome ?? null,
+        defaultAccount: result.newDefault ?? null,
+      });
+    }
   },
 });
 

@@ -32,7 +32,7 @@ export default defineCommand({
       return;
     }
     if (args.report !== undefined) {
-      const { loadSnapshot } = await import("../status/model.js");
+      const { loadSnapshot } = await import("../core/account-view.js");
       const { printJson, printOut } = await import("../terminal/stdout.js");
       const format = args.report === "" ? "md" : args.report;
       const { reportJson, reportMarkdown } = await import("../status/report.js");

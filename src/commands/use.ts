@@ -9,6 +9,7 @@ export default defineCommand({
       description: "Only for the current shell (needs the shell integration: `cao init`)",
     },
     unset: { type: "boolean", description: "With --shell: follow the directory pin and default again" },
+    json: { type: "boolean", description: "Print the result as JSON (shape in docs/reference.md)" },
   },
   async run({ args }) {
     const { validateAccountName } = await import("../core/account-name.js");
@@ -49,6 +50,11 @@ export default defineCommand({
     });
     await log.success(`default account set to ${name}`);
     const { defaultAccountNotes } = await import("../accounts/switch.js");
-    for (const note of defaultAccountNotes(name)) await log.warn(note);
+    const notes = defaultAccountNotes(name);
+    for (const note of notes) await log.warn(note);
+    if (args.json) {
+      const { printJson } = await import("../terminal/stdout.js");
+      printJson({ defaultAccount: name, notes });
+    }
   },
 });

@@ -1,6 +1,11 @@
+import {
+  type AccountView,
+  loginLabel,
+  type StatusSnapshot,
+  type UsageWindowView,
+} from "../core/account-view.js";
+import { formatDuration } from "../core/time-format.js";
 import type { painter, Style } from "../terminal/colour.js";
-import { type AccountView, loginLabel, type StatusSnapshot, type UsageWindowView } from "./model.js";
-import { formatDuration } from "./time-format.js";
 
 type Paint = ReturnType<typeof painter>;
 

@@ -36,6 +36,7 @@ export default defineCommand({
       description: "Forward the caller's own credentials (no switching)",
     },
     save: { type: "boolean", description: "Remember these settings in <data dir>/gateway.json" },
+    json: { type: "boolean", description: "With --detach: print `cao gateway status --json` once it runs" },
   },
   async run({ args }) {
     const { resolveConfig, saveConfig, validateConfig } = await import("../../gateway/config.js");
@@ -63,6 +64,9 @@ export default defineCommand({
       },
       "flags",
     );
+    const { usageError } = await import("../../core/errors.js");
+    if (args.json && !args.detach)
+      throw usageError("--json goes with --detach (a foreground gateway keeps running)");
     const config = resolveConfig(flags, dir);
     if (args.save) await log.info(`saved the gateway settings to ${saveConfig(config, dir)}`);
     if (args.detach) {
@@ -71,6 +75,11 @@ export default defineCommand({
       await log.success(
         `gateway running (pid ${state.pid}) at ${state.url}; new sessions start on ${state.account}`,
       );
+      if (args.json) {
+        const { gatewayStatus } = await import("../../gateway-process/status-report.js");
+        const { printJson } = await import("../../terminal/stdout.js");
+        printJson(gatewayStatus(dir));
+      }
       return;
     }
     const { runGatewayForeground } = await import("../../gateway-process/foreground.js");

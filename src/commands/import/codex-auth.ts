@@ -13,6 +13,7 @@ export default defineCommand({
       description: "The snapshot that is active in codex-auth (becomes the default)",
     },
     default: { type: "string", description: "The account to make the default" },
+    json: { type: "boolean", description: "Print the result as JSON (shape in docs/reference.md)" },
   },
   async run({ args }) {
     const { importCodexAuth } = await import("../../accounts/import-codex-auth.js");
@@ -26,5 +27,9 @@ export default defineCommand({
     await reportOutcomes(result.outcomes);
     const { log } = await import("../../terminal/log.js");
     await log.info(`default account: ${result.defaultAccount ?? "none"}`);
+    if (args.json) {
+      const { printJson } = await import("../../terminal/stdout.js");
+      printJson({ sources: result.outcomes, defaultAccount: result.defaultAccount });
+    }
   },
 });
