@@ -1,4 +1,9 @@
 import { defineCommand } from "citty";
+import { addAccount } from "../accounts/add.js";
+import { reloginAccount } from "../accounts/relogin.js";
+import { accountsWithSameLogin } from "../accounts/same-login.js";
+import { usageError } from "../core/errors.js";
+import { log } from "../terminal/log.js";
 
 export default defineCommand({
   meta: { name: "add", description: "Add an account: create its CODEX_HOME and run `codex login` in it" },
@@ -11,18 +16,13 @@ export default defineCommand({
   },
   async run({ args }) {
     if (args.relogin) {
-      const { reloginAccount } = await import("../accounts/relogin.js");
-      const { usageError } = await import("../core/errors.js");
       if (args.login === false) throw usageError("--relogin and --no-login contradict each other");
       const name = String(args.name);
       await reloginAccount({ name, deviceAuth: Boolean(args["device-auth"]), codexPath: args.codex });
-      const { log } = await import("../terminal/log.js");
       await log.success(`${name} is logged in again`);
       await warnSameLogin(name);
       return;
     }
-    const { addAccount } = await import("../accounts/add.js");
-    const { log } = await import("../terminal/log.js");
     const result = await addAccount({
       name: String(args.name),
       login: args.login !== false,
@@ -38,9 +38,7 @@ export default defineCommand({
 
 /** Logging the same ChatGPT user into two accounts adds no quota; say so right away. */
 async function warnSameLogin(name: string): Promise<void> {
-  const { accountsWithSameLogin } = await import("../accounts/same-login.js");
   const twins = accountsWithSameLogin(name);
   if (twins.length === 0) return;
-  const { log } = await import("../terminal/log.js");
   await log.warn(`${name} is logged in to the same ChatGPT account as ${twins.join(", ")}: it adds no quota`);
 }

@@ -1,4 +1,7 @@
 import { defineCommand } from "citty";
+import { resolveActiveAccount } from "../core/active-account.js";
+import { CaoError } from "../core/errors.js";
+import { printJson, printOut } from "../terminal/stdout.js";
 
 export default defineCommand({
   meta: {
@@ -9,15 +12,12 @@ export default defineCommand({
     json: { type: "boolean", description: "Print {name, source} as JSON" },
   },
   async run({ args }) {
-    const { resolveActiveAccount } = await import("../core/active-account.js");
-    const { printJson, printOut } = await import("../terminal/stdout.js");
     const active = resolveActiveAccount();
     if (args.json) {
       printJson(active ?? { name: null, source: null });
       return;
     }
     if (!active) {
-      const { CaoError } = await import("../core/errors.js");
       throw new CaoError("no default account set", 1, "pick one with `cao use NAME` or `cao switch`");
     }
     printOut(active.name);

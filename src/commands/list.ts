@@ -1,4 +1,10 @@
 import { defineCommand } from "citty";
+import { readAuthFile, summarizeAuth } from "../core/auth-file.js";
+import { authPath } from "../core/paths.js";
+import { loadRegistry } from "../core/registry.js";
+import { showStatus } from "../status/show.js";
+import { log } from "../terminal/log.js";
+import { printJson, printOut } from "../terminal/stdout.js";
 
 export default defineCommand({
   meta: { name: "list", description: "List accounts (* marks the default)" },
@@ -8,14 +14,9 @@ export default defineCommand({
   },
   async run({ args }) {
     if (args.details) {
-      const { showStatus } = await import("../status/show.js");
       await showStatus({ compact: false, full: true, pretty: false, json: false });
       return;
     }
-    const { loadRegistry } = await import("../core/registry.js");
-    const { authPath } = await import("../core/paths.js");
-    const { readAuthFile, summarizeAuth } = await import("../core/auth-file.js");
-    const { printJson, printOut } = await import("../terminal/stdout.js");
     const registry = loadRegistry();
     const rows = registry.accounts.map((name) => {
       const auth = summarizeAuth(readAuthFile(authPath(name)));
@@ -31,7 +32,6 @@ export default defineCommand({
       return;
     }
     if (rows.length === 0) {
-      const { log } = await import("../terminal/log.js");
       await log.info("no accounts yet; add one with `cao add NAME`");
       return;
     }

@@ -1,4 +1,7 @@
 import { defineCommand } from "citty";
+import { usageError } from "../core/errors.js";
+import { pinDirectory, showPin, unpinDirectory } from "../shell/pin-file.js";
+import { log } from "../terminal/log.js";
 
 export default defineCommand({
   meta: {
@@ -10,9 +13,6 @@ export default defineCommand({
     unset: { type: "boolean", description: "Remove this directory's .cao-account" },
   },
   async run({ args }) {
-    const { pinDirectory, unpinDirectory, showPin } = await import("../shell/pin-file.js");
-    const { usageError } = await import("../core/errors.js");
-    const { log } = await import("../terminal/log.js");
     if (args.unset) {
       if (args.name) throw usageError("use `cao pin NAME` or `cao pin --unset`, not both");
       await log.success(unpinDirectory(process.cwd()));

@@ -1,4 +1,7 @@
 import { defineCommand } from "citty";
+import { removeAccount, requireRegistered } from "../accounts/remove.js";
+import { CaoError, usageError } from "../core/errors.js";
+import { log } from "../terminal/log.js";
 
 export default defineCommand({
   meta: { name: "remove", description: "Remove an account (never logs it out server-side)" },
@@ -8,8 +11,6 @@ export default defineCommand({
     yes: { type: "boolean", alias: "y", description: "Do not ask before deleting the tokens" },
   },
   async run({ args }) {
-    const { removeAccount, requireRegistered } = await import("../accounts/remove.js");
-    const { log } = await import("../terminal/log.js");
     const name = requireRegistered(String(args.name));
     const keepFiles = Boolean(args["keep-files"]);
     if (!keepFiles && !args.yes) await confirmDeletion(name);
@@ -21,14 +22,12 @@ export default defineCommand({
 });
 
 async function confirmDeletion(name: string): Promise<void> {
-  const { CaoError, usageError } = await import("../core/errors.js");
   if (!process.stdin.isTTY) {
     throw usageError(
       `refusing to delete ${name}'s tokens without confirmation (stdin is not a terminal)`,
       "pass --yes to delete, or --keep-files to keep them",
     );
   }
-  const { log } = await import("../terminal/log.js");
   const ok = await log.prompt<boolean | symbol>(`Delete account ${name} and its login tokens?`, {
     type: "confirm",
     initial: false,

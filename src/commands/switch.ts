@@ -1,4 +1,6 @@
 import { defineCommand } from "citty";
+import { pickAccount, setDefaultAccount } from "../accounts/switch.js";
+import { log } from "../terminal/log.js";
 
 export default defineCommand({
   meta: { name: "switch", description: "Pick the default account (interactive without a name)" },
@@ -6,8 +8,6 @@ export default defineCommand({
     name: { type: "positional", description: "Account name (omit to pick from a list)", required: false },
   },
   async run({ args }) {
-    const { setDefaultAccount, pickAccount } = await import("../accounts/switch.js");
-    const { log } = await import("../terminal/log.js");
     const name = args.name ? String(args.name) : await pickAccount();
     if (name === undefined) {
       await log.info("nothing changed");

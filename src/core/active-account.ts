@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { accountNameProblem } from "./account-name.js";
 import { usageError } from "./errors.js";
-import { loadRegistry, type Registry } from "./registry-read.js";
+import { loadRegistry, type Registry } from "./registry.js";
 
 /** A directory pin written by `cao pin NAME`; the first line is the account name. */
 export const PIN_FILE = ".cao-account";

@@ -1,3 +1,5 @@
+import { usageError } from "../core/errors.js";
+
 /** The shells cao integrates with, and how each one spells things. */
 export const SHELLS = ["bash", "zsh", "fish", "powershell"] as const;
 export type ShellName = (typeof SHELLS)[number];
@@ -10,11 +12,21 @@ export const SHELL_EXTENSION: Record<ShellName, string> = {
   powershell: "ps1",
 };
 
-/** The shell a name stands for (pwsh is powershell), or undefined. No imports here: the init fast path loads this. */
+/** The shell a name stands for (pwsh is powershell), or undefined. */
 export function shellNamed(value: unknown): ShellName | undefined {
   const name = String(value ?? "").toLowerCase();
   const shell = name === "pwsh" ? "powershell" : name;
   return (SHELLS as readonly string[]).includes(shell) ? (shell as ShellName) : undefined;
+}
+
+/** A shell named on the command line, or a usage error (exit 2) listing the supported ones. */
+export function parseShell(value: unknown): ShellName {
+  const shell = shellNamed(value);
+  if (shell) return shell;
+  throw usageError(
+    `unknown shell ${JSON.stringify(String(value ?? ""))}`,
+    `supported: ${SHELLS.join(", ")} (pwsh is an alias of powershell)`,
+  );
 }
 
 /**

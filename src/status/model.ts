@@ -3,10 +3,10 @@ import {
   isCoolingDown,
   loadStatuses,
   type RateLimitWindow,
-} from "../core/account-status-read.js";
+} from "../core/account-status.js";
 import { type AuthRead, type AuthSummary, readAuthFile, summarizeAuth } from "../core/auth-file.js";
 import { authPath, dataDir } from "../core/paths.js";
-import { loadRegistry } from "../core/registry-read.js";
+import { loadRegistry } from "../core/registry.js";
 
 /** One usage window as last seen (from the gateway or a codex run). */
 export interface UsageWindowView {

@@ -1,4 +1,9 @@
 import { defineCommand } from "citty";
+import { dataDir } from "../../core/paths.js";
+import { resolveConfig, saveConfig, validateConfig } from "../../gateway/config.js";
+import { startDetached } from "../../gateway-process/detach.js";
+import { runGatewayForeground } from "../../gateway-process/foreground.js";
+import { log } from "../../terminal/log.js";
 
 export default defineCommand({
   meta: { name: "start", description: "Start the local gateway (foreground, or --detach)" },
@@ -38,9 +43,6 @@ export default defineCommand({
     save: { type: "boolean", description: "Remember these settings in <data dir>/gateway.json" },
   },
   async run({ args }) {
-    const { resolveConfig, saveConfig, validateConfig } = await import("../../gateway/config.js");
-    const { dataDir } = await import("../../core/paths.js");
-    const { log } = await import("../../terminal/log.js");
     const dir = dataDir();
     const flags = validateConfig(
       {
@@ -66,14 +68,12 @@ export default defineCommand({
     const config = resolveConfig(flags, dir);
     if (args.save) await log.info(`saved the gateway settings to ${saveConfig(config, dir)}`);
     if (args.detach) {
-      const { startDetached } = await import("../../gateway-process/detach.js");
       const state = await startDetached(config, dir);
       await log.success(
         `gateway running (pid ${state.pid}) at ${state.url}; new sessions start on ${state.account}`,
       );
       return;
     }
-    const { runGatewayForeground } = await import("../../gateway-process/foreground.js");
     await runGatewayForeground(config, dir);
   },
 });

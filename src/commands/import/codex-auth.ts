@@ -1,4 +1,7 @@
 import { defineCommand } from "citty";
+import { importCodexAuth } from "../../accounts/import-codex-auth.js";
+import { log } from "../../terminal/log.js";
+import { reportOutcomes } from "./report.js";
 
 export default defineCommand({
   meta: {
@@ -15,8 +18,6 @@ export default defineCommand({
     default: { type: "string", description: "The account to make the default" },
   },
   async run({ args }) {
-    const { importCodexAuth } = await import("../../accounts/import-codex-auth.js");
-    const { reportOutcomes } = await import("./report.js");
     const result = importCodexAuth({
       source: args.source,
       overwrite: Boolean(args.overwrite),
@@ -24,7 +25,6 @@ export default defineCommand({
       default: args.default,
     });
     await reportOutcomes(result.outcomes);
-    const { log } = await import("../../terminal/log.js");
     await log.info(`default account: ${result.defaultAccount ?? "none"}`);
   },
 });

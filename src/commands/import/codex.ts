@@ -1,4 +1,7 @@
 import { defineCommand } from "citty";
+import { importCodexLogin } from "../../accounts/import-codex.js";
+import { log } from "../../terminal/log.js";
+import { reportOutcomes } from "./report.js";
 
 export default defineCommand({
   meta: {
@@ -13,10 +16,7 @@ export default defineCommand({
     name: { type: "string", description: "Account name (default: the login's email)" },
   },
   async run({ args }) {
-    const { importCodexLogin } = await import("../../accounts/import-codex.js");
-    const { reportOutcomes } = await import("./report.js");
     await reportOutcomes(importCodexLogin({ source: args.source, name: args.name }));
-    const { log } = await import("../../terminal/log.js");
     await log.info(
       "codex started outside cao in that home is now logged out; run it through cao (or `cao use`) instead",
     );

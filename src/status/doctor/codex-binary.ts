@@ -1,7 +1,7 @@
+import { findRealCodex } from "../../core/codex-binary.js";
 import type { DoctorCheck } from "./types.js";
 
 export const codexBinaryCheck: DoctorCheck = async ({ env }) => {
-  const { findRealCodex } = await import("../../core/codex-binary.js");
   try {
     findRealCodex(undefined, env);
     return [];
