@@ -142,7 +142,9 @@ for (const [output, meta] of Object.entries(served.metafile.outputs)) {
     }
   }
   if (problems.length > 0) {
-    throw new Error(`${output} may not contain ${problems.join(", ")} (the bundle rules in scripts/build-bundles.mjs)`);
+    throw new Error(
+      `${output} may not contain ${problems.join(", ")} (the bundle rules in scripts/build-bundles.mjs)`,
+    );
   }
 }
 fs.mkdirSync("dist/bin", { recursive: true });
