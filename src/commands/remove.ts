@@ -1,6 +1,7 @@
 import { defineCommand } from "citty";
 import { removeAccount, requireRegistered } from "../accounts/remove.js";
-import { CaoError, usageError } from "../core/errors.js";
+import { usageError } from "../core/errors.js";
+import { ExitCode } from "../core/exit-codes.js";
 import { log } from "../terminal/log.js";
 
 export default defineCommand({
@@ -13,7 +14,7 @@ export default defineCommand({
   async run({ args }) {
     const name = requireRegistered(String(args.name));
     const keepFiles = Boolean(args["keep-files"]);
-    if (!keepFiles && !args.yes) await confirmDeletion(name);
+    if (!keepFiles && !args.yes && !(await confirmDeletion(name))) return;
     const result = removeAccount(name, keepFiles);
     const files = result.keptHome ? `kept its files in ${result.keptHome}` : `deleted ${result.deletedHome}`;
     const fallback = result.newDefault ? `default is now ${result.newDefault}` : "no default account now";
@@ -21,7 +22,8 @@ export default defineCommand({
   },
 });
 
-async function confirmDeletion(name: string): Promise<void> {
+/** Whether the user said yes; a "no" ends the command quietly (exit 0), Ctrl-C with 130. */
+async function confirmDeletion(name: string): Promise<boolean> {
   if (!process.stdin.isTTY) {
     throw usageError(
       `refusing to delete ${name}'s tokens without confirmation (stdin is not a terminal)`,
@@ -33,5 +35,10 @@ async function confirmDeletion(name: string): Promise<void> {
     initial: false,
     cancel: "symbol",
   });
-  if (ok !== true) throw new CaoError("nothing removed", 1);
+  if (ok === true) return true;
+  await log.info("nothing removed");
+  if (typeof ok === "symbol") {
+    process.exitCode = ExitCode.interrupted;
+  }
+  return false;
 }

@@ -1,5 +1,6 @@
 import { defineCommand } from "citty";
-import { pickAccount, setDefaultAccount } from "../accounts/switch.js";
+import { defaultAccountNotes, pickAccount, setDefaultAccount } from "../accounts/switch.js";
+import { ExitCode } from "../core/exit-codes.js";
 import { log } from "../terminal/log.js";
 
 export default defineCommand({
@@ -10,10 +11,13 @@ export default defineCommand({
   async run({ args }) {
     const name = args.name ? String(args.name) : await pickAccount();
     if (name === undefined) {
+      // Ctrl-C or Esc in the picker: an interruption, not a choice.
       await log.info("nothing changed");
+      process.exitCode = ExitCode.interrupted;
       return;
     }
     setDefaultAccount(name);
     await log.success(`default account set to ${name}`);
+    for (const note of defaultAccountNotes(name)) await log.warn(note);
   },
 });

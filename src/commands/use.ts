@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { defaultAccountNotes } from "../accounts/switch.js";
 import { validateAccountName } from "../core/account-name.js";
 import { usageError } from "../core/errors.js";
 import { loadRegistry, requireAccount, updateRegistry } from "../core/registry.js";
@@ -48,5 +49,6 @@ export default defineCommand({
       registry.default_account = name;
     });
     await log.success(`default account set to ${name}`);
+    for (const note of defaultAccountNotes(name)) await log.warn(note);
   },
 });
