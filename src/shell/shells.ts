@@ -1,4 +1,5 @@
 import { usageError } from "../core/errors.js";
+import { fishQuote, psQuote, shQuote } from "../core/quoting.js";
 
 /** The shells cao integrates with, and how each one spells things. */
 export const SHELLS = ["bash", "zsh", "fish", "powershell"] as const;
@@ -29,20 +30,15 @@ export function parseShell(value: unknown): ShellName {
   );
 }
 
-/**
- * A string as one literal word in the shell's syntax. POSIX shells: single
- * quotes, a quote itself as '\''. fish: single quotes, where only \ and ' are
- * special. PowerShell: single quotes, a quote (any of its four) doubled.
- */
+/** A string as one literal word in the shell's syntax (src/core/quoting.ts). */
 export function quote(shell: ShellName, value: string): string {
   switch (shell) {
     case "bash":
     case "zsh":
-      return `'${value.replaceAll("'", `'\\''`)}'`;
+      return shQuote(value);
     case "fish":
-      return `'${value.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
+      return fishQuote(value);
     case "powershell":
-      // PowerShell also ends a single-quoted string at the typographic quotes.
-      return `'${value.replace(/['\u2018\u2019\u201a\u201b]/g, "$&$&")}'`;
+      return psQuote(value);
   }
 }
