@@ -1,4 +1,11 @@
 import { defineCommand } from "citty";
+import { addAccount } from "../accounts/add.js";
+import { reloginAccount } from "../accounts/relogin.js";
+import { accountsWithSameLogin } from "../accounts/same-login.js";
+import { accountSummary } from "../core/account-json.js";
+import { usageError } from "../core/errors.js";
+import { log } from "../terminal/log.js";
+import { printJson } from "../terminal/stdout.js";
 
 export default defineCommand({
   meta: { name: "add", description: "Add an account: create its CODEX_HOME and run `codex login` in it" },
@@ -12,19 +19,14 @@ export default defineCommand({
   },
   async run({ args }) {
     if (args.relogin) {
-      const { reloginAccount } = await import("../accounts/relogin.js");
-      const { usageError } = await import("../core/errors.js");
       if (args.login === false) throw usageError("--relogin and --no-login contradict each other");
       const name = String(args.name);
       await reloginAccount({ name, deviceAuth: Boolean(args["device-auth"]), codexPath: args.codex });
-      const { log } = await import("../terminal/log.js");
       await log.success(`${name} is logged in again`);
       await warnSameLogin(name);
       if (args.json) await printAccount(name);
       return;
     }
-    const { addAccount } = await import("../accounts/add.js");
-    const { log } = await import("../terminal/log.js");
     const result = await addAccount({
       name: String(args.name),
       login: args.login !== false,
@@ -40,16 +42,12 @@ export default defineCommand({
 });
 
 async function printAccount(name: string): Promise<void> {
-  const { accountSummary } = await import("../core/account-json.js");
-  const { printJson } = await import("../terminal/stdout.js");
   printJson({ account: accountSummary(name) });
 }
 
 /** Logging the same ChatGPT user into two accounts adds no quota; say so right away. */
 async function warnSameLogin(name: string): Promise<void> {
-  const { accountsWithSameLogin } = await import("../accounts/same-login.js");
   const twins = accountsWithSameLogin(name);
   if (twins.length === 0) return;
-  const { log } = await import("../terminal/log.js");
   await log.warn(`${name} is logged in to the same ChatGPT account as ${twins.join(", ")}: it adds no quota`);
 }

@@ -1,4 +1,9 @@
 import { defineCommand } from "citty";
+import { ACCOUNT_SUMMARY_KEYS, pickAccountJson } from "../core/account-json.js";
+import { loadSnapshot } from "../core/account-view.js";
+import { showStatus } from "../status/show.js";
+import { log } from "../terminal/log.js";
+import { printJson, printOut } from "../terminal/stdout.js";
 
 export default defineCommand({
   meta: { name: "list", description: "List accounts (* marks the default)" },
@@ -8,20 +13,15 @@ export default defineCommand({
   },
   async run({ args }) {
     if (args.details) {
-      const { showStatus } = await import("../status/show.js");
       await showStatus({ compact: false, full: true, pretty: false, json: false });
       return;
     }
-    const { loadSnapshot } = await import("../core/account-view.js");
-    const { ACCOUNT_SUMMARY_KEYS, pickAccountJson } = await import("../core/account-json.js");
-    const { printJson, printOut } = await import("../terminal/stdout.js");
     const rows = loadSnapshot().accounts.map((a) => pickAccountJson(a, ACCOUNT_SUMMARY_KEYS));
     if (args.json) {
       printJson(rows);
       return;
     }
     if (rows.length === 0) {
-      const { log } = await import("../terminal/log.js");
       await log.info("no accounts yet; add one with `cao add NAME`");
       return;
     }

@@ -1,4 +1,8 @@
 import { defineCommand } from "citty";
+import { usageError } from "../core/errors.js";
+import { pinDirectory, showPin, unpinDirectory } from "../shell/pin-file.js";
+import { log } from "../terminal/log.js";
+import { printJson } from "../terminal/stdout.js";
 
 export default defineCommand({
   meta: {
@@ -11,10 +15,6 @@ export default defineCommand({
     json: { type: "boolean", description: "Print the result as JSON (shape in docs/reference.md)" },
   },
   async run({ args }) {
-    const { pinDirectory, unpinDirectory, showPin } = await import("../shell/pin-file.js");
-    const { usageError } = await import("../core/errors.js");
-    const { log } = await import("../terminal/log.js");
-    const { printJson } = await import("../terminal/stdout.js");
     if (args.unset) {
       if (args.name) throw usageError("use `cao pin NAME` or `cao pin --unset`, not both");
       const result = unpinDirectory(process.cwd());

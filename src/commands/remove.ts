@@ -1,4 +1,9 @@
 import { defineCommand } from "citty";
+import { removeAccount, requireRegistered } from "../accounts/remove.js";
+import { usageError } from "../core/errors.js";
+import { ExitCode } from "../core/exit-codes.js";
+import { log } from "../terminal/log.js";
+import { printJson } from "../terminal/stdout.js";
 
 export default defineCommand({
   meta: { name: "remove", description: "Remove an account (never logs it out server-side)" },
@@ -9,8 +14,6 @@ export default defineCommand({
     json: { type: "boolean", description: "Print the result as JSON (shape in docs/reference.md)" },
   },
   async run({ args }) {
-    const { removeAccount, requireRegistered } = await import("../accounts/remove.js");
-    const { log } = await import("../terminal/log.js");
     const name = requireRegistered(String(args.name));
     const keepFiles = Boolean(args["keep-files"]);
     if (!keepFiles && !args.yes && !(await confirmDeletion(name))) return;
@@ -19,7 +22,6 @@ export default defineCommand({
     const fallback = result.newDefault ? `default is now ${result.newDefault}` : "no default account now";
     await log.success(`removed ${name}; ${files}; ${fallback}`);
     if (args.json) {
-      const { printJson } = await import("../terminal/stdout.js");
       printJson({
         account: name,
         deletedHome: result.deletedHome ?? null,
@@ -32,14 +34,12 @@ export default defineCommand({
 
 /** Whether the user said yes; a "no" ends the command quietly (exit 0), Ctrl-C with 130. */
 async function confirmDeletion(name: string): Promise<boolean> {
-  const { usageError } = await import("../core/errors.js");
   if (!process.stdin.isTTY) {
     throw usageError(
       `refusing to delete ${name}'s tokens without confirmation (stdin is not a terminal)`,
       "pass --yes to delete, or --keep-files to keep them",
     );
   }
-  const { log } = await import("../terminal/log.js");
   const ok = await log.prompt<boolean | symbol>(`Delete account ${name} and its login tokens?`, {
     type: "confirm",
     initial: false,
@@ -48,7 +48,6 @@ async function confirmDeletion(name: string): Promise<boolean> {
   if (ok === true) return true;
   await log.info("nothing removed");
   if (typeof ok === "symbol") {
-    const { ExitCode } = await import("../core/exit-codes.js");
     process.exitCode = ExitCode.interrupted;
   }
   return false;

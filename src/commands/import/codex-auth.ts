@@ -1,4 +1,8 @@
 import { defineCommand } from "citty";
+import { importCodexAuth } from "../../accounts/import-codex-auth.js";
+import { log } from "../../terminal/log.js";
+import { printJson } from "../../terminal/stdout.js";
+import { reportOutcomes } from "./report.js";
 
 export default defineCommand({
   meta: {
@@ -16,8 +20,6 @@ export default defineCommand({
     json: { type: "boolean", description: "Print the result as JSON (shape in docs/reference.md)" },
   },
   async run({ args }) {
-    const { importCodexAuth } = await import("../../accounts/import-codex-auth.js");
-    const { reportOutcomes } = await import("./report.js");
     const result = importCodexAuth({
       source: args.source,
       overwrite: Boolean(args.overwrite),
@@ -25,10 +27,8 @@ export default defineCommand({
       default: args.default,
     });
     await reportOutcomes(result.outcomes);
-    const { log } = await import("../../terminal/log.js");
     await log.info(`default account: ${result.defaultAccount ?? "none"}`);
     if (args.json) {
-      const { printJson } = await import("../../terminal/stdout.js");
       printJson({ sources: result.outcomes, defaultAccount: result.defaultAccount });
     }
   },
