@@ -3,11 +3,13 @@ import type { AddressInfo } from "node:net";
 import { loadStatuses } from "../core/account-status.js";
 import { CaoError, errnoCode } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
+import { createGatewayKey, HEALTH_PATH } from "../core/gateway-identity.js";
 import { readGatewayState, removeGatewayState, writeGatewayState } from "../core/gateway-state.js";
 import { loadRegistry } from "../core/registry.js";
 import { codexUrl, type GatewayConfig } from "./config.js";
 import type { GatewayContext } from "./context.js";
 import { DEFAULT_REFRESH_URL, TokenManager } from "./credentials.js";
+import { serveHealth } from "./health.js";
 import { handleHttp, sendJson } from "./proxy.js";
 import { Router } from "./router.js";
 import { StatusWriter } from "./status-writer.js";
@@ -38,6 +40,8 @@ export interface Gateway {
 
 /** How often tokens near expiry are refreshed and cooling accounts re-checked in the background. */
 const MAINTENANCE_MS = 30_000;
+
+const describeError = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, dir } = options;
@@ -80,6 +84,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           ...(deadLogin && { authProblem: problem }),
         }));
         router?.accountsChanged();
+      },
+      unsaved(account, reason) {
+        log(
+          `WARNING: the login of ${account} now lives only in the gateway's memory: ${reason}. ` +
+            "The gateway keeps retrying; free some disk space and do not stop the gateway until it says saved",
+        );
+      },
+      saved(account, how) {
+        log(`the login of ${account} is saved to disk again (${how})`);
       },
     },
   });
@@ -127,8 +140,20 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     log,
   };
 
+  let key: string | undefined;
+  if (options.publishState) {
+    try {
+      key = createGatewayKey(dir);
+    } catch (error) {
+      log(`could not write the gateway key; status cannot verify this gateway: ${describeError(error)}`);
+    }
+  }
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 });
   server.on("request", (req, res) => {
+    if (req.method === "GET" && req.url?.startsWith(`${HEALTH_PATH}?`)) {
+      serveHealth(key, tokens, req, res);
+      return;
+    }
     handleHttp(context, req, res).catch((error: unknown) => {
       log(`internal error: ${error instanceof Error ? error.message : error}`);
       if (!res.headersSent)
@@ -192,6 +217,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       await closed;
       clearTimeout(force);
       writer.flush();
+      for (const lost of tokens.flushUnsaved()) {
+        log(
+          `WARNING: the gateway stops with the login of ${lost.account} unsaved (${lost.reason}); ` +
+            `log in again with \`cao add ${lost.account} --relogin\` once the disk has room`,
+        );
+      }
       await agent.close().catch(() => {});
       if (options.publishState && readGatewayState(dir)?.pid === process.pid) removeGatewayState(dir);
     })();

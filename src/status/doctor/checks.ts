@@ -3,6 +3,7 @@ import { corruptFilesCheck } from "./corrupt-files.js";
 import { cooldownCheck, failuresCheck } from "./failures.js";
 import { gatewayConfigCheck } from "./gateway-config.js";
 import { authProblemCheck, loginCheck } from "./login.js";
+import { memoryOnlyCheck } from "./memory-only.js";
 import { permissionsCheck } from "./permissions.js";
 import { sharedLoginCheck } from "./shared-login.js";
 import { tokenExpiryCheck } from "./token-expiry.js";
@@ -12,6 +13,7 @@ import type { DoctorCheck } from "./types.js";
 export const doctorChecks: DoctorCheck[] = [
   codexBinaryCheck,
   loginCheck,
+  memoryOnlyCheck,
   authProblemCheck,
   tokenExpiryCheck,
   failuresCheck,
