@@ -5,6 +5,7 @@ import { CaoError, errnoCode } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { isProcessAlive, readGatewayState, removeGatewayState } from "../core/gateway-state.js";
 import { dataDir } from "../core/paths.js";
+import { maxLogBytes, openLogForAppend, rotateIfLarge } from "./log-file.js";
 
 /**
  * The gateway's process files in the data dir: `gateway.pid` (created with
@@ -13,7 +14,6 @@ import { dataDir } from "../core/paths.js";
  */
 export const pidFilePath = (dir = dataDir()): string => path.join(dir, "gateway.pid");
 export const logFilePath = (dir = dataDir()): string => path.join(dir, "gateway.log");
-const MAX_LOG_BYTES = 10 * 1024 * 1024;
 
 /** The pid of the running gateway, or undefined; stale files (dead or foreign pid) are cleaned. */
 export function runningGatewayPid(dir = dataDir()): number | undefined {
@@ -81,14 +81,10 @@ function looksLikeGateway(pid: number): boolean {
   return cmdline.includes("gateway") || cmdline.includes("demo");
 }
 
-/** Opens the log for appending (0600), rotating it once it grew past 10 MB. */
+/** Opens the log for appending (0600, never through a symlink), rotating it once it grew too large. */
 export function openLogFile(dir = dataDir()): number {
   ensurePrivateDir(dir);
   const file = logFilePath(dir);
-  try {
-    if (fs.statSync(file).size > MAX_LOG_BYTES) fs.renameSync(file, `${file}.1`);
-  } catch {
-    // No log yet.
-  }
-  return fs.openSync(file, "a", 0o600);
+  rotateIfLarge(file, maxLogBytes());
+  return openLogForAppend(file);
 }

@@ -34,7 +34,7 @@ export async function handleHttp(
   const caller = ctx.tokens.authenticate(bearerOf(req.headers.authorization));
   if (caller === undefined) {
     // Not the user's token. Codex answers a 401 by re-reading its auth.json.
-    ctx.log(`${req.method} ${req.url} 401 unauthorized caller`);
+    ctx.strangers.unauthorized(req.method ?? "?", req.url ?? "/");
     sendJson(res, 401, {
       error: { message: "the cao gateway only serves the tokens of your own accounts", type: "unauthorized" },
     });

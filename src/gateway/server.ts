@@ -13,6 +13,7 @@ import { serveHealth } from "./health.js";
 import { handleHttp, sendJson } from "./proxy.js";
 import { Router } from "./router.js";
 import { StatusWriter } from "./status-writer.js";
+import { StrangerLog } from "./stranger-log.js";
 import { closeUpgradedSockets, handleUpgrade } from "./upgrade.js";
 import { createUpstreamAgent, jsonPoster } from "./upstream.js";
 import { UsageChecker } from "./usage-check.js";
@@ -138,6 +139,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     agent,
     upstream: { origin: base.origin, basePath: base.pathname.replace(/\/+$/, "") },
     log,
+    strangers: new StrangerLog(log),
   };
 
   let key: string | undefined;
@@ -217,6 +219,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       await closed;
       clearTimeout(force);
       writer.flush();
+      context.strangers.endWindow(Date.now());
       for (const lost of tokens.flushUnsaved()) {
         log(
           `WARNING: the gateway stops with the login of ${lost.account} unsaved (${lost.reason}); ` +

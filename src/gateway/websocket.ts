@@ -64,7 +64,7 @@ export async function handleResponsesWebSocket(
   if (path === undefined || !/\/responses(\?|$)/.test(url)) return reject(socket, 404, "not found");
   const caller = ctx.tokens.authenticate(bearerOf(req.headers.authorization));
   if (caller === undefined) {
-    ctx.log(`WS ${url} 401 unauthorized caller`);
+    ctx.strangers.unauthorized("WS", url);
     return reject(socket, 401, "the cao gateway only serves the tokens of your own accounts");
   }
   const request: UpstreamRequest = {
