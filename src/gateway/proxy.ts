@@ -1,7 +1,9 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { Dispatcher } from "undici";
+import { markVerified } from "./connection-guard.js";
 import { bearerOf, type GatewayContext, sessionKeyOf, upstreamPath } from "./context.js";
 import { AccountUnavailableError, type Credentials } from "./credentials.js";
+import { isLocalResourceError } from "./local-errors.js";
 import { parseUsageLimit, rateLimitsFromEvent, rateLimitsFromHeaders, usageLimitBody } from "./signals.js";
 import { createSseTap } from "./sse-tap.js";
 import { HOP_BY_HOP } from "./upstream.js";
@@ -40,6 +42,7 @@ export async function handleHttp(
     });
     return;
   }
+  markVerified(req.socket);
   const abort = new AbortController();
   const onClientGone = () => {
     if (!res.writableFinished) abort.abort();
@@ -228,7 +231,9 @@ class Exchange {
       }
       if (attempt >= config.upstreamRetries) {
         // A 5xx answer is recorded by the caller, which reads its body.
-        if (!response) this.ctx.router.recordFailure(account, `upstream ${failure}`);
+        if (!response && isLocalResourceError(failure)) {
+          this.ctx.log(`${this.describe()} ${failure} on this machine: not counted against ${account}`);
+        } else if (!response) this.ctx.router.recordFailure(account, `upstream ${failure}`);
         return response;
       }
       if (response) await response.dump();

@@ -7,6 +7,12 @@ import { createGatewayKey, HEALTH_PATH } from "../core/gateway-identity.js";
 import { readGatewayState, removeGatewayState, writeGatewayState } from "../core/gateway-state.js";
 import { loadRegistry } from "../core/registry.js";
 import { codexUrl, type GatewayConfig } from "./config.js";
+import {
+  guardConnections,
+  HEADERS_TIMEOUT_MS,
+  KEEP_ALIVE_TIMEOUT_MS,
+  REQUEST_TIMEOUT_MS,
+} from "./connection-guard.js";
 import type { GatewayContext } from "./context.js";
 import { DEFAULT_REFRESH_URL, TokenManager } from "./credentials.js";
 import { serveHealth } from "./health.js";
@@ -150,7 +156,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       log(`could not write the gateway key; status cannot verify this gateway: ${describeError(error)}`);
     }
   }
-  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 });
+  const server = http.createServer({
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    headersTimeout: HEADERS_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    // How often those timeouts are checked (Node's default, 30 s, would let a slow socket live 45 s).
+    connectionsCheckingInterval: 5_000,
+  });
+  guardConnections(server);
   server.on("request", (req, res) => {
     if (req.method === "GET" && req.url?.startsWith(`${HEALTH_PATH}?`)) {
       serveHealth(key, tokens, req, res);

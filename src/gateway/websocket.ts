@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import WebSocket, { type RawData, WebSocketServer } from "ws";
+import { markVerified } from "./connection-guard.js";
 import { bearerOf, type GatewayContext, sessionKeyOf, upstreamPath } from "./context.js";
 import { backoffMs } from "./proxy.js";
 import { rateLimitsFromEvent, usageLimitBody } from "./signals.js";
@@ -67,6 +68,7 @@ export async function handleResponsesWebSocket(
     ctx.strangers.unauthorized("WS", url);
     return reject(socket, 401, "the cao gateway only serves the tokens of your own accounts");
   }
+  markVerified(req.socket);
   const request: UpstreamRequest = {
     path,
     clientHeaders: req.headers,

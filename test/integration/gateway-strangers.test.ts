@@ -6,7 +6,8 @@ import { startFakeBackend } from "../../src/demo/fake-backend/server.js";
 import type { FakeBackend } from "../../src/demo/fake-backend/types.js";
 import { registerFakeAccounts, writeSandboxCodexConfig } from "../../src/demo/sandbox.js";
 import { formatLogLine, MAX_LINE_CHARS, RotatingLog } from "../../src/gateway-process/log-file.js";
-import { runCao } from "../helpers/cli.js";
+import { caoBin, runCao, runProcess } from "../helpers/cli.js";
+import { eventually, send } from "../helpers/gateway.js";
 import { otherUser } from "../helpers/other-user.js";
 import { tempDir, tempWorld } from "../helpers/temp.js";
 
@@ -20,6 +21,15 @@ const env = () => ({
   CAO_GATEWAY_LOG_MAX_BYTES: String(LOG_MAX),
 });
 const logPath = path.join(world.dataDir, "gateway.log");
+const startArgs = () => [
+  "gateway",
+  "start",
+  "--detach",
+  "--port",
+  "0",
+  "--base-url",
+  backend.upstreamBaseUrl,
+];
 
 before(async () => {
   backend = await startFakeBackend({ accounts: [{ accountId: "s-one", email: "one@example.com" }] });
@@ -56,10 +66,7 @@ test("a stranger's flood of unauthorized requests: a handful of short lines and 
     t.skip(stranger.reason);
     return;
   }
-  const started = await runCao(
-    ["gateway", "start", "--detach", "--port", "0", "--base-url", backend.upstreamBaseUrl],
-    { env: env() },
-  );
+  const started = await runCao(startArgs(), { env: env() });
   assert.equal(started.code, 0, started.stderr);
   const url = fs.readFileSync(path.join(world.dataDir, ".state/gateway"), "utf8").trim().split(" ")[1] ?? "";
   const before = fs.statSync(logPath).size;
@@ -106,4 +113,64 @@ test("gateway.log rotates by size while the gateway runs, and never follows a pl
   assert.equal(fs.statSync(file).mode & 0o777, 0o600);
   assert.match(fs.readFileSync(file, "utf8"), /line 499 /);
   assert.equal(fs.readFileSync(target, "utf8"), "not a log\n");
+});
+
+const HOLD_SOCKETS = `
+const net = require("node:net");
+const [port, idle, slow] = process.argv.slice(2).map(Number);
+const sockets = [];
+let closed = 0, opened = 0, errors = {};
+const done = () => { console.log(JSON.stringify({ opened, closed, errors })); process.exit(0); };
+for (let i = 0; i < idle + slow; i++) {
+  const s = net.connect(port, "127.0.0.1");
+  s.on("connect", () => opened++);
+  s.on("error", (e) => { errors[e.code] = (errors[e.code] ?? 0) + 1; });
+  s.on("close", () => { if (++closed === idle + slow) done(); });
+  if (i >= idle) {
+    // Slowloris: a header byte now and then, never the end of the headers.
+    s.on("connect", () => s.write("POST /v1/responses HTTP/1.1\\r\\nHost: x\\r\\n"));
+    const t = setInterval(() => s.writable ? s.write("X") : clearInterval(t), 1000);
+  }
+  sockets.push(s);
+}
+setTimeout(done, Number(process.env.HOLD_MS));
+`;
+
+test("another user holding hundreds of sockets under a low fd limit: the user's requests still pass, nothing is charged to the account, slow sockets are closed", async (t) => {
+  const stranger = otherUser();
+  if ("reason" in stranger) {
+    t.skip(stranger.reason);
+    return;
+  }
+  // A gateway with only 256 file descriptors, as a small ulimit leaves it.
+  const started = await runProcess(
+    "prlimit",
+    ["--nofile=256:256", process.execPath, caoBin, ...startArgs()],
+    {
+      env: env(),
+    },
+  );
+  assert.equal(started.code, 0, started.stderr);
+  const url = fs.readFileSync(path.join(world.dataDir, ".state/gateway"), "utf8").trim().split(" ")[1] ?? "";
+  const port = new URL(url).port;
+  const holdMs = 45_000;
+  const held = stranger.node(
+    HOLD_SOCKETS.replace("process.env.HOLD_MS", String(holdMs)),
+    [port, "400", "5"],
+    holdMs + 30_000,
+  );
+  // Wait until the stranger's sockets are in (the cap has closed the oldest ones).
+  const pid = Number(fs.readFileSync(path.join(world.dataDir, "gateway.pid"), "utf8"));
+  await eventually(() => fs.readdirSync(`/proc/${pid}/fd`).length > 100, 20_000);
+  const token = JSON.parse(fs.readFileSync(path.join(world.dataDir, "one/auth.json"), "utf8")).tokens
+    .access_token;
+  const statuses: number[] = [];
+  for (let i = 0; i < 13; i++) statuses.push((await send(`${url}/responses`, token, `s${i}`)).status);
+  assert.deepEqual(statuses, Array(13).fill(200), "the user's own requests");
+  const report = JSON.parse((await runCao(["gateway", "status", "--json"], { env: env() })).stdout);
+  assert.equal(report.accounts[0].lastError, null, JSON.stringify(report.accounts[0]));
+  const result = JSON.parse((await held).stdout);
+  // Every socket the stranger held was closed by the gateway before the stranger gave up (cap + header timeout).
+  assert.equal(result.closed, 405, JSON.stringify(result));
+  await runCao(["gateway", "stop"], { env: env() });
 });
