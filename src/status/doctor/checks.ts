@@ -5,6 +5,7 @@ import { gatewayConfigCheck } from "./gateway-config.js";
 import { authProblemCheck, loginCheck } from "./login.js";
 import { memoryOnlyCheck } from "./memory-only.js";
 import { permissionsCheck } from "./permissions.js";
+import { pidFileCheck } from "./pid-file.js";
 import { sharedLoginCheck } from "./shared-login.js";
 import { tokenExpiryCheck } from "./token-expiry.js";
 import type { DoctorCheck } from "./types.js";
@@ -22,4 +23,5 @@ export const doctorChecks: DoctorCheck[] = [
   permissionsCheck,
   corruptFilesCheck,
   gatewayConfigCheck,
+  pidFileCheck,
 ];
