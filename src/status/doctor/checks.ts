@@ -6,6 +6,7 @@ import { authProblemCheck, loginCheck } from "./login.js";
 import { memoryOnlyCheck } from "./memory-only.js";
 import { permissionsCheck } from "./permissions.js";
 import { pidFileCheck } from "./pid-file.js";
+import { reservedNamesCheck } from "./reserved-names.js";
 import { sharedLoginCheck } from "./shared-login.js";
 import { tokenExpiryCheck } from "./token-expiry.js";
 import type { DoctorCheck } from "./types.js";
@@ -13,6 +14,7 @@ import type { DoctorCheck } from "./types.js";
 /** Every check `cao status --doctor` runs, in report order. Add new checks here. */
 export const doctorChecks: DoctorCheck[] = [
   codexBinaryCheck,
+  reservedNamesCheck,
   loginCheck,
   memoryOnlyCheck,
   authProblemCheck,
