@@ -24,6 +24,8 @@ export interface AccountJson {
   isDefault: boolean;
   loginState: LoginState;
   loginProblem: string | null;
+  /** Set when the running gateway holds this login only in memory (the disk refused the rotated tokens). */
+  memoryOnlySince: string | null;
   email: string | null;
   plan: string | null;
   accountId: string | null;
@@ -56,7 +58,8 @@ export function accountJson(a: AccountView): AccountJson {
     name: a.name,
     isDefault: a.isDefault,
     loginState: loginLabel(a),
-    loginProblem: a.auth.problem ?? null,
+    loginProblem: a.memoryOnly?.reason ?? a.auth.problem ?? null,
+    memoryOnlySince: isoOrNull(a.memoryOnly?.sinceMs),
     email: a.auth.email ?? null,
     plan: a.auth.plan ?? null,
     accountId: a.auth.accountId ?? null,

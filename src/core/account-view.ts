@@ -20,6 +20,8 @@ export interface AccountView {
   fiveHour: UsageWindowView | null;
   weekly: UsageWindowView | null;
   usageObservedAtMs: number | null;
+  /** Set when the running gateway holds this login's rotated tokens only in memory (the disk refused them). */
+  memoryOnly: { sinceMs: number; reason: string } | null;
 }
 
 export interface StatusSnapshot {
@@ -60,6 +62,7 @@ export function loadSnapshotWithAuth(
       fiveHour: windowView(limits?.primary),
       weekly: windowView(limits?.secondary),
       usageObservedAtMs: limits?.observedAtMs ?? null,
+      memoryOnly: null,
     };
   });
   return {
@@ -72,8 +75,24 @@ export function loadSnapshot(dir = dataDir(), nowMs = Date.now()): StatusSnapsho
   return loadSnapshotWithAuth(dir, nowMs).snapshot;
 }
 
+/**
+ * Asks a running gateway which logins live only in its memory (a full disk
+ * refused their rotated tokens) and marks them: the files on disk are stale
+ * for those. Only when a gateway is recorded, so plain status stays fast.
+ */
+export async function markMemoryOnlyLogins(snapshot: StatusSnapshot): Promise<void> {
+  const { probeGateway } = await import("./gateway-probe.js");
+  const probe = await probeGateway(snapshot.dataDir);
+  if (probe.kind !== "verified") return;
+  for (const lost of probe.health.unsaved) {
+    const account = snapshot.accounts.find((a) => a.name === lost.account);
+    if (account) account.memoryOnly = { sinceMs: lost.sinceMs, reason: lost.reason };
+  }
+}
+
 export type LoginState =
   | "logged-in"
+  | "memory-only"
   | "not-logged-in"
   | "auth-unreadable"
   | "api-key"
@@ -82,6 +101,7 @@ export type LoginState =
 
 /** A short word for the login state, as the compact line and the JSON show it. */
 export function loginLabel(account: AccountView): LoginState {
+  if (account.memoryOnly) return "memory-only";
   if (account.status.authProblem) return "needs-login";
   switch (account.auth.state) {
     case "ok":
