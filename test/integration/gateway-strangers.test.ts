@@ -160,7 +160,7 @@ test("another user holding hundreds of sockets under a low fd limit: the user's 
     holdMs + 30_000,
   );
   // Wait until the stranger's sockets are in (the cap has closed the oldest ones).
-  const pid = Number(fs.readFileSync(path.join(world.dataDir, "gateway.pid"), "utf8"));
+  const pid = Number(fs.readFileSync(path.join(world.dataDir, "gateway.pid"), "utf8").split(" ")[0]);
   await eventually(
     () => fs.readdirSync(`/proc/${pid}/fd`).length > 100,
     () => `gateway fds: ${fs.readdirSync(`/proc/${pid}/fd`).length}`,
