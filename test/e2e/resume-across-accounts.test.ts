@@ -8,6 +8,7 @@ import { startFakeBackend } from "../../src/demo/fake-backend/server.js";
 import type { FakeBackend } from "../../src/demo/fake-backend/types.js";
 import { type CaptureProxy, startCaptureProxy } from "../helpers/capture-proxy.js";
 import { codexBin, runCao, runProcess } from "../helpers/cli.js";
+import { waitUntil } from "../helpers/deadline.js";
 import { tempWorld } from "../helpers/temp.js";
 
 let backend: FakeBackend;
@@ -112,10 +113,11 @@ test("while account A's codex writes a session, account B cannot resume it concu
   const sessionId = /session id: ([0-9a-f-]{36})/.exec(first.stdout + first.stderr)?.[1] ?? "";
   assert.ok(sessionId, first.stderr);
   const holding = codexIn("a", ["resume", sessionId, "HOLD the session"]);
-  const deadline = Date.now() + 60_000;
-  while (!proxy.turns.some((t) => t.body.includes("HOLD the session")) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitUntil(() => proxy.turns.some((t) => t.body.includes("HOLD the session")), {
+    timeoutMs: 60_000,
+    intervalMs: 50,
+    describe: () => `${proxy.turns.length} turns reached the proxy, none holding the session`,
+  });
   const concurrent = await codexIn("b", ["resume", sessionId, "me too"]);
   assert.notEqual(concurrent.code, 0);
   assert.match(concurrent.stderr, /already has an active writer/);

@@ -4,6 +4,7 @@ import { after, before, test } from "node:test";
 import { WebSocket } from "ws";
 import { startFakeBackend } from "../../src/demo/fake-backend/server.js";
 import type { FakeBackend, FakeReply, FakeTurnInput } from "../../src/demo/fake-backend/types.js";
+import { waitUntil } from "../helpers/deadline.js";
 import { codexExec, fakeCodexHome, rolloutEvents } from "../helpers/real-codex.js";
 
 let backend: FakeBackend;
@@ -92,9 +93,8 @@ async function openSocket(
   return { ws, events };
 }
 
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  assert.ok(check(), "timed out waiting for events");
+function until(check: () => boolean): Promise<void> {
+  return waitUntil(check, { describe: () => `events for ${check}`, intervalMs: 10 });
 }
 
 test("raw protocol: unknown previous_response_id, injected faults as error events, bad bearer refused", async () => {

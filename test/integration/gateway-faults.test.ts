@@ -6,6 +6,7 @@ import { test } from "node:test";
 import { request } from "undici";
 import { encodeUnsignedJwt } from "../../src/core/jwt.js";
 import { authPath } from "../../src/core/paths.js";
+import { scaled } from "../helpers/deadline.js";
 import {
   eventually,
   gatewayWorld,
@@ -157,7 +158,7 @@ test("client abort: the upstream request is cancelled", async () => {
     controller.abort();
     await Promise.race([
       closed,
-      new Promise((_, reject) => setTimeout(() => reject(new Error("upstream still open")), 3000)),
+      new Promise((_, reject) => setTimeout(() => reject(new Error("upstream still open")), scaled(3000))),
     ]);
     await eventually(() => w.logs.some((line) => line.includes("client went away")));
   } finally {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
+import { waitUntil } from "../helpers/deadline.js";
 import { fakeCodexWorld } from "./run-fake-codex.js";
 
 const HOUR = 3600_000;
@@ -224,8 +225,10 @@ test("SIGTERM to cao reaches codex; cao exits with codex's status", async () => 
   child.stdout.on("data", (c: Buffer) => {
     out += c;
   });
-  const deadline = Date.now() + 20_000;
-  while (!out.includes("started") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await waitUntil(() => out.includes("started"), {
+    timeoutMs: 20_000,
+    describe: () => `stdout ${JSON.stringify(out)}`,
+  });
   child.kill("SIGTERM");
   const code = await new Promise((r) => child.on("close", (c) => r(c)));
   assert.equal(code, 143, "128 + SIGTERM: codex was terminated by the relayed signal");
@@ -250,11 +253,10 @@ test("codex output streams live (nothing is held until codex exits)", async () =
   child.stderr.on("data", (c: Buffer) => {
     err += c;
   });
-  const deadline = Date.now() + 20_000;
-  while (!(out.includes("out-now") && err.includes("err-now")) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  assert.ok(out.includes("out-now") && err.includes("err-now"), `before exit: ${out} | ${err}`);
+  await waitUntil(() => out.includes("out-now") && err.includes("err-now"), {
+    timeoutMs: 20_000,
+    describe: () => `before exit: stdout ${JSON.stringify(out)}, stderr ${JSON.stringify(err)}`,
+  });
   assert.equal(child.exitCode, null, "codex is still running");
   fs.writeFileSync(release, "");
   const code = await new Promise((r) => child.on("close", r));
