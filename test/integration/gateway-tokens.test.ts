@@ -8,7 +8,7 @@ import { writeFileAtomic } from "../../src/core/atomic-write.js";
 import { authPath } from "../../src/core/paths.js";
 import { eventually, gatewayWorld, modelTrail, type NamedAccount, readStatuses } from "../helpers/gateway.js";
 
-/** The gateway as the one refresher of its accounts' tokens (codex-facts: rotation, reuse). */
+/** The gateway as the one refresher of its accounts' tokens (docs/codex-notes.md, "Auth": rotation, reuse). */
 
 const refreshes = (w: Awaited<ReturnType<typeof gatewayWorld>>, accountId: string) =>
   w.backend.requests.filter((r) => r.path === "/oauth/token" && r.accountId === accountId);
