@@ -78,7 +78,7 @@ async function serveResponses(
     await delay(fault.delayMs, gone.signal);
     if (res.destroyed) return;
   }
-  const events = serveTurn(state, account, accountId, turn, sessionId);
+  const { events, pace } = serveTurn(state, account, accountId, turn, sessionId);
   res.writeHead(200, {
     "content-type": "text/event-stream",
     "cache-control": "no-cache",
@@ -90,7 +90,7 @@ async function serveResponses(
         : `ts-${accountId}-${randomUUID()}`,
   });
   const resetAt = fault?.kind === "reset" ? fault.afterEvents : -1;
-  await writeSse(res, events, (index) => (index === resetAt ? "reset" : "continue"));
+  await writeSse(res, events, (index) => (index === resetAt ? "reset" : "continue"), pace);
 }
 
 function serveAuthed(

@@ -57,10 +57,22 @@ export interface FakeTurnInput {
 }
 
 export type FakeReply =
-  /** `deltaChars` sets the size of each streamed delta (default 64): small values make many deltas (throughput tests). */
-  | { kind: "text"; text: string; deltaChars?: number }
+  /**
+   * `deltaChars` sets the size of each streamed delta (default 64): small values make many deltas
+   * (throughput tests). `pace` sets how the HTTP stream is written (default: batches of 16 KB as fast
+   * as the client reads).
+   */
+  | { kind: "text"; text: string; deltaChars?: number; pace?: FakePace }
   /** Ask Codex to run a shell command (a tool call); Codex sends a follow-up with its output. */
   | { kind: "shell"; command: string[] };
+
+/**
+ * How an SSE answer leaves the backend, for benchmarks of what sits in between:
+ * - `burst`: every event its own write (an HTTP chunk), all in one go without waiting for the
+ *   client, as a server that had the whole answer ready does;
+ * - `spread`: writes of `bytesPerWrite` (default 16 KB) `everyMs` apart, as a model generating.
+ */
+export type FakePace = { kind: "burst" } | { kind: "spread"; everyMs: number; bytesPerWrite?: number };
 
 /**
  * A failure injected into model requests (`POST .../responses`, WebSocket `response.create`), for the
