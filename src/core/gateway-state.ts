@@ -55,7 +55,7 @@ export function writeGatewayRouting(
   writeStateLine(gatewayEnabledPath(dir), routing.autostart ? "autostart" : "");
 }
 
-/** The `-c` override that routes the built-in provider through the gateway (Route A in codex-facts). */
+/** The `-c` override that routes the built-in provider through the gateway (Route A in docs/codex-notes.md, "Pointing Codex at a local gateway"). */
 export function gatewayCodexArgs(url: string): string[] {
   return ["-c", `openai_base_url=${JSON.stringify(url)}`];
 }

@@ -173,7 +173,10 @@ describe("cao status views", async () => {
     assert.equal(work.accountId, "acc-work");
     assert.equal(work.usage.fiveHour.usedPercent, 42);
     assert.equal(work.usage.fiveHour.windowMinutes, 300);
-    assert.ok(Date.parse(work.usage.weekly.resetsAt) > Date.now());
+    assert.ok(
+      Date.parse(work.usage.weekly.resetsAt) > Date.now(),
+      `weekly resets at ${work.usage.weekly.resetsAt}`,
+    );
     assert.equal(idle.loginState, "not-logged-in");
     assert.equal(idle.usage.fiveHour, null);
     assert.equal(cool.coolingDown, true);

@@ -1,6 +1,6 @@
 /**
  * Contract of the fake ChatGPT backend: a loopback server that speaks what
- * Codex and the gateway expect from chatgpt.com (see shared codex-facts). It is
+ * Codex and the gateway expect from chatgpt.com (see docs/codex-notes.md). It is
  * shipped in the package because `cao demo` runs on it; the tests and the
  * benchmarks use it too. Nothing here talks to a real OpenAI host.
  *
