@@ -5,6 +5,8 @@ import { withFileLock } from "./file-lock.js";
 import { writeJsonFile } from "./json-file.js";
 import { dataDir, locksDir, statusPath } from "./paths.js";
 import { removeAccountState, writeUsageState } from "./state-files.js";
+import { appendUsage, removeHistory } from "./usage-history.js";
+import { warn } from "./warnings.js";
 
 export {
   type AccountStatus,
@@ -39,6 +41,16 @@ export function updateAccountStatus(
     const next = sanitizeStatus(updater({ ...previous }));
     statuses[name] = next;
     writeJsonFile(statusPath(dir), { statuses }, 0o600, STATUS_WRITES_DURABLE);
+    if (next.rateLimits && next.rateLimits.observedAtMs !== previous.rateLimits?.observedAtMs) {
+      try {
+        appendUsage(name, next.rateLimits, dir);
+      } catch (error) {
+        // The history is a record, not a signal: losing one sample must not fail the update.
+        warn(
+          `could not record the usage history of ${name}: ${error instanceof Error ? error.message : error}`,
+        );
+      }
+    }
     if (next.rateLimits && JSON.stringify(next.rateLimits) !== JSON.stringify(previous.rateLimits)) {
       writeUsageState(
         name,
@@ -64,5 +76,6 @@ export function deleteAccountStatus(name: string, dir = dataDir()): void {
       writeJsonFile(statusPath(dir), { statuses }, 0o600, STATUS_WRITES_DURABLE);
     }
     removeAccountState(name, dir);
+    removeHistory(name, dir);
   });
 }

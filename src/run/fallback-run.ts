@@ -4,13 +4,13 @@ import { codexEnv } from "../core/codex-env.js";
 import { CaoError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { blockReason, type Settings } from "../core/pool-policy.js";
+import { loadSettingsIfAny } from "../core/settings-load.js";
 import { isTerminal } from "../terminal/stdout.js";
 import { readyAccountHome } from "./account-home.js";
 import { accountOrder } from "./account-order.js";
 import type { RunOptions } from "./options.js";
 import { formatResetTime } from "./reset-time.js";
 import type { RunVerdict } from "./run-evidence.js";
-import { loadRunSettings } from "./run-settings.js";
 import { runCodex } from "./spawn-codex.js";
 
 /** The logger loads consola (~25 ms): only when there is something to say, never on a plain run. */
@@ -24,7 +24,7 @@ const say = async (level: "info" | "warn", message: string) =>
  * `maxPasses` passes. Returns codex's own exit status.
  */
 export async function runWithFallback(options: RunOptions): Promise<number> {
-  const settings = await loadRunSettings();
+  const settings = await loadSettingsIfAny();
   const order = accountOrder(options, settings);
   const bin = findRealCodex(options.codexPath);
   // Both ends on a terminal: codex gets it as it is (no pipe), detection reads the rollout only.

@@ -31,7 +31,8 @@ function accountLines(a: AccountView, nowMs: number): string[] {
 export function renderPretty(snapshot: StatusSnapshot, columns = 100): string {
   const now = snapshot.generatedAtMs;
   const count = snapshot.accounts.length;
-  const title = `cao status · ${count} account${count === 1 ? "" : "s"} · default: ${snapshot.defaultAccount ?? "none"}`;
+  const pool = snapshot.pool?.percent === undefined ? "" : ` · pool headroom ${snapshot.pool.percent}%`;
+  const title = `cao status · ${count} account${count === 1 ? "" : "s"} · default: ${snapshot.defaultAccount ?? "none"}${pool}`;
   const sections = snapshot.accounts.map((a) => accountLines(a, now));
   const all = [title, ...sections.flat()];
   const width = Math.max(20, Math.min(columns - 4, Math.max(...all.map((l) => [...l].length))));

@@ -1,5 +1,5 @@
 import { stdoutIsTerminal, writeStdout } from "../terminal/stdout.js";
-import { loadSnapshot } from "./model.js";
+import { loadSnapshot, withPool } from "./model.js";
 
 export interface ViewChoice {
   compact: boolean;
@@ -15,7 +15,7 @@ export interface ViewChoice {
  * start-up path every module counts.
  */
 export async function showStatus(choice: ViewChoice): Promise<void> {
-  const snapshot = loadSnapshot();
+  const snapshot = await withPool(loadSnapshot());
   if (choice.json) {
     writeStdout(JSON.stringify((await import("./json.js")).snapshotJson(snapshot), null, 2));
   } else if (snapshot.accounts.length === 0 && !choice.pretty) {
