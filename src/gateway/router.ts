@@ -51,6 +51,17 @@ export interface RouterOptions {
   onPreferredChange?(account: string | undefined): void;
   /** Pauses, reserves, priorities and strategy (cao.toml), read fresh on every pick. */
   settings?(): Settings;
+  /** A session moved to another account (the sessions record). */
+  onMove?(session: string, from: string, to: string, reason: string): void;
+  /** A model request was sent on `account` (the sessions record). */
+  onServe?(account: string, served: Served): void;
+}
+
+/** What the transport knows about a request it sends, for the sessions record. */
+export interface Served {
+  session: string | undefined;
+  turn: string | null;
+  transport: "http" | "websocket";
 }
 
 interface AccountState {
@@ -96,7 +107,10 @@ export class Router {
       if (this.sessions.size > MAX_SESSIONS)
         this.sessions.delete(this.sessions.keys().next().value as string);
     }
-    return { account, movedFrom, reason: movedFrom && this.leaveReason(movedFrom, exclude, now) };
+    const reason = movedFrom && this.leaveReason(movedFrom, exclude, now);
+    if (sessionKey !== undefined && movedFrom !== undefined && reason !== undefined)
+      this.options.onMove?.(sessionKey, movedFrom, account, reason);
+    return { account, movedFrom, reason };
   }
 
   /** Why a session cannot stay on `account`: the first rule that moved it. */
@@ -136,7 +150,8 @@ export class Router {
     return this.accounts.filter((name) => this.isCoolingDown(name, now));
   }
 
-  recordAttempt(account: string): void {
+  recordAttempt(account: string, served?: Served): void {
+    if (served) this.options.onServe?.(account, served);
     const now = Date.now();
     this.writer.queue(account, (s) => ({ ...s, lastAttemptAtMs: now }));
   }

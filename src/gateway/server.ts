@@ -11,6 +11,7 @@ import type { GatewayContext } from "./context.js";
 import { DEFAULT_REFRESH_URL, TokenManager } from "./credentials.js";
 import { handleHttp, sendJson } from "./proxy.js";
 import { Router } from "./router.js";
+import { SessionWriter } from "./session-writer.js";
 import { StatusWriter } from "./status-writer.js";
 import { closeUpgradedSockets, handleUpgrade } from "./upgrade.js";
 import { createUpstreamAgent, jsonPoster } from "./upstream.js";
@@ -54,6 +55,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const base = new URL(config.baseUrl);
   const agent = createUpstreamAgent(config.timeoutMs);
   const writer = new StatusWriter(dir, 1000, log);
+  const sessionLog = new SessionWriter(dir, 1000, log);
   let router: Router | undefined;
   // `cao pause`, `cao config set` reach a running gateway at its next pick (a stat, no polling thread).
   const settings = new SettingsWatcher(dir, (message) => {
@@ -107,6 +109,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       cooldownMs: config.cooldownSeconds * 1000,
       problem: (account) => tokens.problem(account),
       settings: () => settings.get(),
+      onMove: (session, from, to, reason) => sessionLog.moved(session, from, to, reason),
+      onServe: (account, served) => {
+        if (served.session !== undefined)
+          sessionLog.served(served.session, account, served.turn, served.transport);
+      },
       onPreferredChange: (account) => {
         log(`new sessions now start on ${account ?? "(no account available)"}`);
         publish(account);
@@ -199,6 +206,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       await closed;
       clearTimeout(force);
       writer.flush();
+      sessionLog.flush();
       await agent.close().catch(() => {});
       if (options.publishState && readGatewayState(dir)?.pid === process.pid) removeGatewayState(dir);
     })();

@@ -3,7 +3,9 @@ import type { Duplex } from "node:stream";
 import WebSocket, { type RawData, WebSocketServer } from "ws";
 import { bearerOf, type GatewayContext, sessionKeyOf, upstreamPath } from "./context.js";
 import { backoffMs } from "./proxy.js";
+import type { Served } from "./router.js";
 import { rateLimitsFromEvent, usageLimitBody } from "./signals.js";
+import { turnIdOfFrame } from "./turn-id.js";
 import {
   createdResponseId,
   parseFrame,
@@ -193,8 +195,12 @@ class ResponsesSession {
       }
     }
     if (!this.upstream && !(await this.reconnect())) return;
-    if (create) this.ctx.router.recordAttempt(this.account);
+    if (create && frame) this.ctx.router.recordAttempt(this.account, this.served(frame));
     this.upstream?.send(data, { binary: isBinary });
+  }
+
+  private served(frame: Buffer): Served {
+    return { session: this.request.sessionKey, turn: turnIdOfFrame(frame), transport: "websocket" };
   }
 
   /** Whether the router now wants this session on another account (it keeps the session there). */
@@ -276,7 +282,7 @@ class ResponsesSession {
     if (!pending.answered) {
       const frame = await this.replayable(pending);
       if (frame) {
-        this.ctx.router.recordAttempt(this.account);
+        this.ctx.router.recordAttempt(this.account, this.served(pending.frame));
         this.upstream?.send(frame, { binary: false });
         return;
       }
