@@ -36,6 +36,7 @@ export const root = defineCommand({
     sessions: () => import("../commands/sessions.js").then((m) => m.default),
     status: () => import("../commands/status.js").then((m) => m.default),
     switch: () => import("../commands/switch.js").then((m) => m.default),
+    top: () => import("../commands/top.js").then((m) => m.default),
     unpause: () => import("../commands/unpause.js").then((m) => m.default),
     usage: () => import("../commands/usage.js").then((m) => m.default),
     use: () => import("../commands/use.js").then((m) => m.default),

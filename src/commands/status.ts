@@ -10,6 +10,10 @@ export default defineCommand({
     full: { type: "boolean", description: "Every field, one per line" },
     pretty: { type: "boolean", description: "The dashboard, even when not on a terminal" },
     json: { type: "boolean", description: "Machine-readable output (stable shape, see README)" },
+    watch: {
+      type: "boolean",
+      description: "Live view, refreshed in place (also `cao top`); q or Ctrl-C quits",
+    },
     doctor: { type: "boolean", description: "Health checks; exit 0 ok, 1 warnings, 2 errors" },
     report: { type: "string", description: "A report: md (default) or json" },
     "expires-within-hours": {
@@ -22,6 +26,12 @@ export default defineCommand({
     },
   },
   async run({ args }) {
+    if (args.watch) {
+      const { runLiveView } = await import("../pool/live-screen.js");
+      const { dataDir } = await import("../core/paths.js");
+      await runLiveView(dataDir());
+      return;
+    }
     if (args.doctor) {
       const { runDoctorCommand } = await import("../status/doctor-command.js");
       await runDoctorCommand({

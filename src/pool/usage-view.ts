@@ -90,11 +90,11 @@ export function renderUsage(model: PoolModel, sinceMs: number, columns = 100): s
     const status = account.usable
       ? ""
       : model.settings.accounts[account.name]?.paused
-        ? "  (paused)"
-        : "  (needs a new login)";
+        ? " (paused)"
+        : " (needs a new login)";
     out.push(
       "",
-      `${account.name}${status}${account.runsOutAtMs !== undefined ? `  · runs out ${when(account.runsOutAtMs, now)}` : ""}`,
+      `${account.name}${status}${account.runsOutAtMs !== undefined ? ` · runs out ${when(account.runsOutAtMs, now)}` : ""}`,
     );
     for (const w of WINDOWS) {
       const win = account.windows[w];
