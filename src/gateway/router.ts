@@ -53,6 +53,8 @@ export interface RouterOptions {
   settings?(): Settings;
   /** A session moved to another account (the sessions record). */
   onMove?(session: string, from: string, to: string, reason: string): void;
+  /** Usage, cooldowns or logins changed (the notifier looks a moment later). */
+  onStateChange?(): void;
   /** A model request was sent on `account` (the sessions record). */
   onServe?(account: string, served: Served): void;
 }
@@ -140,6 +142,14 @@ export class Router {
 
   accountNames(): readonly string[] {
     return this.accounts;
+  }
+
+  rateLimitsOf(account: string): RateLimits | undefined {
+    return this.state.get(account)?.rateLimits;
+  }
+
+  cooldownUntil(account: string): number {
+    return this.state.get(account)?.cooldownUntilMs ?? 0;
   }
 
   isCoolingDown(account: string, now = Date.now()): boolean {
@@ -246,6 +256,7 @@ export class Router {
   }
 
   private updatePreferred(): void {
+    this.options.onStateChange?.();
     const next = this.choose(undefined, new Set(), Date.now());
     if (next === this.preferredAccount) return;
     this.preferredAccount = next;
