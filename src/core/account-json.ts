@@ -47,6 +47,12 @@ export interface StatusJson {
   dataDir: string;
   defaultAccount: string | null;
   accounts: AccountJson[];
+  /** Pauses and reserves (cao.toml) applied; points: 100 = one whole account's window. */
+  pool: {
+    headroomPercent: number | null;
+    headroomPoints: { primary: number; secondary: number };
+    usableAccounts: number;
+  } | null;
 }
 
 const windowJson = (w: UsageWindowView | null): UsageWindowJson | null =>
@@ -87,6 +93,13 @@ export function snapshotJson(snapshot: StatusSnapshot): StatusJson {
     dataDir: snapshot.dataDir,
     defaultAccount: snapshot.defaultAccount,
     accounts: snapshot.accounts.map(accountJson),
+    pool: snapshot.pool
+      ? {
+          headroomPercent: snapshot.pool.percent ?? null,
+          headroomPoints: snapshot.pool.points,
+          usableAccounts: snapshot.pool.usable,
+        }
+      : null,
   };
 }
 

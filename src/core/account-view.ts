@@ -1,7 +1,9 @@
 import { type AccountStatus, isCoolingDown, loadStatuses, type RateLimitWindow } from "./account-status.js";
 import { type AuthRead, type AuthSummary, readAuthFile, summarizeAuth } from "./auth-file.js";
 import { authPath, dataDir } from "./paths.js";
+import { type PoolHeadroom, poolHeadroom, poolMember } from "./pool-policy.js";
 import { loadRegistry } from "./registry.js";
+import { loadSettingsIfAny } from "./settings-load.js";
 
 /** One usage window as last seen (from the gateway or a codex run). */
 export interface UsageWindowView {
@@ -29,6 +31,17 @@ export interface StatusSnapshot {
   dataDir: string;
   defaultAccount: string | null;
   accounts: AccountView[];
+  /** The pool's headroom (pauses and reserves from cao.toml applied), when computed (`withPool`). */
+  pool?: PoolHeadroom;
+}
+
+/** Adds the pool's headroom; cao.toml is read only if it exists (start-up budget). */
+export async function withPool(snapshot: StatusSnapshot): Promise<StatusSnapshot> {
+  const settings = await loadSettingsIfAny(snapshot.dataDir);
+  const members = snapshot.accounts.map((a) =>
+    poolMember(a.name, settings, a.status.rateLimits, Boolean(a.status.authProblem), snapshot.generatedAtMs),
+  );
+  return { ...snapshot, pool: poolHeadroom(members) };
 }
 
 function windowView(window: RateLimitWindow | undefined): UsageWindowView | null {

@@ -1,6 +1,7 @@
 import type { Agent } from "undici";
 import type { GatewayConfig } from "./config.js";
 import type { TokenManager } from "./credentials.js";
+import type { PoolNotifier } from "./notifications.js";
 import type { Router } from "./router.js";
 import type { StrangerLog } from "./stranger-log.js";
 import type { UsageChecker } from "./usage-check.js";
@@ -15,6 +16,7 @@ export interface GatewayContext {
   router: Router;
   tokens: TokenManager;
   usage: UsageChecker;
+  notifier: PoolNotifier;
   agent: Agent;
   /** Upstream origin and base path, parsed once from `config.baseUrl`. */
   upstream: { origin: string; basePath: string };

@@ -6,6 +6,7 @@ import { AccountUnavailableError, type Credentials } from "./credentials.js";
 import { isLocalResourceError } from "./local-errors.js";
 import { parseUsageLimit, rateLimitsFromEvent, rateLimitsFromHeaders, usageLimitBody } from "./signals.js";
 import { createSseTap } from "./sse-tap.js";
+import { turnIdOfHeader } from "./turn-id.js";
 import { HOP_BY_HOP } from "./upstream.js";
 import { sendUpstream, type UpstreamResponse } from "./upstream-response.js";
 
@@ -133,7 +134,11 @@ class Exchange {
       router.accountsChanged();
       return false;
     }
-    router.recordAttempt(account);
+    router.recordAttempt(account, {
+      session: this.sessionKey,
+      turn: turnIdOfHeader(this.req.headers["x-codex-turn-metadata"]),
+      transport: "http",
+    });
     let response = await this.send(account, credentials, movedFrom);
     if (response && response.statusCode === 401 && credentials) {
       // Never show Codex an upstream 401: refresh (once, shared) and try again.

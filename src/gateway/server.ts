@@ -1,6 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { loadStatuses } from "../core/account-status.js";
+import { notifyDesktop } from "../core/desktop-notify.js";
 import { CaoError, errnoCode } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { createGatewayKey, HEALTH_PATH } from "../core/gateway-identity.js";
@@ -17,8 +18,10 @@ import {
 import type { GatewayContext } from "./context.js";
 import { DEFAULT_REFRESH_URL, TokenManager } from "./credentials.js";
 import { serveHealth } from "./health.js";
+import { PoolNotifier } from "./notifications.js";
 import { handleHttp, sendJson } from "./proxy.js";
 import { Router } from "./router.js";
+import { SessionWriter } from "./session-writer.js";
 import { StatusWriter } from "./status-writer.js";
 import { StrangerLog } from "./stranger-log.js";
 import { closeUpgradedSockets, handleUpgrade } from "./upgrade.js";
@@ -34,6 +37,8 @@ export interface GatewayOptions {
   publishState?: boolean;
   /** Only these accounts (default: every account in the registry). */
   accounts?: string[];
+  /** Shows a notification (default: the desktop's notifier; tests pass their own or use PATH). */
+  notify?(title: string, body: string): void;
   /** Token endpoint (default: $CODEX_REFRESH_TOKEN_URL_OVERRIDE, else auth.openai.com, as Codex does). */
   refreshUrl?: string;
 }
@@ -65,7 +70,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const base = new URL(config.baseUrl);
   const agent = createUpstreamAgent(config.timeoutMs);
   const writer = new StatusWriter(dir, 1000, log);
+  const sessionLog = new SessionWriter(dir, 1000, log);
   let router: Router | undefined;
+  let notifier: PoolNotifier | undefined;
   // `cao pause`, `cao config set` reach a running gateway at its next pick (a stat, no polling thread).
   const settings = new SettingsWatcher(dir, (message) => {
     log(message);
@@ -80,6 +87,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     events: {
       refreshed(account) {
         log(`refreshed the token of ${account}`);
+        notifier?.loginRestored(account);
         writer.queue(account, (s) => {
           const { authProblem: _dropped, ...rest } = s;
           return rest;
@@ -96,6 +104,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           lastError: problem,
           ...(deadLogin && { authProblem: problem }),
         }));
+        if (deadLogin) notifier?.deadLogin(account, problem);
         router?.accountsChanged();
       },
       unsaved(account, reason) {
@@ -127,6 +136,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       cooldownMs: config.cooldownSeconds * 1000,
       problem: (account) => tokens.problem(account),
       settings: () => settings.get(),
+      onStateChange: () => notifier?.poke(),
+      onMove: (session, from, to, reason) => sessionLog.moved(session, from, to, reason),
+      onServe: (account, served) => {
+        if (served.session !== undefined)
+          sessionLog.served(served.session, account, served.turn, served.transport);
+      },
       onPreferredChange: (account) => {
         log(`new sessions now start on ${account ?? "(no account available)"}`);
         publish(account);
@@ -135,6 +150,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     loadStatuses(dir),
     writer,
   );
+  const routed = router;
+  notifier = new PoolNotifier({
+    accounts: names,
+    settings: () => settings.get(),
+    limits: (account) => routed.rateLimitsOf(account),
+    cooldownUntil: (account) => routed.cooldownUntil(account),
+    problem: (account) => tokens.problem(account),
+    send: (title, body) => options.notify?.(title, body) ?? notifyDesktop(title, body),
+    log,
+  });
   const usage = new UsageChecker({
     agent,
     origin: base.origin,
@@ -149,6 +174,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     router,
     tokens,
     usage,
+    notifier,
     agent,
     upstream: { origin: base.origin, basePath: base.pathname.replace(/\/+$/, "") },
     log,
@@ -230,6 +256,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const close = () => {
     closing ??= (async () => {
       clearInterval(timer);
+      notifier?.close();
       // Upgraded sockets are not the HTTP server's to close; server.close would wait for them.
       await closeUpgradedSockets(context);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -246,6 +273,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
             `log in again with \`cao add ${lost.account} --relogin\` once the disk has room`,
         );
       }
+      sessionLog.flush();
       await agent.close().catch(() => {});
       if (options.publishState && readGatewayState(dir)?.pid === process.pid) removeGatewayState(dir);
     })();

@@ -1,4 +1,4 @@
-import { loadSnapshot, markMemoryOnlyLogins, type StatusSnapshot } from "../core/account-view.js";
+import { loadSnapshot, markMemoryOnlyLogins, type StatusSnapshot, withPool } from "../core/account-view.js";
 import { stdoutIsTerminal, writeStdout } from "../terminal/stdout.js";
 
 export interface ViewChoice {
@@ -15,7 +15,7 @@ export interface ViewChoice {
  * start-up path every module counts.
  */
 export async function showStatus(choice: ViewChoice): Promise<void> {
-  const snapshot = loadSnapshot();
+  const snapshot = await withPool(loadSnapshot());
   await markMemoryOnlyLogins(snapshot);
   if (choice.json) {
     writeStdout(JSON.stringify((await import("../core/account-json.js")).snapshotJson(snapshot), null, 2));
