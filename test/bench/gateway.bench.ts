@@ -171,7 +171,7 @@ try {
   );
   console.log(out.join("\n"));
 } finally {
-  procs.stopAll();
+  await procs.stop();
   await benchAgent.close();
   fs.rmSync(root, { recursive: true, force: true });
 }

@@ -116,9 +116,22 @@ export class Processes {
     for (const child of this.children) child.kill("SIGTERM");
   }
 
+  /** Stops every process and waits until they are gone (a gateway writes its files on the way out). */
+  async stop(): Promise<void> {
+    const gone = this.children
+      .filter((child) => child.exitCode === null && child.signalCode === null)
+      .map((child) => new Promise((resolve) => child.once("exit", resolve)));
+    this.stopAll();
+    await Promise.all(gone);
+  }
+
   private spawn(args: string[], output: "stdout" | "stderr", env: NodeJS.ProcessEnv = {}): ChildProcess {
     const child = spawn(process.execPath, args, {
-      stdio: ["ignore", output === "stdout" ? "pipe" : "ignore", output === "stderr" ? "pipe" : "inherit"],
+      stdio: [
+        "ignore",
+        output === "stdout" ? "pipe" : process.env.CAO_BENCH_CHILD_STDOUT ? "inherit" : "ignore",
+        output === "stderr" ? "pipe" : "inherit",
+      ],
       env: { ...process.env, ...env },
     });
     this.children.push(child);
