@@ -19,7 +19,7 @@ export const MAX_UNSENT = 64 * 1024;
 
 export interface ClientOut {
   write(chunk: Buffer): boolean;
-  end(): void;
+  end(chunk?: Buffer): void;
   readonly writableLength: number;
   once(event: "drain", listener: () => void): unknown;
 }
@@ -58,13 +58,10 @@ export class CoalescedWriter {
     return !this.waitingForDrain;
   }
 
-  /** Writes what is queued now (the end of a read, the end of the stream, or a full batch). */
+  /** Writes what is queued now (the end of a read, or a full batch). */
   flush(): void {
-    if (this.bytes === 0) return;
-    const data = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.bytes);
-    this.chunks = [];
-    this.bytes = 0;
-    this.onWrite?.(data);
+    const data = this.take();
+    if (!data) return;
     this.out.write(data);
     if (!this.waitingForDrain && this.out.writableLength >= MAX_UNSENT) {
       this.waitingForDrain = true;
@@ -76,8 +73,19 @@ export class CoalescedWriter {
     }
   }
 
+  /** The last bytes go out with the end of the body (one syscall, not two). */
   end(): void {
-    this.flush();
-    this.out.end();
+    const data = this.take();
+    if (data) this.out.end(data);
+    else this.out.end();
+  }
+
+  private take(): Buffer | undefined {
+    if (this.bytes === 0) return undefined;
+    const data = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.bytes);
+    this.chunks = [];
+    this.bytes = 0;
+    this.onWrite?.(data);
+    return data;
   }
 }
