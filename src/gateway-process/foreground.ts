@@ -1,11 +1,14 @@
 import { dataDir } from "../core/paths.js";
 import type { GatewayConfig } from "../gateway/config.js";
 import { startGateway } from "../gateway/server.js";
+import { batchedWriter } from "./log-batch.js";
 import { acquirePidFile, releasePidFile } from "./process-files.js";
 
-/** A log line with a timestamp, to stderr (the log file when detached). Never pass tokens. */
+const stderr = batchedWriter((text) => process.stderr.write(text));
+
+/** A log line with a timestamp, to stderr (the log file when detached), batched. Never pass tokens. */
 export function gatewayLog(line: string): void {
-  process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  stderr.line(`${new Date().toISOString()} ${line}\n`);
 }
 
 /**
@@ -23,6 +26,8 @@ export async function runGatewayForeground(config: GatewayConfig, dir = dataDir(
     throw error;
   }
   gatewayLog(`gateway listening on ${gateway.url} (upstream ${config.baseUrl})`);
+  // The line `cao gateway start --detach` waits for goes out at once.
+  stderr.flush();
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       gatewayLog(`${signal}: stopping`);
