@@ -1,10 +1,10 @@
 import path from "node:path";
-import { type AccountStatus, loadStatuses, sanitizeStatus } from "./account-status-read.js";
+import { type AccountStatus, loadStatuses, type RateLimits, sanitizeStatus } from "./account-status-read.js";
 import { ensurePrivateDir } from "./atomic-write.js";
 import { withFileLock } from "./file-lock.js";
 import { writeJsonFile } from "./json-file.js";
 import { dataDir, locksDir, statusPath } from "./paths.js";
-import { removeAccountState, writeUsageState } from "./state-files.js";
+import { removeAccountState, type UsageLine, usageStateLine, writeUsageState } from "./state-files.js";
 
 export {
   type AccountStatus,
@@ -39,20 +39,22 @@ export function updateAccountStatus(
     const next = sanitizeStatus(updater({ ...previous }));
     statuses[name] = next;
     writeJsonFile(statusPath(dir), { statuses }, 0o600, STATUS_WRITES_DURABLE);
-    if (next.rateLimits && JSON.stringify(next.rateLimits) !== JSON.stringify(previous.rateLimits)) {
-      writeUsageState(
-        name,
-        {
-          primaryUsedPercent: next.rateLimits.primary?.usedPercent,
-          primaryResetsAtMs: next.rateLimits.primary?.resetsAtMs,
-          secondaryUsedPercent: next.rateLimits.secondary?.usedPercent,
-          secondaryResetsAtMs: next.rateLimits.secondary?.resetsAtMs,
-        },
-        dir,
-      );
-    }
+    // Only when the shell-visible figures change: rateLimits also carries observedAtMs, new on every
+    // response, and a rewrite per status flush would be pure disk work.
+    const line = next.rateLimits && usageStateLine(usageOf(next.rateLimits));
+    if (line && line !== (previous.rateLimits && usageStateLine(usageOf(previous.rateLimits))))
+      writeUsageState(name, line, dir);
     return next;
   });
+}
+
+function usageOf(limits: RateLimits): UsageLine {
+  return {
+    primaryUsedPercent: limits.primary?.usedPercent,
+    primaryResetsAtMs: limits.primary?.resetsAtMs,
+    secondaryUsedPercent: limits.secondary?.usedPercent,
+    secondaryResetsAtMs: limits.secondary?.resetsAtMs,
+  };
 }
 
 export function deleteAccountStatus(name: string, dir = dataDir()): void {
