@@ -20,6 +20,7 @@ export const root = defineCommand({
   subCommands: {
     add: () => import("../commands/add.js").then((m) => m.default),
     completion: () => import("../commands/completion.js").then((m) => m.completionCommand(commandTree)),
+    config: () => import("../commands/config/index.js").then((m) => m.default),
     current: () => import("../commands/current.js").then((m) => m.default),
     demo: () => import("../commands/demo.js").then((m) => m.default),
     gateway: () => import("../commands/gateway/index.js").then((m) => m.default),
@@ -27,12 +28,14 @@ export const root = defineCommand({
     init: () => import("../commands/init.js").then((m) => m.default),
     internal: () => import("../commands/internal/index.js").then((m) => m.default),
     list: () => import("../commands/list.js").then((m) => m.default),
+    pause: () => import("../commands/pause.js").then((m) => m.default),
     pin: () => import("../commands/pin.js").then((m) => m.default),
     prompt: () => import("../commands/prompt.js").then((m) => m.default),
     remove: () => import("../commands/remove.js").then((m) => m.default),
     run: () => import("../commands/run.js").then((m) => m.default),
     status: () => import("../commands/status.js").then((m) => m.default),
     switch: () => import("../commands/switch.js").then((m) => m.default),
+    unpause: () => import("../commands/unpause.js").then((m) => m.default),
     use: () => import("../commands/use.js").then((m) => m.default),
   },
 });

@@ -14,11 +14,19 @@ export default defineCommand({
     const active = resolveActiveAccount();
     if (args.json) {
       printJson(active ?? { name: null, source: null });
+      // No account applies here: exit 1 with and without --json, so scripts can test either.
+      if (!active) process.exitCode = 1;
       return;
     }
     if (!active) {
       const { CaoError } = await import("../core/errors.js");
-      throw new CaoError("no default account set", 1, "pick one with `cao use NAME` or `cao switch`");
+      const { loadRegistry } = await import("../core/registry-read.js");
+      const none = loadRegistry().accounts.length === 0;
+      throw new CaoError(
+        none ? "no accounts yet" : "no default account set",
+        1,
+        none ? "add one with `cao add NAME`" : "pick one with `cao use NAME` or `cao switch`",
+      );
     }
     printOut(active.name);
   },

@@ -12,7 +12,7 @@ export default defineCommand({
     const { log } = await import("../terminal/log.js");
     const name = requireRegistered(String(args.name));
     const keepFiles = Boolean(args["keep-files"]);
-    if (!keepFiles && !args.yes) await confirmDeletion(name);
+    if (!keepFiles && !args.yes && !(await confirmDeletion(name))) return;
     const result = removeAccount(name, keepFiles);
     const files = result.keptHome ? `kept its files in ${result.keptHome}` : `deleted ${result.deletedHome}`;
     const fallback = result.newDefault ? `default is now ${result.newDefault}` : "no default account now";
@@ -20,8 +20,9 @@ export default defineCommand({
   },
 });
 
-async function confirmDeletion(name: string): Promise<void> {
-  const { CaoError, usageError } = await import("../core/errors.js");
+/** Whether the user said yes; a "no" ends the command quietly (exit 0), Ctrl-C with 130. */
+async function confirmDeletion(name: string): Promise<boolean> {
+  const { usageError } = await import("../core/errors.js");
   if (!process.stdin.isTTY) {
     throw usageError(
       `refusing to delete ${name}'s tokens without confirmation (stdin is not a terminal)`,
@@ -34,5 +35,11 @@ async function confirmDeletion(name: string): Promise<void> {
     initial: false,
     cancel: "symbol",
   });
-  if (ok !== true) throw new CaoError("nothing removed", 1);
+  if (ok === true) return true;
+  await log.info("nothing removed");
+  if (typeof ok === "symbol") {
+    const { ExitCode } = await import("../core/exit-codes.js");
+    process.exitCode = ExitCode.interrupted;
+  }
+  return false;
 }

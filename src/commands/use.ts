@@ -48,5 +48,7 @@ export default defineCommand({
       registry.default_account = name;
     });
     await log.success(`default account set to ${name}`);
+    const { defaultAccountNotes } = await import("../accounts/switch.js");
+    for (const note of defaultAccountNotes(name)) await log.warn(note);
   },
 });

@@ -47,7 +47,7 @@ export function requireAccount(registry: Registry, name: string): string {
     const known = registry.accounts.length ? `known: ${registry.accounts.join(", ")}` : "no accounts yet";
     throw usageError(
       `unknown account ${JSON.stringify(name)} (${known})`,
-      "see `cao list`, or add it with `cao add`",
+      registry.accounts.length ? "see `cao list`" : `add it first: \`cao add ${name}\``,
     );
   }
   return name;

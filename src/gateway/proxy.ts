@@ -74,6 +74,8 @@ export async function handleHttp(
 
 class Exchange {
   private readonly sessionKey: string | undefined;
+  /** Why the router moved this request's session (for the log line). */
+  private moveReason: string | undefined;
   private readonly baseHeaders: Record<string, string | string[]>;
   /** The last failure to show the client when nothing succeeds (5xx, network). */
   private lastFailure: { status: number; headers: IncomingHttpHeaders; text: string } | undefined;
@@ -109,6 +111,7 @@ class Exchange {
         }
         if (!choice) break;
         tried.add(choice.account);
+        this.moveReason = choice.reason;
         if (await this.serveOn(choice.account, choice.movedFrom, true)) return;
       }
     }
@@ -251,7 +254,8 @@ class Exchange {
         })
       : undefined;
     const firstByteMs = performance.now() - this.started;
-    const line = `${this.describe()} ${account}${movedFrom ? ` (moved from ${movedFrom})` : ""} ${response.statusCode}`;
+    const moved = movedFrom ? ` (moved from ${movedFrom}: ${this.moveReason ?? "moved"})` : "";
+    const line = `${this.describe()} ${account}${moved} ${response.statusCode}`;
     response.pipeTo(this.res, tap).then(
       () => {
         if (response.statusCode < 400) router.recordSuccess(account);

@@ -5,6 +5,7 @@ import { CaoError, errnoCode } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { readGatewayState, removeGatewayState, writeGatewayState } from "../core/gateway-state.js";
 import { loadRegistry } from "../core/registry.js";
+import { SettingsWatcher } from "../core/settings.js";
 import { codexUrl, type GatewayConfig } from "./config.js";
 import type { GatewayContext } from "./context.js";
 import { DEFAULT_REFRESH_URL, TokenManager } from "./credentials.js";
@@ -54,6 +55,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const agent = createUpstreamAgent(config.timeoutMs);
   const writer = new StatusWriter(dir, 1000, log);
   let router: Router | undefined;
+  // `cao pause`, `cao config set` reach a running gateway at its next pick (a stat, no polling thread).
+  const settings = new SettingsWatcher(dir, (message) => {
+    log(message);
+    queueMicrotask(() => router?.accountsChanged());
+  });
   const tokens = new TokenManager(names, {
     dir,
     refreshBeforeMs: config.refreshBeforeSeconds * 1000,
@@ -100,6 +106,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       secondaryThreshold: config.secondaryThreshold,
       cooldownMs: config.cooldownSeconds * 1000,
       problem: (account) => tokens.problem(account),
+      settings: () => settings.get(),
       onPreferredChange: (account) => {
         log(`new sessions now start on ${account ?? "(no account available)"}`);
         publish(account);

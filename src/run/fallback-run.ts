@@ -3,12 +3,14 @@ import { findRealCodex } from "../core/codex-binary.js";
 import { codexEnv } from "../core/codex-env.js";
 import { CaoError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
+import { blockReason, type Settings } from "../core/pool-policy.js";
 import { isTerminal } from "../terminal/stdout.js";
 import { readyAccountHome } from "./account-home.js";
 import { accountOrder } from "./account-order.js";
 import type { RunOptions } from "./options.js";
 import { formatResetTime } from "./reset-time.js";
 import type { RunVerdict } from "./run-evidence.js";
+import { loadRunSettings } from "./run-settings.js";
 import { runCodex } from "./spawn-codex.js";
 
 /** The logger loads consola (~25 ms): only when there is something to say, never on a plain run. */
@@ -22,7 +24,8 @@ const say = async (level: "info" | "warn", message: string) =>
  * `maxPasses` passes. Returns codex's own exit status.
  */
 export async function runWithFallback(options: RunOptions): Promise<number> {
-  const order = accountOrder(options);
+  const settings = await loadRunSettings();
+  const order = accountOrder(options, settings);
   const bin = findRealCodex(options.codexPath);
   // Both ends on a terminal: codex gets it as it is (no pipe), detection reads the rollout only.
   const terminal = (await isTerminal(0)) && (await isTerminal(1));
@@ -30,7 +33,7 @@ export async function runWithFallback(options: RunOptions): Promise<number> {
   for (let pass = 1; pass <= options.maxPasses; pass++) {
     if (pass > 1) {
       // Waiting only to skip every account again helps nobody.
-      if (!anyReadyBy(order, Date.now() + options.retryDelayMs)) break;
+      if (!anyReadyBy(order, settings, Date.now() + options.retryDelayMs)) break;
       const wait = options.retryDelayMs > 0 ? ` in ${options.retryDelayMs / 1000} s` : "";
       await say("info", `every account is out of quota; pass ${pass} of ${options.maxPasses}${wait}`);
       await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs));
@@ -39,6 +42,11 @@ export async function runWithFallback(options: RunOptions): Promise<number> {
       const status: AccountStatus | undefined = loadStatuses()[account];
       if (status?.authProblem) {
         await say("warn", `skipping ${account}: it needs a new login (${status.authProblem})`);
+        continue;
+      }
+      const blocked = blockReason(account, settings, status?.rateLimits, Date.now());
+      if (blocked) {
+        if (pass === 1) await say("info", `skipping ${account}: ${blocked}`);
         continue;
       }
       if (isCoolingDown(status)) {
@@ -59,7 +67,7 @@ export async function runWithFallback(options: RunOptions): Promise<number> {
       previous = account;
     }
   }
-  throw exhaustedError(order);
+  throw exhaustedError(order, settings);
 }
 
 async function attempt(
@@ -90,15 +98,29 @@ async function attempt(
   return { exitCode: run.exitCode, verdict };
 }
 
-function anyReadyBy(order: string[], atMs: number): boolean {
+function anyReadyBy(order: string[], settings: Settings, atMs: number): boolean {
   const statuses = loadStatuses();
-  return order.some((a) => !statuses[a]?.authProblem && !isCoolingDown(statuses[a], atMs));
+  return order.some(
+    (a) =>
+      !statuses[a]?.authProblem &&
+      !isCoolingDown(statuses[a], atMs) &&
+      !blockReason(a, settings, statuses[a]?.rateLimits, atMs),
+  );
 }
 
 const until = (status: AccountStatus | undefined) => formatResetTime(status?.cooldownUntilMs ?? Date.now());
 
-function exhaustedError(order: string[]): CaoError {
+function exhaustedError(order: string[], settings: Settings): CaoError {
   const statuses = loadStatuses();
+  const now = Date.now();
+  const held = order.filter((a) => blockReason(a, settings, statuses[a]?.rateLimits, now));
+  if (held.length === order.length) {
+    return new CaoError(
+      `no account may run codex: ${held.map((a) => `${a} is ${blockReason(a, settings, statuses[a]?.rateLimits, now)}`).join("; ")}`,
+      ExitCode.failure,
+      "`cao unpause NAME`, or lower a reserve with `cao config set accounts.NAME.reserve-weekly 0`",
+    );
+  }
   const cooling = order
     .filter((a) => isCoolingDown(statuses[a]))
     .sort((a, b) => (statuses[a]?.cooldownUntilMs ?? 0) - (statuses[b]?.cooldownUntilMs ?? 0));

@@ -5,7 +5,10 @@ export interface PtySession {
   waitFor(text: string, timeoutMs?: number): Promise<void>;
   write(keys: string): void;
   exit: Promise<number | null>;
+  /** The output with ANSI codes stripped. */
   output(): string;
+  /** The output as the terminal got it, escape codes and all. */
+  rawOutput(): string;
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping ANSI escape sequences
@@ -60,5 +63,6 @@ export function runInPty(command: string, env: NodeJS.ProcessEnv): PtySession {
     write: (keys) => child.stdin.write(keys),
     exit,
     output: clean,
+    rawOutput: () => raw,
   };
 }

@@ -39,7 +39,10 @@ test("upstream 5xx that does not go away: every account tried, then the 5xx is s
   w.backend.clearFaults();
   assert.equal(answer.status, 500);
   assert.deepEqual(modelTrail(w, accounts), ["one:500", "one:500", "two:500", "two:500"]);
-  await eventually(() => readStatuses(w.dir).one?.lastError === "upstream HTTP 500");
+  await eventually(
+    () => readStatuses(w.dir).one?.lastError === "upstream HTTP 500",
+    () => JSON.stringify(readStatuses(w.dir)),
+  );
 });
 
 test("connection reset before any byte: retried; reset mid-stream: the client's stream breaks, no hang", async () => {
@@ -63,7 +66,10 @@ test("connection reset before any byte: retried; reset mid-stream: the client's 
   assert.equal(response.statusCode, 200);
   // Once bytes reached the client nothing can be replayed: the break must reach it (Codex retries the turn).
   await assert.rejects(response.body.text());
-  await eventually(() => readStatuses(w.dir).one?.lastError === "upstream stream broke");
+  await eventually(
+    () => readStatuses(w.dir).one?.lastError === "upstream stream broke",
+    () => JSON.stringify(readStatuses(w.dir)),
+  );
 });
 
 test("timeout waiting for upstream headers: the next account answers, and 504 when none does in time", async () => {
@@ -114,7 +120,10 @@ test("a corrupt auth.json: that account is skipped, the file kept as it is, the 
   assert.equal(answer.status, 200, answer.text);
   assert.deepEqual(modelTrail(w, accounts), ["two:200"]);
   assert.equal(fs.readFileSync(authPath("one", w.dir), "utf8"), "{ not json");
-  await eventually(() => /not valid JSON/.test(String(readStatuses(w.dir).one?.lastError)));
+  await eventually(
+    () => /not valid JSON/.test(String(readStatuses(w.dir).one?.lastError)),
+    () => JSON.stringify(readStatuses(w.dir)),
+  );
 });
 
 test("client abort: the upstream request is cancelled", async () => {

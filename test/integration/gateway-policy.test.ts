@@ -174,8 +174,8 @@ test("routing: a cooldown moves the session (turn state must go), expires on its
     planType: "pro",
   });
   const moved = r.pick("s");
-  assert.deepEqual(moved, { account: "b", movedFrom: "a" });
-  assert.deepEqual(r.pick("s"), { account: "b", movedFrom: undefined });
+  assert.deepEqual(moved, { account: "b", movedFrom: "a", reason: "usage limit" });
+  assert.deepEqual(r.pick("s"), { account: "b", movedFrom: undefined, reason: undefined });
   assert.deepEqual(preferred, ["b"]);
   r.recordUsageLimit("b", { type: "usage_not_included", resetsAtMs: undefined, planType: undefined });
   assert.equal(r.pick("s"), undefined, "everything cooling");
@@ -186,7 +186,7 @@ test("routing: a cooldown moves the session (turn state must go), expires on its
   );
   assert.equal(planType, undefined);
   r.clearCooldown("a");
-  assert.deepEqual(r.pick("s"), { account: "a", movedFrom: "b" });
+  assert.deepEqual(r.pick("s"), { account: "a", movedFrom: "b", reason: "usage limit" });
   // A past cooldown from the store does not hold an account back.
   assert.equal(router({ a: { cooldownUntilMs: Date.now() - 1 } }).r.pick(undefined)?.account, "a");
 });

@@ -26,7 +26,10 @@ test("a usage limit mid-session: the request is replayed on the next account, th
   // The session stays where it moved.
   assert.equal((await w.post("one", { session: "s1" })).status, 200);
   assert.deepEqual(modelTrail(w, accounts).at(-1), "two:200");
-  await eventually(() => typeof readStatuses(w.dir).one?.cooldownUntilMs === "number");
+  await eventually(
+    () => typeof readStatuses(w.dir).one?.cooldownUntilMs === "number",
+    () => JSON.stringify(readStatuses(w.dir)),
+  );
   const one = readStatuses(w.dir).one!;
   const expectedReset = Date.now() + 1800_000;
   assert.ok(Math.abs((one.cooldownUntilMs as number) - expectedReset) < 5000, "cooldown until resets_at");
@@ -128,11 +131,15 @@ test("early reset: a cooling account whose quota came back is found by the usage
   assert.equal((await w.post("one")).status, 429);
   assert.deepEqual(w.gateway.context.router.coolingAccounts(), ["one", "two"]);
   w.backend.setAccount("e-two", { quota: 10 });
+  // Outlast the 1 s rate limit of usage checks: a lower bound, which a slow machine only overshoots.
   await new Promise((resolve) => setTimeout(resolve, 1100));
   // The next request finds nothing usable, checks the cooling accounts (rate-limited) and gets two back.
   const answer = await w.post("one");
   assert.equal(answer.status, 200, answer.text);
   assert.deepEqual(modelTrail(w, accounts).at(-1), "two:200");
   assert.deepEqual(w.gateway.context.router.coolingAccounts(), ["one"]);
-  await eventually(() => readStatuses(w.dir).two?.cooldownUntilMs === undefined);
+  await eventually(
+    () => readStatuses(w.dir).two?.cooldownUntilMs === undefined,
+    () => JSON.stringify(readStatuses(w.dir)),
+  );
 });

@@ -113,7 +113,10 @@ test("a dead login (refresh_token_reused): marked as needing a new login, tried 
   assert.deepEqual(modelTrail(w, accounts), ["two:200", "two:200", "two:200"]);
   const attempts = refreshes(w, "d-one").filter((r) => r.status === 401);
   assert.equal(attempts.length, 1, "the dead refresh token was sent once, not in a loop");
-  await eventually(() => /refresh_token_reused/.test(String(readStatuses(w.dir).one?.authProblem)));
+  await eventually(
+    () => /refresh_token_reused/.test(String(readStatuses(w.dir).one?.authProblem)),
+    () => JSON.stringify(readStatuses(w.dir)),
+  );
   // A new login (the file changes) brings the account back.
   const fresh = w.backend.mintAuth("d-one");
   writeFileAtomic(authPath("one", w.dir), JSON.stringify(fresh.authJson), { mode: 0o600 });
@@ -191,7 +194,10 @@ test("the token endpoint is down: requests keep working on the still-valid token
     await answer.body.dump();
   }
   assert.equal(w.token("one"), before, "auth.json untouched");
-  await eventually(() => /token refresh failed/.test(String(readStatuses(w.dir).one?.lastError)));
+  await eventually(
+    () => /token refresh failed/.test(String(readStatuses(w.dir).one?.lastError)),
+    () => JSON.stringify(readStatuses(w.dir)),
+  );
   assert.equal(readStatuses(w.dir).one?.authProblem, undefined, "a passing failure is not a dead login");
   // Backing off: not one refresh attempt per request.
   assert.ok(w.logs.filter((line) => line.includes("token refresh failed")).length <= 2);

@@ -80,13 +80,19 @@ test("cao remove of an unknown or invalid name fails before asking", async () =>
   assert.deepEqual(registryOf(w.dataDir).accounts, ["a"]);
 });
 
-test("cao remove asks on a terminal: no keeps everything, yes deletes", async () => {
+test("cao remove asks on a terminal: no keeps everything (exit 0), Ctrl-C exits 130, yes deletes", async () => {
   const w = await setup(["a", "b"]);
   const no = runInPty(`${process.execPath} ${caoBin} remove a`, w.env);
   await no.waitFor("Delete account a");
   no.write("\r"); // the answer starts at No
-  assert.equal(await no.exit, 1, no.output());
+  assert.equal(await no.exit, 0, no.output());
+  assert.match(no.output(), /nothing removed/);
   assert.ok(fs.existsSync(path.join(w.dataDir, "a", "auth.json")));
+  assert.deepEqual(registryOf(w.dataDir).accounts, ["a", "b"]);
+  const interrupted = runInPty(`${process.execPath} ${caoBin} remove a`, w.env);
+  await interrupted.waitFor("Delete account a");
+  interrupted.write("\u0003");
+  assert.equal(await interrupted.exit, 130, interrupted.output());
   assert.deepEqual(registryOf(w.dataDir).accounts, ["a", "b"]);
   const yes = runInPty(`${process.execPath} ${caoBin} remove a`, w.env);
   await yes.waitFor("Delete account a");

@@ -339,3 +339,25 @@ test("on a terminal codex gets the terminal itself (no pipes) and the rollout st
   );
   assert.ok(world.statuses().a?.cooldownUntilMs);
 });
+
+test("cao.toml: a paused account and one keeping its reserve are skipped, with the reason; priority orders the rest", async () => {
+  const world = fakeCodexWorld(["a", "b", "c", "d"]);
+  fs.writeFileSync(
+    path.join(world.dataDir, "cao.toml"),
+    "[accounts.a]\npaused = true\n[accounts.b]\nmax-5h = 80\n[accounts.c]\npriority = -5\n",
+  );
+  const soon = Date.now() + HOUR;
+  world.setStatuses({
+    b: { rateLimits: { observedAtMs: Date.now(), primary: { usedPercent: 81, resetsAtMs: soon } } },
+  });
+  const result = await world.cao(["run", "--", "exec", "hi"]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(accountsCalled(world), ["d"], "d (priority 0) before c (priority -5)");
+  assert.match(result.stderr, /skipping a: paused/);
+  assert.match(result.stderr, /skipping b: keeping its 5-hour reserve \(81% used, cap 80%\)/);
+
+  fs.writeFileSync(path.join(world.dataDir, "cao.toml"), "[accounts.a]\npaused = true\n");
+  const only = await world.cao(["run", "--no-fallback", "--", "exec", "hi"]);
+  assert.equal(only.code, 1, only.stderr);
+  assert.match(only.stderr, /no account may run codex: a is paused/);
+});

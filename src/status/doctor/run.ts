@@ -58,7 +58,8 @@ export function doctorExitCode(report: DoctorReport): number {
 export function renderDoctor(report: DoctorReport): string {
   const { totals } = report;
   const lines = report.issues.map(
-    (i) => `${i.severity.padEnd(7)} ${i.account ?? "-"}: ${i.message} [${i.code}]`,
+    // Installation-wide issues (no account) read as plain sentences, not "-: ...".
+    (i) => `${i.severity.padEnd(7)} ${i.account ? `${i.account}: ` : ""}${i.message} [${i.code}]`,
   );
   lines.push(
     `${totals.accounts} account(s): ${totals.ok} ok, ${totals.warnings} warning(s), ${totals.errors} error(s)`,
