@@ -4,7 +4,7 @@ import { withFileLock } from "./file-lock.js";
 import { readJsonFile, writeJsonFile } from "./json-file.js";
 import { dataDir, locksDir, statusPath } from "./paths.js";
 import type { RateLimits, RateLimitWindow } from "./rate-limits.js";
-import { removeAccountState, writeUsageState } from "./state-files.js";
+import { removeAccountState, type UsageLine, usageStateLine, writeUsageState } from "./state-files.js";
 import { appendUsage, removeHistory } from "./usage-history.js";
 import { warn } from "./warnings.js";
 
@@ -130,20 +130,22 @@ export function updateAccountStatus(
         );
       }
     }
-    if (next.rateLimits && JSON.stringify(next.rateLimits) !== JSON.stringify(previous.rateLimits)) {
-      writeUsageState(
-        name,
-        {
-          primaryUsedPercent: next.rateLimits.primary?.usedPercent,
-          primaryResetsAtMs: next.rateLimits.primary?.resetsAtMs,
-          secondaryUsedPercent: next.rateLimits.secondary?.usedPercent,
-          secondaryResetsAtMs: next.rateLimits.secondary?.resetsAtMs,
-        },
-        dir,
-      );
-    }
+    // Only when the shell-visible figures change: rateLimits also carries observedAtMs, new on every
+    // response, and a rewrite per status flush would be pure disk work.
+    const line = next.rateLimits && usageStateLine(usageOf(next.rateLimits));
+    if (line && line !== (previous.rateLimits && usageStateLine(usageOf(previous.rateLimits))))
+      writeUsageState(name, line, dir);
     return next;
   });
+}
+
+function usageOf(limits: RateLimits): UsageLine {
+  return {
+    primaryUsedPercent: limits.primary?.usedPercent,
+    primaryResetsAtMs: limits.primary?.resetsAtMs,
+    secondaryUsedPercent: limits.secondary?.usedPercent,
+    secondaryResetsAtMs: limits.secondary?.resetsAtMs,
+  };
 }
 
 export function deleteAccountStatus(name: string, dir = dataDir()): void {

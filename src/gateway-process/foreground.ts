@@ -2,15 +2,19 @@ import fs from "node:fs";
 import { dataDir } from "../core/paths.js";
 import type { GatewayConfig } from "../gateway/config.js";
 import { startGateway } from "../gateway/server.js";
+import { batchedWriter } from "./log-batch.js";
 import { formatLogLine, maxLogBytes, RotatingLog } from "./log-file.js";
 import { acquirePidFile, logFilePath, releasePidFile } from "./process-files.js";
 
 /** Where log lines go: the data dir's gateway.log (rotated while running) when stderr is that file, else stderr. */
 let sink: ((text: string) => void) | undefined;
 
-/** A log line with a timestamp, to stderr (the log file when detached). Never pass tokens. */
+// Batched (a synchronous write per request costs the request path); to the rotating log once detached.
+const logLines = batchedWriter((text) => (sink ? sink(text) : process.stderr.write(text)));
+
+/** A log line with a timestamp, to stderr (the log file when detached), batched. Never pass tokens. */
 export function gatewayLog(line: string): void {
-  (sink ?? ((text: string) => process.stderr.write(text)))(formatLogLine(line));
+  logLines.line(formatLogLine(line));
 }
 
 function useLogFileWhenDetached(dir: string): void {
@@ -42,6 +46,8 @@ export async function runGatewayForeground(config: GatewayConfig, dir = dataDir(
     throw error;
   }
   gatewayLog(`gateway listening on ${gateway.url} (upstream ${config.baseUrl})`);
+  // The line `cao gateway start --detach` waits for goes out at once.
+  logLines.flush();
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       gatewayLog(`${signal}: stopping`);

@@ -55,7 +55,7 @@ interface AccountTokens {
   problem: string | undefined;
   refreshing: Promise<void> | undefined;
   lastRefreshFailureAtMs: number;
-  accepted: { digest: Buffer; untilMs: number }[];
+  accepted: AcceptedToken[];
   /** Refresh tokens this account rotated away from: dead, never to be sent again (digests). */
   superseded: Buffer[];
   /** The auth.json content that holds rotated tokens the disk refused (ENOSPC, EIO, EACCES): memory is the only copy. */
@@ -67,6 +67,18 @@ export interface UnsavedLogin {
   account: string;
   sinceMs: number;
   reason: string;
+}
+
+interface AcceptedToken {
+  digest: Buffer;
+  untilMs: number;
+}
+
+/** A caller verified on one connection: its token, and the entry that admitted it. */
+interface VerifiedCaller {
+  bearer: Buffer;
+  account: AccountTokens;
+  entry: AcceptedToken;
 }
 
 export interface TokenEvents {
@@ -84,6 +96,15 @@ const digest = (token: string): Buffer => crypto.createHash("sha256").update(tok
 export class TokenManager {
   private readonly accounts = new Map<string, AccountTokens>();
   private lastCallerReloadMs = 0;
+  /**
+   * Codex sends the same token on every request of a keep-alive connection:
+   * once verified there, the next request is checked against that token
+   * alone (constant-time, no hash), for as long as the entry that admitted it
+   * is still accepted. So the cache admits nothing the full check would not:
+   * only tokens that matched, never past the entry's expiry, its supersession
+   * falling out of the list, or the account's removal.
+   */
+  private readonly verified = new WeakMap<object, VerifiedCaller>();
 
   constructor(
     names: readonly string[],
@@ -195,9 +216,28 @@ export class TokenManager {
     return this.unsavedLogins();
   }
 
-  /** The account whose token the caller presented, or undefined (constant-time comparisons). */
-  authenticate(bearer: string | undefined): string | undefined {
+  /**
+   * The account whose token the caller presented, or undefined (constant-time
+   * comparisons). `connection` (the request's socket) keys the cache above.
+   */
+  authenticate(bearer: string | undefined, connection?: object): string | undefined {
     if (!bearer) return undefined;
+    const cached = connection && this.verified.get(connection);
+    if (cached && cached.entry.untilMs > Date.now() && cached.account.accepted.includes(cached.entry)) {
+      const presented = Buffer.from(bearer);
+      // Only the length of the user's own token can leak here, not its bytes.
+      if (presented.length === cached.bearer.length && crypto.timingSafeEqual(presented, cached.bearer))
+        return cached.account.name;
+    }
+    const found = this.verify(bearer);
+    if (connection) {
+      if (found) this.verified.set(connection, { bearer: Buffer.from(bearer), ...found });
+      else this.verified.delete(connection);
+    }
+    return found?.account.name;
+  }
+
+  private verify(bearer: string): Omit<VerifiedCaller, "bearer"> | undefined {
     const found = this.match(digest(bearer));
     if (found) return found;
     // A token we have not seen: maybe Codex or a new login just rewrote an
@@ -209,14 +249,15 @@ export class TokenManager {
     return this.match(digest(bearer));
   }
 
-  private match(candidate: Buffer): string | undefined {
+  private match(candidate: Buffer): Omit<VerifiedCaller, "bearer"> | undefined {
     const now = Date.now();
-    let found: string | undefined;
+    let found: Omit<VerifiedCaller, "bearer"> | undefined;
     for (const account of this.accounts.values()) {
       account.accepted = account.accepted.filter((entry) => entry.untilMs > now);
       for (const entry of account.accepted) {
         // No early exit: every comparison runs whatever matched.
-        if (crypto.timingSafeEqual(entry.digest, candidate) && found === undefined) found = account.name;
+        if (crypto.timingSafeEqual(entry.digest, candidate) && found === undefined)
+          found = { account, entry };
       }
     }
     return found;
@@ -251,6 +292,8 @@ export class TokenManager {
       // The disk still holds what we rotated away from (or nothing readable): memory is the truth until saved.
       return account.unsaved.auth;
     }
+    // Logged out or removed: its tokens are no longer the user's to present.
+    if (read.kind === "missing") account.accepted = [];
     if (read.kind !== "ok") {
       this.setProblem(
         account,

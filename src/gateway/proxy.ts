@@ -34,7 +34,7 @@ export async function handleHttp(
     sendJson(res, 404, { error: { message: "not found: the gateway serves /v1/...", type: "not_found" } });
     return;
   }
-  const caller = ctx.tokens.authenticate(bearerOf(req.headers.authorization));
+  const caller = ctx.tokens.authenticate(bearerOf(req.headers.authorization), req.socket);
   if (caller === undefined) {
     // Not the user's token. Codex answers a 401 by re-reading its auth.json.
     ctx.strangers.unauthorized(req.method ?? "?", req.url ?? "/");

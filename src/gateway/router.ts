@@ -1,4 +1,4 @@
-import type { AccountStatus, RateLimits, StatusMap } from "../core/account-status.js";
+import type { AccountStatus, RateLimits, RateLimitWindow, StatusMap } from "../core/account-status.js";
 import {
   accountCaps,
   accountSettings,
@@ -70,7 +70,16 @@ interface AccountState {
   cooldownUntilMs: number;
   rateLimits: RateLimits | undefined;
   planType: string | undefined;
+  /** When rate limits were last recorded in full (queued for the store, routing recomputed). */
+  limitsRecordedAtMs: number;
 }
+
+/**
+ * Every response repeats the account's rate limits (headers and a stream
+ * event), mostly unchanged: then recording them again changes nothing but
+ * `observedAtMs`, which is refreshed at most this often.
+ */
+const UNCHANGED_LIMITS_REFRESH_MS = 1000;
 
 const MAX_SESSIONS = 10_000;
 const DEFAULTS = defaultSettings();
@@ -92,6 +101,7 @@ export class Router {
         cooldownUntilMs: status.cooldownUntilMs ?? 0,
         rateLimits: status.rateLimits,
         planType: undefined,
+        limitsRecordedAtMs: 0,
       });
     }
     this.preferredAccount = this.choose(undefined, new Set(), Date.now());
@@ -183,6 +193,10 @@ export class Router {
   recordRateLimits(account: string, limits: RateLimits): void {
     const state = this.state.get(account);
     if (!state) return;
+    const now = Date.now();
+    if (sameWindows(state.rateLimits, limits) && now - state.limitsRecordedAtMs < UNCHANGED_LIMITS_REFRESH_MS)
+      return;
+    state.limitsRecordedAtMs = now;
     state.rateLimits = { ...state.rateLimits, ...limits };
     const merged = state.rateLimits;
     this.writer.queue(account, (s) => ({ ...s, rateLimits: merged }));
@@ -327,4 +341,15 @@ export class Router {
     const reset = limits.primary?.resetsAtMs;
     return { headroom, resetsAtMs: reset !== undefined && reset > now ? reset : Number.POSITIVE_INFINITY };
   }
+}
+
+/** Whether `next` says nothing new about the windows it carries (observedAtMs aside). */
+function sameWindows(known: RateLimits | undefined, next: RateLimits): boolean {
+  const same = (a: RateLimitWindow | undefined, b: RateLimitWindow | undefined) =>
+    b === undefined ||
+    (a !== undefined &&
+      a.usedPercent === b.usedPercent &&
+      a.windowMinutes === b.windowMinutes &&
+      a.resetsAtMs === b.resetsAtMs);
+  return known !== undefined && same(known.primary, next.primary) && same(known.secondary, next.secondary);
 }
