@@ -18,6 +18,7 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { loadZstdEncoder } from "./compression.js";
 import { handleHttp } from "./http-routes.js";
 import { BackendState } from "./state.js";
 import type { FakeBackend, FakeBackendOptions, MintedAuth } from "./types.js";
@@ -26,6 +27,7 @@ import { attachUpgrades } from "./websocket.js";
 export type * from "./types.js";
 
 export async function startFakeBackend(options: FakeBackendOptions): Promise<FakeBackend> {
+  await loadZstdEncoder();
   const state = new BackendState(options);
   const server = http.createServer((req, res) => {
     void handleHttp(state, req, res);
@@ -45,6 +47,7 @@ export async function startFakeBackend(options: FakeBackendOptions): Promise<Fak
     upstreamBaseUrl: `${origin}/backend-api/codex`,
     refreshUrl: `${origin}/oauth/token`,
     requests: state.requests,
+    encodedAnswers: state.encodedAnswers,
     refreshCount: state.refreshCount,
     reuseDetected: state.reuseDetected,
     mintAuth(accountId, mintOptions): MintedAuth {

@@ -14,14 +14,20 @@ export async function writeSse(
   res: ServerResponse,
   events: Iterable<ResponseEvent>,
   beforeEvent?: (index: number) => "continue" | "reset",
+  compressed?: { send(chunk: string): Promise<void>; end(): void },
 ): Promise<boolean> {
+  const write = async (chunk: string): Promise<boolean> => {
+    if (!compressed) return writePlain(res, chunk);
+    await compressed.send(chunk);
+    return res.writableNeedDrain ? drained(res) : !res.destroyed;
+  };
   let pending = "";
   let index = 0;
   for (const event of events) {
     if (beforeEvent?.(index) === "reset") {
       // Deliver the events before the cut, then close the connection with the response unfinished
       // (destroying it at once could discard queued events and make the cut point random).
-      if (pending) res.write(pending);
+      if (pending) await write(pending);
       const socket = res.socket;
       if (socket && !socket.destroyed) await new Promise<void>((resolve) => socket.end(resolve));
       socket?.destroy();
@@ -29,21 +35,27 @@ export async function writeSse(
     }
     pending += `event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`;
     if (index === 0 || pending.length >= FLUSH_BYTES) {
-      if (!(await write(res, pending))) return false;
+      if (!(await write(pending))) return false;
       pending = "";
     }
     index++;
   }
-  if (pending && !(await write(res, pending))) return false;
-  res.end();
+  if (pending && !(await write(pending))) return false;
+  if (compressed) compressed.end();
+  else res.end();
   return true;
 }
 
-function write(res: ServerResponse, chunk: string): Promise<boolean> {
+function writePlain(res: ServerResponse, chunk: string): Promise<boolean> {
   if (res.destroyed) return Promise.resolve(false);
   // Yield to the event loop after each write even without backpressure: a client in the same
   // process (tests, benchmarks) must be able to read while a long reply is being produced.
   if (res.write(chunk)) return new Promise((resolve) => setImmediate(() => resolve(!res.destroyed)));
+  return drained(res);
+}
+
+/** Resolves true on the response's next drain, false if it closes first. */
+function drained(res: ServerResponse): Promise<boolean> {
   return new Promise((resolve) => {
     const done = (ok: boolean) => {
       res.off("drain", onDrain);
