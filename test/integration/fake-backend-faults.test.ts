@@ -25,7 +25,12 @@ function post(accountId: string, signal?: AbortSignal): Promise<Response> {
   const tokens = backend.mintAuth(accountId).authJson.tokens as { access_token: string };
   return fetch(`${backend.upstreamBaseUrl}/responses`, {
     method: "POST",
-    headers: { authorization: `Bearer ${tokens.access_token}`, "content-type": "application/json" },
+    headers: {
+      authorization: `Bearer ${tokens.access_token}`,
+      "content-type": "application/json",
+      // Plain: fetch drops what it had decoded of a gzip stream that is cut (the reset fault).
+      "accept-encoding": "identity",
+    },
     body: JSON.stringify({
       input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "x" }] }],
     }),

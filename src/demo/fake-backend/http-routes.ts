@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { accountsCheckBody } from "./accounts-check.js";
 import { authenticate, gateModelRequest, sessionIdOf } from "./admission.js";
+import { chooseEncoding, compressingSink, compressWhole } from "./compression.js";
 import { delay, serveTurn } from "./model-turn.js";
 import { modelsBody } from "./models.js";
 import { readJsonBody } from "./request-body.js";
@@ -23,6 +24,7 @@ export async function handleHttp(
   const path = (req.url ?? "/").split("?")[0] ?? "/";
   const method = req.method ?? "GET";
   const base = MODEL_BASES.find((prefix) => path.startsWith(`${prefix}/`));
+  answers.set(res, { state, path });
   const route = base ? path.slice(base.length) : path;
   try {
     if (base && method === "POST" && route === "/responses")
@@ -86,9 +88,13 @@ async function serveResponses(
     if (res.destroyed) return;
   }
   const { events, pace } = serveTurn(state, account, accountId, turn, sessionId);
+  const coding = chooseEncoding(state.options.compression, req.headers["accept-encoding"], true);
+  const streamCoding = coding === "gzip" || coding === "br" ? coding : undefined;
+  if (streamCoding) state.encodedAnswers.push({ path, status: 200, encoding: streamCoding });
   res.writeHead(200, {
     "content-type": "text/event-stream",
     "cache-control": "no-cache",
+    ...(streamCoding && { "content-encoding": streamCoding, vary: "accept-encoding" }),
     ...account.rateLimitHeaders(),
     // Sticky routing token of a turn: Codex echoes it on the turn's follow-up requests.
     [TURN_STATE]:
@@ -97,7 +103,13 @@ async function serveResponses(
         : `ts-${accountId}-${randomUUID()}`,
   });
   const resetAt = fault?.kind === "reset" ? fault.afterEvents : -1;
-  await writeSse(res, events, (index) => (index === resetAt ? "reset" : "continue"), pace);
+  await writeSse(
+    res,
+    events,
+    (index) => (index === resetAt ? "reset" : "continue"),
+    pace,
+    streamCoding && compressingSink(res, streamCoding),
+  );
 }
 
 function serveAuthed(
@@ -163,17 +175,28 @@ async function serveRefresh(state: BackendState, req: IncomingMessage, res: Serv
   });
 }
 
+/** Which backend and route an answer belongs to, for compressing it (set once per request). */
+const answers = new WeakMap<ServerResponse, { state: BackendState; path: string }>();
+
 export function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const text = JSON.stringify(body);
+  let data: Buffer = Buffer.from(JSON.stringify(body));
+  const answer = answers.get(res);
+  const coding =
+    answer && chooseEncoding(answer.state.options.compression, res.req.headers["accept-encoding"], false);
+  if (answer && coding) {
+    data = compressWhole(data, coding);
+    answer.state.encodedAnswers.push({ path: answer.path, status, encoding: coding });
+  }
   res.writeHead(status, {
     "content-type": "application/json",
-    "content-length": Buffer.byteLength(text),
+    "content-length": data.length,
+    ...(coding && { "content-encoding": coding, vary: "accept-encoding" }),
     ...headers,
   });
-  res.end(text);
+  res.end(data);
 }

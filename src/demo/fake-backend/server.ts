@@ -23,6 +23,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
+import { loadZstdEncoder } from "./compression.js";
 import { handleHttp } from "./http-routes.js";
 import { type LoopbackTls, makeLoopbackTls } from "./loopback-tls.js";
 import { BackendState } from "./state.js";
@@ -32,6 +33,7 @@ import { attachUpgrades } from "./websocket.js";
 export type * from "./types.js";
 
 export async function startFakeBackend(options: FakeBackendOptions): Promise<FakeBackend> {
+  await loadZstdEncoder();
   const state = new BackendState(options);
   const server = http.createServer((req, res) => {
     void handleHttp(state, req, res);
@@ -53,6 +55,7 @@ export async function startFakeBackend(options: FakeBackendOptions): Promise<Fak
     upstreamBaseUrl: `${origin}/backend-api/codex`,
     refreshUrl: `${origin}/oauth/token`,
     requests: state.requests,
+    encodedAnswers: state.encodedAnswers,
     refreshCount: state.refreshCount,
     reuseDetected: state.reuseDetected,
     mintAuth(accountId, mintOptions): MintedAuth {

@@ -32,6 +32,26 @@ export interface FakeAccountSpec {
   resetsInSeconds?: number;
   /** Answer every model request with 429 usage_not_included (plan without Codex). */
   notIncluded?: boolean;
+  /**
+   * Used up elsewhere (another device spent the quota): until `quota` runs out, headers, stream events
+   * and wham/usage keep showing `usedPercent` without climbing, so nothing warns before the 429.
+   */
+  usedUpElsewhere?: boolean;
+}
+
+/** A content coding the fake backend compresses with. */
+export type FakeEncoding = "gzip" | "zstd" | "br";
+/**
+ * `when-asked` (default): compress when `accept-encoding` allows it, in the client's order (zstd for
+ * whole bodies only, see compression.ts); `off`: never; a coding: always that one, even unasked.
+ */
+export type FakeCompression = "when-asked" | "off" | FakeEncoding;
+
+/** One compressed answer, for assertions that compression really happened. */
+export interface EncodedAnswer {
+  path: string;
+  status: number;
+  encoding: FakeEncoding;
 }
 
 export interface FakeBackendOptions {
@@ -50,6 +70,8 @@ export interface FakeBackendOptions {
    * at start (needs the openssl CLI). The interactive TUI needs this for its `chatgpt_base_url`.
    */
   https?: boolean;
+  /** Response compression (default `when-asked`, as the edge does). */
+  compression?: FakeCompression;
 }
 
 export interface FakeTurnInput {
@@ -147,6 +169,8 @@ export interface FakeBackend {
   /** Mints a fresh login (as `codex login` would have written) for an account. */
   mintAuth(accountId: string, options?: { accessTtlSeconds?: number }): MintedAuth;
   readonly requests: RecordedRequest[];
+  /** Every answer sent compressed, in order. */
+  readonly encodedAnswers: EncodedAnswer[];
   /** Successful refreshes per account, and refresh-token reuse attempts seen. */
   readonly refreshCount: Map<string, number>;
   readonly reuseDetected: string[];
