@@ -32,7 +32,7 @@ for (const mode of ["codex", "scripted"] as const) {
     assert.match(out, /personal +5h 100%, week 0%, cooling down until/);
     assert.match(out, /new codex sessions start on: spare/);
     assert.match(out, /What happened \([\d.]+ s, one session, two turns\)/);
-    assert.doesNotMatch(out, /426/, "the HTTP fallback is not shown as a failure");
+    assert.doesNotMatch(out, /answered 426/, "the HTTP fallback is not shown as a failure");
     // No cao on this PATH: the closing hint says how to get it before using it.
     assert.match(out, /cao is not on your PATH yet\. From this checkout: `npm install -g \.`/);
     // Nothing of the user's was touched, and the sandbox is gone.

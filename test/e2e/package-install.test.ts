@@ -25,6 +25,11 @@ function copyCheckout(into: string): void {
   fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(into, "node_modules"));
 }
 
+test("every runtime dependency ships inside the tarball (npm keeps bundleDependencies as a list)", () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
+  assert.deepEqual([...pkg.bundleDependencies].sort(), Object.keys(pkg.dependencies).sort());
+});
+
 test("a packed tarball, installed into an empty prefix, runs cao --version and cao demo", async () => {
   const root = tempDir("cao-pack-");
   const checkout = path.join(root, "checkout");
