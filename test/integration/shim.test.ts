@@ -7,6 +7,7 @@ import { templatesDir } from "../../src/core/template.js";
 import { renderShims } from "../../src/gateway-setup/shims.js";
 import { codexVersion, runCao, runProcess } from "../helpers/cli.js";
 import { codexPathDir } from "../helpers/real-codex.js";
+import { generatedParts, matchSnapshot } from "../helpers/snapshot.js";
 import { tempWorld } from "../helpers/temp.js";
 import { powershellSyntaxErrors } from "../shell/powershell-parse.js";
 
@@ -314,7 +315,7 @@ test("shellcheck passes on the template and on a rendered shim", () => {
   assert.match(rendered.get("codex") ?? "", /__cao_shim_dir='\/home\/o'\\''brien\/bin'/);
 });
 
-test("the Windows .cmd/.ps1 pair matches its snapshot and the .ps1 parses (tree-sitter: PowerShell cannot run here)", async () => {
+test("the Windows .cmd/.ps1 pair: the templates with the quoted paths filled in, and the .ps1 parses (tree-sitter: PowerShell cannot run here)", async () => {
   const rendered = renderShims({
     dir: "C:\\Users\\o'brien\\bin",
     dataDir: "C:\\Users\\o'brien\\.codex-account-orchestrator",
@@ -323,15 +324,18 @@ test("the Windows .cmd/.ps1 pair matches its snapshot and the .ps1 parses (tree-
   });
   assert.deepEqual([...rendered.keys()], ["codex.cmd", "codex.ps1"]);
   const snapshots = path.join(import.meta.dirname, "__snapshots__");
+  const generated: string[] = [];
   for (const [name, text] of rendered) {
-    const snapshot = path.join(snapshots, `shim-${name}`);
-    if (process.env.UPDATE_SNAPSHOTS) {
-      fs.mkdirSync(snapshots, { recursive: true });
-      fs.writeFileSync(snapshot, text);
-    }
-    assert.equal(text, fs.readFileSync(snapshot, "utf8"), `${name} differs from ${snapshot}`);
+    const template = fs.readFileSync(
+      path.join(templatesDir, `codex-shim.${path.extname(name).slice(1)}`),
+      "utf8",
+    );
+    const { tokens, after } = generatedParts(template, text);
+    assert.equal(after, "", name);
+    generated.push(`## ${name}`, ...tokens);
     assert.match(text.split("\n").slice(0, 3).join("\n"), /cao-codex-shim/, `${name} carries the marker`);
   }
+  matchSnapshot(snapshots, "shim-windows.txt", `${generated.join("\n")}\n`);
   // The rendered script (the template's @CAO_*@ tokens are not PowerShell until filled in).
   assert.deepEqual(await powershellSyntaxErrors(rendered.get("codex.ps1") ?? ""), []);
   // The check is real: a broken script is caught.
