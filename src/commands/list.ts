@@ -1,7 +1,6 @@
 import { defineCommand } from "citty";
-import { readAuthFile, summarizeAuth } from "../core/auth-file.js";
-import { authPath } from "../core/paths.js";
-import { loadRegistry } from "../core/registry.js";
+import { ACCOUNT_SUMMARY_KEYS, pickAccountJson } from "../core/account-json.js";
+import { loadSnapshot } from "../core/account-view.js";
 import { showStatus } from "../status/show.js";
 import { log } from "../terminal/log.js";
 import { printJson, printOut } from "../terminal/stdout.js";
@@ -17,16 +16,7 @@ export default defineCommand({
       await showStatus({ compact: false, full: true, pretty: false, json: false });
       return;
     }
-    const registry = loadRegistry();
-    const rows = registry.accounts.map((name) => {
-      const auth = summarizeAuth(readAuthFile(authPath(name)));
-      return {
-        name,
-        isDefault: registry.default_account === name,
-        loggedIn: auth.state === "ok",
-        email: auth.email ?? null,
-      };
-    });
+    const rows = loadSnapshot().accounts.map((a) => pickAccountJson(a, ACCOUNT_SUMMARY_KEYS));
     if (args.json) {
       printJson(rows);
       return;
@@ -36,7 +26,8 @@ export default defineCommand({
       return;
     }
     for (const row of rows) {
-      const login = row.loggedIn ? (row.email ?? "logged in") : "not logged in";
+      const login =
+        row.loginState === "logged-in" ? (row.email ?? "logged in") : row.loginState.replaceAll("-", " ");
       printOut(`${row.isDefault ? "*" : " "} ${row.name} (${login})`);
     }
   },

@@ -3,6 +3,7 @@ import { removeAccount, requireRegistered } from "../accounts/remove.js";
 import { usageError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { log } from "../terminal/log.js";
+import { printJson } from "../terminal/stdout.js";
 
 export default defineCommand({
   meta: { name: "remove", description: "Remove an account (never logs it out server-side)" },
@@ -10,6 +11,7 @@ export default defineCommand({
     name: { type: "positional", description: "Account name", required: true },
     "keep-files": { type: "boolean", description: "Keep the account's directory and tokens on disk" },
     yes: { type: "boolean", alias: "y", description: "Do not ask before deleting the tokens" },
+    json: { type: "boolean", description: "Print the result as JSON (shape in docs/reference.md)" },
   },
   async run({ args }) {
     const name = requireRegistered(String(args.name));
@@ -19,6 +21,14 @@ export default defineCommand({
     const files = result.keptHome ? `kept its files in ${result.keptHome}` : `deleted ${result.deletedHome}`;
     const fallback = result.newDefault ? `default is now ${result.newDefault}` : "no default account now";
     await log.success(`removed ${name}; ${files}; ${fallback}`);
+    if (args.json) {
+      printJson({
+        account: name,
+        deletedHome: result.deletedHome ?? null,
+        keptHome: result.keptHome ?? null,
+        defaultAccount: result.newDefault ?? null,
+      });
+    }
   },
 });
 

@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
+import { loadSnapshot } from "../core/account-view.js";
 import { usageError } from "../core/errors.js";
 import { runDoctorCommand } from "../status/doctor-command.js";
-import { loadSnapshot } from "../status/model.js";
 import { reportJson, reportMarkdown } from "../status/report.js";
 import { showStatus } from "../status/show.js";
 import { printJson, printOut } from "../terminal/stdout.js";

@@ -6,6 +6,7 @@ import { loadRegistry, requireAccount, updateRegistry } from "../core/registry.j
 import { setShellAccountCode, unsetShellAccountCode } from "../shell/shell-code.js";
 import { parseShell } from "../shell/shells.js";
 import { log } from "../terminal/log.js";
+import { printJson } from "../terminal/stdout.js";
 
 export default defineCommand({
   meta: { name: "use", description: "Set the default account (or, with --shell, this shell's account)" },
@@ -16,6 +17,7 @@ export default defineCommand({
       description: "Only for the current shell (needs the shell integration: `cao init`)",
     },
     unset: { type: "boolean", description: "With --shell: follow the directory pin and default again" },
+    json: { type: "boolean", description: "Print the result as JSON (shape in docs/reference.md)" },
   },
   async run({ args }) {
     if (args.shell) {
@@ -49,6 +51,8 @@ export default defineCommand({
       registry.default_account = name;
     });
     await log.success(`default account set to ${name}`);
-    for (const note of defaultAccountNotes(name)) await log.warn(note);
+    const notes = defaultAccountNotes(name);
+    for (const note of notes) await log.warn(note);
+    if (args.json) printJson({ defaultAccount: name, notes });
   },
 });

@@ -1,5 +1,10 @@
-import { type AccountView, loginLabel, type StatusSnapshot, type UsageWindowView } from "./model.js";
-import { relativeTime, timeWithRelative } from "./time-format.js";
+import {
+  type AccountView,
+  loginLabel,
+  type StatusSnapshot,
+  type UsageWindowView,
+} from "../core/account-view.js";
+import { relativeTime, timeWithRelative } from "../core/time-format.js";
 
 export function usageText(w: UsageWindowView | null, nowMs: number): string {
   if (!w) return "unknown";

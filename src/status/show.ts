@@ -1,5 +1,5 @@
+import { loadSnapshot } from "../core/account-view.js";
 import { stdoutIsTerminal, writeStdout } from "../terminal/stdout.js";
-import { loadSnapshot } from "./model.js";
 
 export interface ViewChoice {
   compact: boolean;
@@ -17,13 +17,15 @@ export interface ViewChoice {
 export async function showStatus(choice: ViewChoice): Promise<void> {
   const snapshot = loadSnapshot();
   if (choice.json) {
-    writeStdout(JSON.stringify((await import("./json.js")).snapshotJson(snapshot), null, 2));
+    writeStdout(JSON.stringify((await import("../core/account-json.js")).snapshotJson(snapshot), null, 2));
   } else if (snapshot.accounts.length === 0 && !choice.pretty) {
     writeStdout("no accounts yet; add one with `cao add NAME`");
   } else if (choice.full) {
     writeStdout((await import("./full.js")).renderFull(snapshot));
   } else if (choice.pretty || (!choice.compact && (await stdoutIsTerminal()))) {
-    writeStdout((await import("./pretty.js")).renderPretty(snapshot, process.stdout.columns || 100));
+    const { painter } = await import("../terminal/colour.js");
+    const columns = process.stdout.columns || 120;
+    writeStdout((await import("./pretty.js")).renderPretty(snapshot, columns, painter(1)));
   } else {
     writeStdout((await import("./compact.js")).renderCompact(snapshot));
   }

@@ -1,9 +1,12 @@
 import { defineCommand } from "citty";
+import { usageError } from "../../core/errors.js";
 import { dataDir } from "../../core/paths.js";
 import { resolveConfig, saveConfig, validateConfig } from "../../gateway/config.js";
 import { startDetached } from "../../gateway-process/detach.js";
 import { runGatewayForeground } from "../../gateway-process/foreground.js";
+import { gatewayStatus } from "../../gateway-process/status-report.js";
 import { log } from "../../terminal/log.js";
+import { printJson } from "../../terminal/stdout.js";
 
 export default defineCommand({
   meta: { name: "start", description: "Start the local gateway (foreground, or --detach)" },
@@ -41,6 +44,7 @@ export default defineCommand({
       description: "Forward the caller's own credentials (no switching)",
     },
     save: { type: "boolean", description: "Remember these settings in <data dir>/gateway.json" },
+    json: { type: "boolean", description: "With --detach: print `cao gateway status --json` once it runs" },
   },
   async run({ args }) {
     const dir = dataDir();
@@ -65,6 +69,8 @@ export default defineCommand({
       },
       "flags",
     );
+    if (args.json && !args.detach)
+      throw usageError("--json goes with --detach (a foreground gateway keeps running)");
     const config = resolveConfig(flags, dir);
     if (args.save) await log.info(`saved the gateway settings to ${saveConfig(config, dir)}`);
     if (args.detach) {
@@ -72,6 +78,9 @@ export default defineCommand({
       await log.success(
         `gateway running (pid ${state.pid}) at ${state.url}; new sessions start on ${state.account}`,
       );
+      if (args.json) {
+        printJson(gatewayStatus(dir));
+      }
       return;
     }
     await runGatewayForeground(config, dir);

@@ -1,6 +1,7 @@
 import { defineCommand } from "citty";
 import { importCodexAuth } from "../../accounts/import-codex-auth.js";
 import { log } from "../../terminal/log.js";
+import { printJson } from "../../terminal/stdout.js";
 import { reportOutcomes } from "./report.js";
 
 export default defineCommand({
@@ -16,6 +17,7 @@ export default defineCommand({
       description: "The snapshot that is active in codex-auth (becomes the default)",
     },
     default: { type: "string", description: "The account to make the default" },
+    json: { type: "boolean", description: "Print the result as JSON (shape in docs/reference.md)" },
   },
   async run({ args }) {
     const result = importCodexAuth({
@@ -26,5 +28,8 @@ export default defineCommand({
     });
     await reportOutcomes(result.outcomes);
     await log.info(`default account: ${result.defaultAccount ?? "none"}`);
+    if (args.json) {
+      printJson({ sources: result.outcomes, defaultAccount: result.defaultAccount });
+    }
   },
 });

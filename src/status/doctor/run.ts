@@ -1,7 +1,7 @@
+import { loadSnapshotWithAuth } from "../../core/account-view.js";
 import { CaoError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-codes.js";
 import { dataDir } from "../../core/paths.js";
-import { loadSnapshotWithAuth } from "../model.js";
 import { doctorChecks } from "./checks.js";
 import type { DoctorCheck, DoctorIssue, DoctorThresholds } from "./types.js";
 

@@ -1,12 +1,7 @@
-import {
-  type AccountStatus,
-  isCoolingDown,
-  loadStatuses,
-  type RateLimitWindow,
-} from "../core/account-status.js";
-import { type AuthRead, type AuthSummary, readAuthFile, summarizeAuth } from "../core/auth-file.js";
-import { authPath, dataDir } from "../core/paths.js";
-import { loadRegistry } from "../core/registry.js";
+import { type AccountStatus, isCoolingDown, loadStatuses, type RateLimitWindow } from "./account-status.js";
+import { type AuthRead, type AuthSummary, readAuthFile, summarizeAuth } from "./auth-file.js";
+import { authPath, dataDir } from "./paths.js";
+import { loadRegistry } from "./registry.js";
 
 /** One usage window as last seen (from the gateway or a codex run). */
 export interface UsageWindowView {
