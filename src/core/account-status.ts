@@ -3,22 +3,12 @@ import { ensurePrivateDir } from "./atomic-write.js";
 import { withFileLock } from "./file-lock.js";
 import { readJsonFile, writeJsonFile } from "./json-file.js";
 import { dataDir, locksDir, statusPath } from "./paths.js";
-import { removeAccountState, writeUsageState } from "./state-files.js";
+import type { RateLimits, RateLimitWindow } from "./rate-limits.js";
+import { removeAccountState, type UsageLine, usageStateLine, writeUsageState } from "./state-files.js";
+import { appendUsage, removeHistory } from "./usage-history.js";
 import { warn } from "./warnings.js";
 
-export interface RateLimitWindow {
-  usedPercent: number;
-  windowMinutes?: number;
-  resetsAtMs?: number;
-}
-
-export interface RateLimits {
-  /** ~5-hour window. */
-  primary?: RateLimitWindow;
-  /** ~weekly window. */
-  secondary?: RateLimitWindow;
-  observedAtMs: number;
-}
+export type { RateLimits, RateLimitWindow } from "./rate-limits.js";
 
 /**
  * One account's signals in `account_status.json`. The first six fields are the
@@ -130,20 +120,32 @@ export function updateAccountStatus(
     const next = sanitizeStatus(updater({ ...previous }));
     statuses[name] = next;
     writeJsonFile(statusPath(dir), { statuses }, 0o600, STATUS_WRITES_DURABLE);
-    if (next.rateLimits && JSON.stringify(next.rateLimits) !== JSON.stringify(previous.rateLimits)) {
-      writeUsageState(
-        name,
-        {
-          primaryUsedPercent: next.rateLimits.primary?.usedPercent,
-          primaryResetsAtMs: next.rateLimits.primary?.resetsAtMs,
-          secondaryUsedPercent: next.rateLimits.secondary?.usedPercent,
-          secondaryResetsAtMs: next.rateLimits.secondary?.resetsAtMs,
-        },
-        dir,
-      );
+    if (next.rateLimits && next.rateLimits.observedAtMs !== previous.rateLimits?.observedAtMs) {
+      try {
+        appendUsage(name, next.rateLimits, dir);
+      } catch (error) {
+        // The history is a record, not a signal: losing one sample must not fail the update.
+        warn(
+          `could not record the usage history of ${name}: ${error instanceof Error ? error.message : error}`,
+        );
+      }
     }
+    // Only when the shell-visible figures change: rateLimits also carries observedAtMs, new on every
+    // response, and a rewrite per status flush would be pure disk work.
+    const line = next.rateLimits && usageStateLine(usageOf(next.rateLimits));
+    if (line && line !== (previous.rateLimits && usageStateLine(usageOf(previous.rateLimits))))
+      writeUsageState(name, line, dir);
     return next;
   });
+}
+
+function usageOf(limits: RateLimits): UsageLine {
+  return {
+    primaryUsedPercent: limits.primary?.usedPercent,
+    primaryResetsAtMs: limits.primary?.resetsAtMs,
+    secondaryUsedPercent: limits.secondary?.usedPercent,
+    secondaryResetsAtMs: limits.secondary?.resetsAtMs,
+  };
 }
 
 export function deleteAccountStatus(name: string, dir = dataDir()): void {
@@ -155,5 +157,6 @@ export function deleteAccountStatus(name: string, dir = dataDir()): void {
       writeJsonFile(statusPath(dir), { statuses }, 0o600, STATUS_WRITES_DURABLE);
     }
     removeAccountState(name, dir);
+    removeHistory(name, dir);
   });
 }

@@ -1,4 +1,4 @@
-import type { AccountStatus, RateLimits, StatusMap } from "../core/account-status.js";
+import type { AccountStatus, RateLimits, RateLimitWindow, StatusMap } from "../core/account-status.js";
 import {
   accountCaps,
   accountSettings,
@@ -51,13 +51,35 @@ export interface RouterOptions {
   onPreferredChange?(account: string | undefined): void;
   /** Pauses, reserves, priorities and strategy (cao.toml), read fresh on every pick. */
   settings?(): Settings;
+  /** A session moved to another account (the sessions record). */
+  onMove?(session: string, from: string, to: string, reason: string): void;
+  /** Usage, cooldowns or logins changed (the notifier looks a moment later). */
+  onStateChange?(): void;
+  /** A model request was sent on `account` (the sessions record). */
+  onServe?(account: string, served: Served): void;
+}
+
+/** What the transport knows about a request it sends, for the sessions record. */
+export interface Served {
+  session: string | undefined;
+  turn: string | null;
+  transport: "http" | "websocket";
 }
 
 interface AccountState {
   cooldownUntilMs: number;
   rateLimits: RateLimits | undefined;
   planType: string | undefined;
+  /** When rate limits were last recorded in full (queued for the store, routing recomputed). */
+  limitsRecordedAtMs: number;
 }
+
+/**
+ * Every response repeats the account's rate limits (headers and a stream
+ * event), mostly unchanged: then recording them again changes nothing but
+ * `observedAtMs`, which is refreshed at most this often.
+ */
+const UNCHANGED_LIMITS_REFRESH_MS = 1000;
 
 const MAX_SESSIONS = 10_000;
 const DEFAULTS = defaultSettings();
@@ -79,6 +101,7 @@ export class Router {
         cooldownUntilMs: status.cooldownUntilMs ?? 0,
         rateLimits: status.rateLimits,
         planType: undefined,
+        limitsRecordedAtMs: 0,
       });
     }
     this.preferredAccount = this.choose(undefined, new Set(), Date.now());
@@ -96,7 +119,10 @@ export class Router {
       if (this.sessions.size > MAX_SESSIONS)
         this.sessions.delete(this.sessions.keys().next().value as string);
     }
-    return { account, movedFrom, reason: movedFrom && this.leaveReason(movedFrom, exclude, now) };
+    const reason = movedFrom && this.leaveReason(movedFrom, exclude, now);
+    if (sessionKey !== undefined && movedFrom !== undefined && reason !== undefined)
+      this.options.onMove?.(sessionKey, movedFrom, account, reason);
+    return { account, movedFrom, reason };
   }
 
   /** Why a session cannot stay on `account`: the first rule that moved it. */
@@ -128,6 +154,14 @@ export class Router {
     return this.accounts;
   }
 
+  rateLimitsOf(account: string): RateLimits | undefined {
+    return this.state.get(account)?.rateLimits;
+  }
+
+  cooldownUntil(account: string): number {
+    return this.state.get(account)?.cooldownUntilMs ?? 0;
+  }
+
   isCoolingDown(account: string, now = Date.now()): boolean {
     return (this.state.get(account)?.cooldownUntilMs ?? 0) > now;
   }
@@ -136,7 +170,8 @@ export class Router {
     return this.accounts.filter((name) => this.isCoolingDown(name, now));
   }
 
-  recordAttempt(account: string): void {
+  recordAttempt(account: string, served?: Served): void {
+    if (served) this.options.onServe?.(account, served);
     const now = Date.now();
     this.writer.queue(account, (s) => ({ ...s, lastAttemptAtMs: now }));
   }
@@ -158,6 +193,10 @@ export class Router {
   recordRateLimits(account: string, limits: RateLimits): void {
     const state = this.state.get(account);
     if (!state) return;
+    const now = Date.now();
+    if (sameWindows(state.rateLimits, limits) && now - state.limitsRecordedAtMs < UNCHANGED_LIMITS_REFRESH_MS)
+      return;
+    state.limitsRecordedAtMs = now;
     state.rateLimits = { ...state.rateLimits, ...limits };
     const merged = state.rateLimits;
     this.writer.queue(account, (s) => ({ ...s, rateLimits: merged }));
@@ -231,6 +270,7 @@ export class Router {
   }
 
   private updatePreferred(): void {
+    this.options.onStateChange?.();
     const next = this.choose(undefined, new Set(), Date.now());
     if (next === this.preferredAccount) return;
     this.preferredAccount = next;
@@ -301,4 +341,15 @@ export class Router {
     const reset = limits.primary?.resetsAtMs;
     return { headroom, resetsAtMs: reset !== undefined && reset > now ? reset : Number.POSITIVE_INFINITY };
   }
+}
+
+/** Whether `next` says nothing new about the windows it carries (observedAtMs aside). */
+function sameWindows(known: RateLimits | undefined, next: RateLimits): boolean {
+  const same = (a: RateLimitWindow | undefined, b: RateLimitWindow | undefined) =>
+    b === undefined ||
+    (a !== undefined &&
+      a.usedPercent === b.usedPercent &&
+      a.windowMinutes === b.windowMinutes &&
+      a.resetsAtMs === b.resetsAtMs);
+  return known !== undefined && same(known.primary, next.primary) && same(known.secondary, next.secondary);
 }

@@ -1,13 +1,15 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Agent, Dispatcher } from "undici";
+import { type ClientOut, CoalescedWriter } from "./coalesced-write.js";
+import { decodeBody, OWN_ACCEPT_ENCODING } from "./content-encoding.js";
 
 /**
  * One upstream exchange on undici's low-level dispatch API: the response
  * arrives with its body paused, and the caller decides what it is for (stream
- * it to the client, read a small error body, or drop it). Streaming writes each
- * chunk straight to the client socket and pauses the upstream socket while the
- * client is slow: no intermediate stream and nothing buffered beyond a chunk,
- * which is where the time and memory of a proxy go.
+ * it to the client, read a small error body, or drop it). Streaming writes
+ * straight to the client socket, one write per upstream read, and pauses the
+ * upstream socket while the client is slow: no intermediate stream and nothing
+ * buffered beyond a bound, which is where the time and memory of a proxy go.
  */
 export interface UpstreamRequest {
   origin: string;
@@ -38,30 +40,30 @@ export class UpstreamResponse {
     private readonly controller: Dispatcher.DispatchController,
   ) {}
 
-  /** Streams the body to `out` with backpressure; `onChunk` sees every chunk first. */
-  pipeTo(
-    out: NodeJS.WritableStream & { once(event: "drain", fn: () => void): unknown },
-    onChunk?: (chunk: Buffer) => void,
-  ): Promise<void> {
+  /**
+   * Streams the body to `out` with backpressure, one write per upstream socket
+   * read (coalesced-write.ts); `onChunk` sees every write first.
+   */
+  pipeTo(out: ClientOut, onChunk?: (chunk: Buffer) => void): Promise<void> {
     return new Promise((resolve, reject) => {
+      const writer = new CoalescedWriter(out, this.controller, onChunk);
       this.attach({
-        data: (chunk) => {
-          onChunk?.(chunk);
-          if (out.write(chunk)) return true;
-          out.once("drain", () => this.controller.resume());
-          return false;
-        },
+        data: (chunk) => writer.push(chunk),
         end: () => {
-          out.end();
+          writer.end();
           resolve();
         },
-        error: reject,
+        error: (error) => {
+          // What arrived before the break still goes out (the caller then cuts the connection).
+          writer.flush();
+          reject(error);
+        },
       });
     });
   }
 
-  /** The whole body as text (error answers are small). */
-  text(): Promise<string> {
+  /** The whole body as it came, still encoded (error answers are small). */
+  bytes(): Promise<Buffer> {
     const chunks: Buffer[] = [];
     return new Promise((resolve, reject) => {
       this.attach({
@@ -69,15 +71,20 @@ export class UpstreamResponse {
           chunks.push(chunk);
           return true;
         },
-        end: () => resolve(Buffer.concat(chunks).toString("utf8")),
+        end: () => resolve(Buffer.concat(chunks)),
         error: reject,
       });
     });
   }
 
+  /** The whole body decoded as its `content-encoding` says, as text; rejects if it cannot be decoded. */
+  async text(): Promise<string> {
+    return decodeBody(await this.bytes(), this.headers["content-encoding"]).toString("utf8");
+  }
+
   /** Reads and drops the body, so the connection can be reused. */
   async dump(): Promise<void> {
-    await this.text().catch(() => {});
+    await this.bytes().catch(() => {});
   }
 
   // Called by the handler.
@@ -154,12 +161,20 @@ export function sendUpstream(agent: Agent, request: UpstreamRequest): Promise<Up
   });
 }
 
-/** A small exchange (token refresh, usage check): status and the whole body as text. */
+/**
+ * A small exchange (token refresh, usage check): status and the whole body as
+ * decoded text. It accepts compression as Codex does (docs/gateway.md).
+ */
 export async function fetchText(
   agent: Agent,
   request: Omit<UpstreamRequest, "headersTimeout" | "bodyTimeout" | "signal"> & { timeoutMs: number },
 ): Promise<{ status: number; text: string }> {
-  const { timeoutMs, ...rest } = request;
-  const response = await sendUpstream(agent, { ...rest, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const { timeoutMs, headers, ...rest } = request;
+  const response = await sendUpstream(agent, {
+    ...rest,
+    headers: { "accept-encoding": OWN_ACCEPT_ENCODING, ...headers },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
   return { status: response.statusCode, text: await response.text() };
 }

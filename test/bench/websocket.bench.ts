@@ -86,6 +86,6 @@ try {
   console.log(out.join("\n"));
   for (const socket of Object.values(sockets)) socket.ws.close();
 } finally {
-  procs.stopAll();
+  await procs.stop();
   fs.rmSync(root, { recursive: true, force: true });
 }

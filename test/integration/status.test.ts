@@ -143,14 +143,21 @@ describe("cao status views", async () => {
     const r = await runCao(["status", "--json"], { env: w.env });
     assert.equal(r.code, 0, r.stderr);
     const json = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(json), ["generatedAt", "dataDir", "defaultAccount", "accounts"]);
+    assert.deepEqual(Object.keys(json), ["generatedAt", "dataDir", "defaultAccount", "accounts", "pool"]);
     assert.equal(json.defaultAccount, "work");
+    assert.deepEqual(Object.keys(json.pool), ["headroomPercent", "headroomPoints", "usableAccounts"]);
+    assert.equal(
+      json.pool.usableAccounts,
+      json.accounts.filter((a: { authProblem: string | null }) => a.authProblem === null).length,
+      "accounts needing a new login add no headroom",
+    );
     const [work, idle, cool, dead] = json.accounts;
     assert.deepEqual(Object.keys(work), [
       "name",
       "isDefault",
       "loginState",
       "loginProblem",
+      "memoryOnlySince",
       "email",
       "plan",
       "accountId",
@@ -172,7 +179,10 @@ describe("cao status views", async () => {
     assert.equal(work.accountId, "acc-work");
     assert.equal(work.usage.fiveHour.usedPercent, 42);
     assert.equal(work.usage.fiveHour.windowMinutes, 300);
-    assert.ok(Date.parse(work.usage.weekly.resetsAt) > Date.now());
+    assert.ok(
+      Date.parse(work.usage.weekly.resetsAt) > Date.now(),
+      `weekly resets at ${work.usage.weekly.resetsAt}`,
+    );
     assert.equal(idle.loginState, "not-logged-in");
     assert.equal(idle.usage.fiveHour, null);
     assert.equal(cool.coolingDown, true);

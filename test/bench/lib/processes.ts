@@ -76,13 +76,17 @@ export class Processes {
     return { ...(JSON.parse(line) as Omit<BenchBackend, "pid">), pid: child.pid ?? 0 };
   }
 
-  /** A real gateway process (`cao gateway start`) with the detached start's node flags, on a free port. */
+  /**
+   * A real gateway process (`cao gateway start`) with the detached start's
+   * node flags, on a free port; `bin` runs another build (a baseline).
+   */
   async gateway(
     dir: string,
     backend: BenchBackend,
     extra: string[] = [],
+    bin = caoBin,
   ): Promise<{ url: string; pid: number }> {
-    const args = [...gatewayFlags(), caoBin, "gateway", "start", "--port", "0"];
+    const args = [...gatewayFlags(), bin, "gateway", "start", "--port", "0"];
     const child = this.spawn([...args, "--base-url", backend.upstreamBaseUrl, ...extra], "stderr", {
       CAO_HOME: dir,
       CODEX_REFRESH_TOKEN_URL_OVERRIDE: backend.refreshUrl,
@@ -112,13 +116,69 @@ export class Processes {
     return { url: upstream.replace(`:${port}`, `:${relayPort}`), pid: child.pid ?? 0 };
   }
 
+  /**
+   * The least an HTTP-aware proxy does, with the gateway's own parts (Node's
+   * HTTP server, undici's dispatch, the gateway's node flags) and none of its
+   * work (no auth, routing, tap, log): request read whole, forwarded, the
+   * answer streamed back chunk by chunk. What cao adds beyond this is cao's;
+   * what this adds beyond the relay is the HTTP hop itself.
+   */
+  async httpFloor(upstream: string): Promise<{ url: string; pid: number }> {
+    const { origin, port } = new URL(upstream);
+    const agent = path.join(repoRoot, "node_modules/undici/lib/dispatcher/agent.js");
+    const script = `
+      import http from "node:http";
+      import { createRequire } from "node:module";
+      const Agent = createRequire(import.meta.url)(${JSON.stringify(agent)});
+      const agent = new Agent({ connections: 256, keepAliveTimeout: 30000, bodyTimeout: 0 });
+      const skip = new Set(["host", "connection", "keep-alive", "content-length", "transfer-encoding"]);
+      const server = http.createServer((req, res) => {
+        const chunks = [];
+        req.on("data", (c) => chunks.push(c));
+        req.on("end", () => {
+          const headers = {};
+          for (const [k, v] of Object.entries(req.headers)) if (!skip.has(k)) headers[k] = v;
+          agent.dispatch({ origin: ${JSON.stringify(origin)}, path: req.url, method: req.method, headers,
+            body: chunks.length ? Buffer.concat(chunks) : null }, {
+            onRequestStart() {},
+            onResponseStart(_c, status, h) {
+              const out = {};
+              for (const [k, v] of Object.entries(h)) if (!skip.has(k)) out[k] = v;
+              res.writeHead(status, out);
+            },
+            onResponseData(c, chunk) {
+              if (!res.write(chunk)) { c.pause(); res.once("drain", () => c.resume()); }
+            },
+            onResponseEnd() { res.end(); },
+            onResponseError(_c, error) { res.destroy(error); },
+          });
+        });
+      }).listen(0, "127.0.0.1", () => console.log(server.address().port));`;
+    const child = this.spawn([...gatewayFlags(), "--input-type=module", "-e", script], "stdout");
+    const floorPort = (await firstLine(child, "stdout", (text) => /^\d+$/.test(text.trim()))).trim();
+    return { url: upstream.replace(`:${port}`, `:${floorPort}`), pid: child.pid ?? 0 };
+  }
+
   stopAll(): void {
     for (const child of this.children) child.kill("SIGTERM");
   }
 
+  /** Stops every process and waits until they are gone (a gateway writes its files on the way out). */
+  async stop(): Promise<void> {
+    const gone = this.children
+      .filter((child) => child.exitCode === null && child.signalCode === null)
+      .map((child) => new Promise((resolve) => child.once("exit", resolve)));
+    this.stopAll();
+    await Promise.all(gone);
+  }
+
   private spawn(args: string[], output: "stdout" | "stderr", env: NodeJS.ProcessEnv = {}): ChildProcess {
     const child = spawn(process.execPath, args, {
-      stdio: ["ignore", output === "stdout" ? "pipe" : "ignore", output === "stderr" ? "pipe" : "inherit"],
+      stdio: [
+        "ignore",
+        output === "stdout" ? "pipe" : process.env.CAO_BENCH_CHILD_STDOUT ? "inherit" : "ignore",
+        output === "stderr" ? "pipe" : "inherit",
+      ],
       env: { ...process.env, ...env },
     });
     this.children.push(child);
