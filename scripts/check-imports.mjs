@@ -1,7 +1,8 @@
 // The lint step's import rules (docs/architecture.md): imports run one way,
 //   entry (src/cli.ts, src/bin/, src/cli/) -> src/commands/ -> features -> src/terminal/ -> src/core/
 // a folder of one layer never imports a higher one, the features' folders import each other without
-// a loop, and no file reaches itself through its imports (static, dynamic and type-only alike).
+// a loop, no file reaches itself through its imports (static, dynamic and type-only alike), and a
+// command file imports statically.
 // Prints every break of a rule and exits 1 if there is one.
 import fs from "node:fs";
 import path from "node:path";
@@ -127,6 +128,16 @@ for (const loop of cycles(folderGraph)) {
   );
 }
 for (const loop of cycles(edges)) problems.push(`import cycle: ${loop.join(" -> ")}`);
+
+// Inside commands, imports are static: citty already loads each command file lazily (the command
+// tree in src/cli/root.ts and the commands/*/index.ts groups), and the fast paths never enter
+// commands/. Only those tree files may call import().
+for (const file of files) {
+  if (!file.startsWith(`src${path.sep}commands${path.sep}`) || path.basename(file) === "index.ts") continue;
+  if (/\bimport\s*\(/.test(fs.readFileSync(file, "utf8"))) {
+    problems.push(`${file}: import() inside a command; import statically (see docs/architecture.md)`);
+  }
+}
 
 if (problems.length > 0) {
   console.error(`import rules (scripts/check-imports.mjs):\n  ${problems.join("\n  ")}`);

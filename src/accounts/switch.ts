@@ -1,7 +1,8 @@
 import { validateAccountName } from "../core/account-name.js";
-import { resolveActiveAccount } from "../core/active-account.js";
+import { type ActiveAccount, resolveActiveAccount } from "../core/active-account.js";
 import { readAuthFile, summarizeAuth } from "../core/auth-file.js";
-import { usageError } from "../core/errors.js";
+import { CaoError, usageError } from "../core/errors.js";
+import { ExitCode } from "../core/exit-codes.js";
 import { authPath, dataDir } from "../core/paths.js";
 import { loadRegistry, requireAccount, updateRegistry } from "../core/registry.js";
 import { log } from "../terminal/log.js";
@@ -13,7 +14,7 @@ import { log } from "../terminal/log.js";
  */
 export function defaultAccountNotes(name: string, cwd = process.cwd(), dir = dataDir()): string[] {
   const notes: string[] = [];
-  const active = resolveActiveAccount({ cwd, registry: loadRegistry(dir) });
+  const active = activeHere(cwd, dir, notes);
   if (active && active.name !== name && active.source === "shell") {
     notes.push(`this shell still uses ${active.name} (\`cao use --shell --unset\` to follow the default)`);
   }
@@ -26,6 +27,17 @@ export function defaultAccountNotes(name: string, cwd = process.cwd(), dir = dat
     notes.push(`${name} has no working login yet: \`cao add ${name} --relogin\``);
   }
   return notes;
+}
+
+/** The account codex uses here; an invalid pin or shell choice becomes a note (the default was still set). */
+function activeHere(cwd: string, dir: string, notes: string[]): ActiveAccount | undefined {
+  try {
+    return resolveActiveAccount({ cwd, registry: loadRegistry(dir) });
+  } catch (error) {
+    if (!(error instanceof CaoError) || error.exitCode !== ExitCode.usage) throw error;
+    notes.push(`codex will not run here until this is fixed: ${error.message}`);
+    return undefined;
+  }
 }
 
 export function setDefaultAccount(name: string, dir = dataDir()): void {

@@ -16,7 +16,8 @@ export const templatesDir = path.join(packageRoot, "templates");
  * (templates/). A line that is only a comment starting with a token is
  * replaced whole, so the template lints as it is (the completion table).
  */
-const TOKEN = /^[ \t]*# (?:::(CAO_[A-Z_]+)::|@(CAO_[A-Z_]+)@).*$|::(CAO(?:_[A-Z_]+)?)::|@(CAO_[A-Z_]+)@/gm;
+export const TEMPLATE_TOKEN =
+  /^[ \t]*# (?:::(CAO_[A-Z_]+)::|@(CAO_[A-Z_]+)@).*$|::(CAO(?:_[A-Z_]+)?)::|@(CAO_[A-Z_]+)@/gm;
 
 /**
  * The one template renderer, for shells/ and templates/ alike. `values` must
@@ -30,7 +31,7 @@ export function fillTemplate(text: string, values: Record<string, string>, name:
     return value;
   };
   // One pass: a value is never searched for tokens itself.
-  return text.replace(TOKEN, (token: string, ...keys: (string | undefined)[]) =>
+  return text.replace(TEMPLATE_TOKEN, (token: string, ...keys: (string | undefined)[]) =>
     filled(token.trim(), keys.slice(0, 4).find((key) => key !== undefined) as string),
   );
 }

@@ -64,3 +64,17 @@ test("cao use says when a shell choice or a pin still wins here, and when the ac
   const plain = await runCao(["use", "a"], { env: world.env });
   assert.doesNotMatch(plain.stderr, /still uses/, plain.stderr);
 });
+
+test("cao use under an invalid pin sets the default and warns that codex will not run there (exit 0)", async () => {
+  const world = tempWorld();
+  await runCao(["add", "a", "--no-login"], { env: world.env });
+  const project = path.join(world.root, "project");
+  fs.mkdirSync(project);
+  fs.writeFileSync(path.join(project, ".cao-account"), "-bad\n");
+  const result = await runCao(["use", "a"], { env: world.env, cwd: project });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(
+    result.stderr,
+    /^warning: codex will not run here until this is fixed: account "-bad" .*is not a valid account name/m,
+  );
+});

@@ -7,6 +7,7 @@ import { templatesDir } from "../../src/core/template.js";
 import { renderShims } from "../../src/gateway-setup/shims.js";
 import { codexVersion, runCao, runProcess } from "../helpers/cli.js";
 import { codexPathDir } from "../helpers/real-codex.js";
+import { generatedParts, matchSnapshot } from "../helpers/snapshot.js";
 import { tempWorld } from "../helpers/temp.js";
 import { powershellSyntaxErrors } from "../shell/powershell-parse.js";
 
@@ -84,7 +85,8 @@ test("enable installs a shim that runs the real codex in the default account's h
   assert.deepEqual(parseOutput(viaPath.stdout).args, ["hello"]);
 });
 
-test("the shim resolves the account like the wrapper: $CAO_ACCOUNT > .cao-account pin > default", async () => {
+/** The shim, enabled, and a project with a pin two levels up from where codex runs. */
+async function pinnedProject() {
   const world = setup();
   await runCao(["gateway", "enable", "--shims-dir", world.shims], { env: world.env });
   const shim = path.join(world.shims, "codex");
@@ -92,6 +94,12 @@ test("the shim resolves the account like the wrapper: $CAO_ACCOUNT > .cao-accoun
   const nested = path.join(project, "src", "deep");
   fs.mkdirSync(nested, { recursive: true });
   fs.writeFileSync(path.join(project, ".cao-account"), "  pinned  \n");
+  return { world, shim, nested };
+}
+
+// The whole rule runs from one table in shim-account-resolution.test.ts; these run the enabled shim.
+test("the shim resolves the account like the wrapper: $CAO_ACCOUNT > .cao-account pin > default", async () => {
+  const { world, shim, nested } = await pinnedProject();
   for (const shell of SHELLS) {
     const pinned = parseOutput(runShim(shell, shim, [], world.env, nested).stdout);
     assert.equal(pinned.env.CODEX_HOME, path.join(world.dataDir, "pinned"), shell);
@@ -99,19 +107,29 @@ test("the shim resolves the account like the wrapper: $CAO_ACCOUNT > .cao-accoun
       runShim(shell, shim, [], { ...world.env, CAO_ACCOUNT: "chosen" }, nested).stdout,
     );
     assert.equal(chosen.env.CODEX_HOME, path.join(world.dataDir, "chosen"), shell);
-    // An account without a home (removed, typo) is an error, as in the shell wrapper.
+  }
+});
+
+test("an account without a home (removed, typo) is exit 2 in the shim, as in the shell wrapper", async () => {
+  const { world, shim, nested } = await pinnedProject();
+  for (const shell of SHELLS) {
     const missing = runShim(shell, shim, [], { ...world.env, CAO_ACCOUNT: "ghost" }, nested);
     assert.equal(missing.status, 2, shell);
     assert.match(missing.stderr, /account "ghost" does not exist/, shell);
     assert.equal(missing.stdout, "", shell);
-    // A CODEX_HOME outside the data dir is the user's main home: SQLite state is shared with it.
-    const ownHome = path.join(world.root, "own-codex-home");
+  }
+});
+
+test("a CODEX_HOME outside the data dir is the user's main home: the shim shares SQLite state with it", async () => {
+  const { world, shim, nested } = await pinnedProject();
+  const ownHome = path.join(world.root, "own-codex-home");
+  for (const shell of SHELLS) {
     const main = parseOutput(runShim(shell, shim, [], { ...world.env, CODEX_HOME: ownHome }, nested).stdout);
     assert.equal(main.env.CODEX_SQLITE_HOME, ownHome, shell);
   }
 });
 
-test("the shim re-syncs a stale account config.toml, and with no account at all runs plain codex", async () => {
+test("the shim re-syncs a stale account config.toml, and only when it is stale", async () => {
   const world = setup();
   await runCao(["gateway", "enable", "--shims-dir", world.shims], { env: world.env });
   const shim = path.join(world.shims, "codex");
@@ -130,7 +148,12 @@ test("the shim re-syncs a stale account config.toml, and with no account at all 
   fs.writeFileSync(accountConfig, `${synced}# untouched\n`);
   runShim("dash", shim, [], world.env);
   assert.match(fs.readFileSync(accountConfig, "utf8"), /# untouched/);
+});
 
+test("with no account at all the shim runs plain codex, CODEX_HOME untouched", async () => {
+  const world = setup();
+  await runCao(["gateway", "enable", "--shims-dir", world.shims], { env: world.env });
+  const shim = path.join(world.shims, "codex");
   fs.rmSync(path.join(world.dataDir, ".state/default"));
   const plain = runShim("sh", shim, ["x"], { ...world.env, CODEX_HOME: "/somewhere/else" });
   const seen = parseOutput(plain.stdout);
@@ -314,7 +337,7 @@ test("shellcheck passes on the template and on a rendered shim", () => {
   assert.match(rendered.get("codex") ?? "", /__cao_shim_dir='\/home\/o'\\''brien\/bin'/);
 });
 
-test("the Windows .cmd/.ps1 pair matches its snapshot and the .ps1 parses (tree-sitter: PowerShell cannot run here)", async () => {
+test("the Windows .cmd/.ps1 pair: the templates with the quoted paths filled in, and the .ps1 parses (tree-sitter: PowerShell cannot run here)", async () => {
   const rendered = renderShims({
     dir: "C:\\Users\\o'brien\\bin",
     dataDir: "C:\\Users\\o'brien\\.codex-account-orchestrator",
@@ -323,15 +346,18 @@ test("the Windows .cmd/.ps1 pair matches its snapshot and the .ps1 parses (tree-
   });
   assert.deepEqual([...rendered.keys()], ["codex.cmd", "codex.ps1"]);
   const snapshots = path.join(import.meta.dirname, "__snapshots__");
+  const generated: string[] = [];
   for (const [name, text] of rendered) {
-    const snapshot = path.join(snapshots, `shim-${name}`);
-    if (process.env.UPDATE_SNAPSHOTS) {
-      fs.mkdirSync(snapshots, { recursive: true });
-      fs.writeFileSync(snapshot, text);
-    }
-    assert.equal(text, fs.readFileSync(snapshot, "utf8"), `${name} differs from ${snapshot}`);
+    const template = fs.readFileSync(
+      path.join(templatesDir, `codex-shim.${path.extname(name).slice(1)}`),
+      "utf8",
+    );
+    const { tokens, after } = generatedParts(template, text);
+    assert.equal(after, "", name);
+    generated.push(`## ${name}`, ...tokens);
     assert.match(text.split("\n").slice(0, 3).join("\n"), /cao-codex-shim/, `${name} carries the marker`);
   }
+  matchSnapshot(snapshots, "shim-windows.txt", `${generated.join("\n")}\n`);
   // The rendered script (the template's @CAO_*@ tokens are not PowerShell until filled in).
   assert.deepEqual(await powershellSyntaxErrors(rendered.get("codex.ps1") ?? ""), []);
   // The check is real: a broken script is caught.

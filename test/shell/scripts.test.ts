@@ -8,10 +8,11 @@ import { renderCompletion } from "../../src/shell/completion.js";
 import type { CompletionEntry } from "../../src/shell/completion-spec.js";
 import { cachedInstallLine, renderCachedInit } from "../../src/shell/init-cache.js";
 import { rcInitLine } from "../../src/shell/rc-file.js";
-import { type InitOptions, type PromptMode, renderInit } from "../../src/shell/render.js";
+import { type PromptMode, renderInit } from "../../src/shell/render.js";
 import { setShellAccountCode, unsetShellAccountCode } from "../../src/shell/shell-code.js";
 import { SHELL_EXTENSION, SHELLS, type ShellName } from "../../src/shell/shells.js";
 import { repoRoot } from "../helpers/cli.js";
+import { generatedParts, matchSnapshot } from "../helpers/snapshot.js";
 import { powershellSyntaxErrors } from "./powershell-parse.js";
 import { REAL_SHELLS, run, runShell, shellWorld, sourceInit, writeInit } from "./world.js";
 
@@ -235,7 +236,14 @@ describe("PowerShell (parse-checked: it cannot run here)", () => {
   });
 });
 
-describe("snapshots of every rendered script (UPDATE_SNAPSHOTS=1 rewrites them)", () => {
+/** The shells/ files `cao init` joins for each prompt mode (the rest of the script is generated). */
+const INIT_PARTS: Record<PromptMode, string[]> = {
+  none: ["cao"],
+  hook: ["cao", "prompt-hook"],
+  show: ["cao", "prompt-hook", "prompt-show"],
+};
+
+describe("snapshots of what cao generates around shells/ (UPDATE_SNAPSHOTS=1 rewrites them)", () => {
   const snapshots = path.join(import.meta.dirname, "__snapshots__");
   const caoPath = "/opt/cao's tools/bin/cao";
   const entries: CompletionEntry[] = [
@@ -244,31 +252,37 @@ describe("snapshots of every rendered script (UPDATE_SNAPSHOTS=1 rewrites them)"
     { path: "gateway", words: ["start", "--help"], takesAccount: false },
     { path: "gateway start", words: ["--port", "--help"], takesAccount: false },
   ];
-  const match = (name: string, text: string) => {
-    const file = path.join(snapshots, name);
-    if (process.env.UPDATE_SNAPSHOTS) {
-      fs.mkdirSync(snapshots, { recursive: true });
-      fs.writeFileSync(file, text);
-    }
-    assert.equal(text, fs.readFileSync(file, "utf8"), `${name} differs from its snapshot`);
-  };
+  const source = (file: string) => fs.readFileSync(path.join(repoRoot, "shells", file), "utf8");
   for (const shell of SHELLS) {
     const ext = SHELL_EXTENSION[shell as ShellName];
-    test(`${shell}`, async () => {
+    test(`${shell}: init is shells/ word for word plus the quoted path, the install line and the cache guard`, () => {
+      const sections: string[] = [];
       for (const prompt of ["none", "hook", "show"] as PromptMode[]) {
-        const options: InitOptions = { prompt };
-        match(`init-${shell}-${prompt}.${ext}`, renderInit(shell, caoPath, options));
+        const files = INIT_PARTS[prompt].map((part) => `${part}.${ext}`);
+        const rendered = renderInit(shell, caoPath, { prompt });
+        const { tokens, after } = generatedParts(files.map(source).join("\n"), rendered);
+        sections.push(`## --prompt ${prompt}: shells/${files.join(" + shells/")}, then`, ...tokens, after);
       }
+      const init = renderInit(shell, caoPath, { prompt: "none" });
       const cached = renderCachedInit(
         shell,
         caoPath,
         { prompt: "none" },
         `/home/me/.cache/cao/init-${shell}.${ext}`,
-      )
-        .replaceAll(repoRoot, "<repo>")
-        .replaceAll(caoVersion(), "<version>");
-      match(`init-${shell}-cached.${ext}`, cached);
-      match(`completion-${shell}.${ext}`, await renderCompletion(shell, entries));
+      );
+      assert.ok(cached.endsWith(init), "the cached script ends with the plain one");
+      const guard = cached.slice(0, cached.length - init.length);
+      sections.push(
+        "## --cached: before the script",
+        guard.replaceAll(repoRoot, "<repo>").replaceAll(caoVersion(), "<version>"),
+      );
+      matchSnapshot(snapshots, `init-${shell}.txt`, sections.join("\n"));
+    });
+    test(`${shell}: completion is shells/completion.${ext} word for word plus the command table`, async () => {
+      const rendered = await renderCompletion(shell, entries);
+      const { tokens, after } = generatedParts(source(`completion.${ext}`), rendered);
+      assert.equal(after, "");
+      matchSnapshot(snapshots, `completion-${shell}.txt`, `${tokens.join("\n")}\n`);
     });
   }
 });

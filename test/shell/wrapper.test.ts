@@ -127,7 +127,7 @@ for (const shell of REAL_SHELLS) {
       assert.deepEqual(homes, ["pinned", "mine", "pinned", "work"]);
     });
 
-    test("an account that no longer exists, or none at all: one line, non-zero, shell still usable", async () => {
+    test("an account that no longer exists: one line, exit 2, shell still usable", async () => {
       const world = shellWorld({ accounts: ["work"], defaultAccount: "work" });
       const init = await writeInit(world, shell);
       const after = shell === "fish" ? "echo status=$status" : "echo status=$?";
@@ -139,7 +139,12 @@ for (const shell of REAL_SHELLS) {
       assert.equal(gone.code, 0, gone.stderr);
       assert.equal(gone.stdout, "status=2\nalive\n");
       assert.equal(gone.stderr, 'cao: account "ghost" (from shell) does not exist; see `cao list`\n');
+    });
 
+    test("no account at all: one line, exit 1", async () => {
+      const world = shellWorld({ accounts: ["work"], defaultAccount: "work" });
+      const init = await writeInit(world, shell);
+      const after = shell === "fish" ? "echo status=$status" : "echo status=$?";
       fs.rmSync(path.join(world.data, ".state", "default"));
       fs.rmSync(path.join(world.data, "registry.json"));
       const none = await runShell(shell, `${sourceInit(shell)}; codex || ${after}`, {

@@ -1,8 +1,8 @@
+import { pidFilePath, readPidFile } from "../../gateway-process/process-files.js";
 import type { DoctorCheck } from "./types.js";
 
 /** An empty or junk gateway.pid (a start that failed half way, e.g. on a full disk). */
 export const pidFileCheck: DoctorCheck = async ({ snapshot }) => {
-  const { pidFilePath, readPidFile } = await import("../../gateway-process/process-files.js");
   const read = readPidFile(snapshot.dataDir);
   if (read.kind !== "junk") return [];
   return [

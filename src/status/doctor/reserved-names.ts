@@ -1,3 +1,4 @@
+import { reservedNameProblem } from "../../core/account-name.js";
 import type { DoctorCheck } from "./types.js";
 
 /**
@@ -6,7 +7,6 @@ import type { DoctorCheck } from "./types.js";
  * files. The recovery is in docs/troubleshooting.md.
  */
 export const reservedNamesCheck: DoctorCheck = async ({ snapshot }) => {
-  const { reservedNameProblem } = await import("../../core/account-name.js");
   return snapshot.accounts.flatMap((a) => {
     const problem = reservedNameProblem(a.name);
     if (!problem) return [];
