@@ -4,6 +4,7 @@ import WebSocket, { type RawData, WebSocketServer } from "ws";
 import { bearerOf, type GatewayContext, sessionKeyOf, upstreamPath } from "./context.js";
 import { backoffMs } from "./proxy.js";
 import { rateLimitsFromEvent, usageLimitBody } from "./signals.js";
+import { corkUntilReadHandled } from "./websocket-cork.js";
 import {
   createdResponseId,
   parseFrame,
@@ -249,6 +250,7 @@ class ResponsesSession {
       }
       if (this.pending && type !== "codex.rate_limits") this.pending.answered = true;
     }
+    corkUntilReadHandled(this.client);
     this.client.send(data, { binary: isBinary });
     if (this.client.bufferedAmount > HIGH_WATER) this.pauseUntilDrained(upstream);
   }
