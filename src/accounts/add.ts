@@ -4,7 +4,7 @@ import { findRealCodex } from "../core/codex-binary.js";
 import { ensureAccountHome } from "../core/codex-home.js";
 import { usageError } from "../core/errors.js";
 import { accountDir, authPath, dataDir } from "../core/paths.js";
-import { loadRegistry } from "../core/registry-read.js";
+import { loadRegistry } from "../core/registry.js";
 import { runLogin } from "./codex-login.js";
 import { accountExists, claimAccountName, unregisterAccount } from "./registration.js";
 

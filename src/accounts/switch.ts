@@ -4,6 +4,7 @@ import { readAuthFile, summarizeAuth } from "../core/auth-file.js";
 import { usageError } from "../core/errors.js";
 import { authPath, dataDir } from "../core/paths.js";
 import { loadRegistry, requireAccount, updateRegistry } from "../core/registry.js";
+import { log } from "../terminal/log.js";
 
 /**
  * What the user should know after making NAME the default: that a shell
@@ -48,7 +49,6 @@ export async function pickAccount(dir = dataDir()): Promise<string | undefined> 
     const mark = name === registry.default_account ? " (default)" : "";
     return { value: name, label: name, hint: `${who}${mark}` };
   });
-  const { log } = await import("../terminal/log.js");
   const picked = await log.prompt<string | symbol>("Default account", {
     type: "select",
     options,

@@ -1,4 +1,8 @@
 import { defineCommand } from "citty";
+import { resolveActiveAccount } from "../core/active-account.js";
+import { CaoError } from "../core/errors.js";
+import { loadRegistry } from "../core/registry.js";
+import { printJson, printOut } from "../terminal/stdout.js";
 
 export default defineCommand({
   meta: {
@@ -9,8 +13,6 @@ export default defineCommand({
     json: { type: "boolean", description: "Print {name, source} as JSON" },
   },
   async run({ args }) {
-    const { resolveActiveAccount } = await import("../core/active-account.js");
-    const { printJson, printOut } = await import("../terminal/stdout.js");
     const active = resolveActiveAccount();
     if (args.json) {
       printJson(active ?? { name: null, source: null });
@@ -19,8 +21,6 @@ export default defineCommand({
       return;
     }
     if (!active) {
-      const { CaoError } = await import("../core/errors.js");
-      const { loadRegistry } = await import("../core/registry-read.js");
       const none = loadRegistry().accounts.length === 0;
       throw new CaoError(
         none ? "no accounts yet" : "no default account set",

@@ -1,4 +1,7 @@
 import { defineCommand } from "citty";
+import { defaultAccountNotes, pickAccount, setDefaultAccount } from "../accounts/switch.js";
+import { ExitCode } from "../core/exit-codes.js";
+import { log } from "../terminal/log.js";
 
 export default defineCommand({
   meta: { name: "switch", description: "Pick the default account (interactive without a name)" },
@@ -6,13 +9,10 @@ export default defineCommand({
     name: { type: "positional", description: "Account name (omit to pick from a list)", required: false },
   },
   async run({ args }) {
-    const { defaultAccountNotes, setDefaultAccount, pickAccount } = await import("../accounts/switch.js");
-    const { log } = await import("../terminal/log.js");
     const name = args.name ? String(args.name) : await pickAccount();
     if (name === undefined) {
       // Ctrl-C or Esc in the picker: an interruption, not a choice.
       await log.info("nothing changed");
-      const { ExitCode } = await import("../core/exit-codes.js");
       process.exitCode = ExitCode.interrupted;
       return;
     }

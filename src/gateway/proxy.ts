@@ -1,9 +1,13 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { Dispatcher } from "undici";
+import { markVerified } from "./connection-guard.js";
+import { createStreamDecoder, decodeBody, readableAcceptEncoding } from "./content-encoding.js";
 import { bearerOf, type GatewayContext, sessionKeyOf, upstreamPath } from "./context.js";
 import { AccountUnavailableError, type Credentials } from "./credentials.js";
+import { isLocalResourceError } from "./local-errors.js";
 import { parseUsageLimit, rateLimitsFromEvent, rateLimitsFromHeaders, usageLimitBody } from "./signals.js";
 import { createSseTap } from "./sse-tap.js";
+import { turnIdOfHeader } from "./turn-id.js";
 import { HOP_BY_HOP } from "./upstream.js";
 import { sendUpstream, type UpstreamResponse } from "./upstream-response.js";
 
@@ -34,12 +38,13 @@ export async function handleHttp(
   const caller = ctx.tokens.authenticate(bearerOf(req.headers.authorization), req.socket);
   if (caller === undefined) {
     // Not the user's token. Codex answers a 401 by re-reading its auth.json.
-    ctx.log(`${req.method} ${req.url} 401 unauthorized caller`);
+    ctx.strangers.unauthorized(req.method ?? "?", req.url ?? "/");
     sendJson(res, 401, {
       error: { message: "the cao gateway only serves the tokens of your own accounts", type: "unauthorized" },
     });
     return;
   }
+  markVerified(req.socket);
   const abort = new AbortController();
   const onClientGone = () => {
     if (!res.writableFinished) abort.abort();
@@ -78,7 +83,7 @@ class Exchange {
   private moveReason: string | undefined;
   private readonly baseHeaders: Record<string, string | string[]>;
   /** The last failure to show the client when nothing succeeds (5xx, network). */
-  private lastFailure: { status: number; headers: IncomingHttpHeaders; text: string } | undefined;
+  private lastFailure: { status: number; headers: IncomingHttpHeaders; body: Buffer | string } | undefined;
 
   constructor(
     private readonly ctx: GatewayContext,
@@ -130,7 +135,11 @@ class Exchange {
       router.accountsChanged();
       return false;
     }
-    router.recordAttempt(account);
+    router.recordAttempt(account, {
+      session: this.sessionKey,
+      turn: turnIdOfHeader(this.req.headers["x-codex-turn-metadata"]),
+      transport: "http",
+    });
     let response = await this.send(account, credentials, movedFrom);
     if (response && response.statusCode === 401 && credentials) {
       // Never show Codex an upstream 401: refresh (once, shared) and try again.
@@ -147,7 +156,7 @@ class Exchange {
       if (response && response.statusCode === 401) {
         await response.dump();
         router.recordFailure(account, "upstream rejected the refreshed token (401)");
-        this.lastFailure = { status: 502, headers: {}, text: unauthorizedBody() };
+        this.lastFailure = { status: 502, headers: {}, body: unauthorizedBody() };
         return false;
       }
     }
@@ -155,8 +164,9 @@ class Exchange {
     const limits = rateLimitsFromHeaders(response.headers);
     if (limits) router.recordRateLimits(account, limits);
     if (response.statusCode === 429) {
-      const text = await response.text();
-      const usageLimit = parseUsageLimit(text);
+      // Read decoded, forwarded as it came (body and content-encoding stay together).
+      const raw = await response.bytes();
+      const usageLimit = parseUsageLimit(this.inspect(raw, response.headers));
       if (usageLimit) router.recordUsageLimit(account, usageLimit);
       if (usageLimit && failover) {
         this.ctx.log(
@@ -167,7 +177,7 @@ class Exchange {
       // A generic 429 (rate limiting) is not an exhausted account: Codex handles it. So does
       // --passthrough-auth, which cannot switch credentials.
       this.writeHead(response.statusCode, response.headers);
-      this.res.end(text);
+      this.res.end(raw);
       this.ctx.log(
         `${this.describe()} ${account} 429 ${usageLimit?.type ?? "(rate limited, not a usage limit)"}`,
       );
@@ -175,9 +185,9 @@ class Exchange {
     }
     if (response.statusCode >= 500) {
       // send() already retried; try the next account, show this one if none does better.
-      const text = await response.text();
+      const raw = await response.bytes();
       router.recordFailure(account, `upstream HTTP ${response.statusCode}`);
-      this.lastFailure = { status: response.statusCode, headers: response.headers, text };
+      this.lastFailure = { status: response.statusCode, headers: response.headers, body: raw };
       return false;
     }
     this.stream(account, response, movedFrom);
@@ -221,7 +231,7 @@ class Exchange {
         this.lastFailure = {
           status: timedOut ? 504 : 502,
           headers: {},
-          text: JSON.stringify({
+          body: JSON.stringify({
             error: {
               message: `upstream ${timedOut ? "timed out" : `unreachable (${failure})`}`,
               type: "bad_gateway",
@@ -231,7 +241,9 @@ class Exchange {
       }
       if (attempt >= config.upstreamRetries) {
         // A 5xx answer is recorded by the caller, which reads its body.
-        if (!response) this.ctx.router.recordFailure(account, `upstream ${failure}`);
+        if (!response && isLocalResourceError(failure)) {
+          this.ctx.log(`${this.describe()} ${failure} on this machine: not counted against ${account}`);
+        } else if (!response) this.ctx.router.recordFailure(account, `upstream ${failure}`);
         return response;
       }
       if (response) await response.dump();
@@ -248,16 +260,20 @@ class Exchange {
     this.writeHead(response.statusCode, response.headers);
     const contentType = String(response.headers["content-type"] ?? "");
     const tap = contentType.includes("text/event-stream")
-      ? createSseTap((event) => {
-          const limits = rateLimitsFromEvent(event);
-          if (limits) router.recordRateLimits(account, limits);
-        })
+      ? this.decodedTap(
+          response.headers,
+          createSseTap((event) => {
+            const limits = rateLimitsFromEvent(event);
+            if (limits) router.recordRateLimits(account, limits);
+          }),
+        )
       : undefined;
     const firstByteMs = performance.now() - this.started;
     const moved = movedFrom ? ` (moved from ${movedFrom}: ${this.moveReason ?? "moved"})` : "";
     const line = `${this.describe()} ${account}${moved} ${response.statusCode}`;
-    response.pipeTo(this.res, tap).then(
+    response.pipeTo(this.res, tap?.write).then(
       () => {
+        tap?.end();
         if (response.statusCode < 400) router.recordSuccess(account);
         this.ctx.log(`${line} first byte ${firstByteMs.toFixed(1)} ms`);
       },
@@ -278,7 +294,7 @@ class Exchange {
     if (this.res.headersSent) return;
     if (this.lastFailure) {
       this.writeHead(this.lastFailure.status, this.lastFailure.headers);
-      this.res.end(this.lastFailure.text);
+      this.res.end(this.lastFailure.body);
       this.ctx.log(`${this.describe()} no account succeeded: ${this.lastFailure.status}`);
       return;
     }
@@ -303,6 +319,27 @@ class Exchange {
     this.res.writeHead(status, out);
   }
 
+  /** A body's decoded text for inspection ("" when it cannot be decoded: then it is only forwarded). */
+  private inspect(raw: Buffer, headers: IncomingHttpHeaders): string {
+    try {
+      return decodeBody(raw, headers["content-encoding"]).toString("utf8");
+    } catch (error) {
+      this.ctx.log(`${this.describe()} cannot read the answer: ${(error as Error).message}`);
+      return "";
+    }
+  }
+
+  /** The SSE tap behind a decoder of the stream's content-encoding; the client still gets the bytes as sent. */
+  private decodedTap(
+    headers: IncomingHttpHeaders,
+    tap: (chunk: Buffer) => void,
+  ): { write(chunk: Buffer): void; end(): void } {
+    const decoder = createStreamDecoder(headers["content-encoding"], tap, (error) =>
+      this.ctx.log(`${this.describe()} cannot read the stream's rate limits: ${error.message}`),
+    );
+    return decoder ?? { write: tap, end() {} };
+  }
+
   private describe(): string {
     const session = this.sessionKey ? ` session=${this.sessionKey.slice(0, 8)}` : "";
     return `${this.req.method} ${this.req.url}${session}`;
@@ -319,6 +356,10 @@ function forwardableHeaders(
     if (!keepCredentials && CREDENTIAL_HEADERS.has(name)) continue;
     out[name] = value;
   }
+  // Ask only for what the gateway can read itself: it must look inside error bodies and streams.
+  const accept = readableAcceptEncoding(headers["accept-encoding"]);
+  if (accept === undefined) delete out["accept-encoding"];
+  else out["accept-encoding"] = accept;
   return out;
 }
 

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Agent, Dispatcher } from "undici";
 import { type ClientOut, CoalescedWriter } from "./coalesced-write.js";
+import { decodeBody, OWN_ACCEPT_ENCODING } from "./content-encoding.js";
 
 /**
  * One upstream exchange on undici's low-level dispatch API: the response
@@ -61,8 +62,8 @@ export class UpstreamResponse {
     });
   }
 
-  /** The whole body as text (error answers are small). */
-  text(): Promise<string> {
+  /** The whole body as it came, still encoded (error answers are small). */
+  bytes(): Promise<Buffer> {
     const chunks: Buffer[] = [];
     return new Promise((resolve, reject) => {
       this.attach({
@@ -70,15 +71,20 @@ export class UpstreamResponse {
           chunks.push(chunk);
           return true;
         },
-        end: () => resolve(Buffer.concat(chunks).toString("utf8")),
+        end: () => resolve(Buffer.concat(chunks)),
         error: reject,
       });
     });
   }
 
+  /** The whole body decoded as its `content-encoding` says, as text; rejects if it cannot be decoded. */
+  async text(): Promise<string> {
+    return decodeBody(await this.bytes(), this.headers["content-encoding"]).toString("utf8");
+  }
+
   /** Reads and drops the body, so the connection can be reused. */
   async dump(): Promise<void> {
-    await this.text().catch(() => {});
+    await this.bytes().catch(() => {});
   }
 
   // Called by the handler.
@@ -155,12 +161,20 @@ export function sendUpstream(agent: Agent, request: UpstreamRequest): Promise<Up
   });
 }
 
-/** A small exchange (token refresh, usage check): status and the whole body as text. */
+/**
+ * A small exchange (token refresh, usage check): status and the whole body as
+ * decoded text. It accepts compression as Codex does (docs/gateway.md).
+ */
 export async function fetchText(
   agent: Agent,
   request: Omit<UpstreamRequest, "headersTimeout" | "bodyTimeout" | "signal"> & { timeoutMs: number },
 ): Promise<{ status: number; text: string }> {
-  const { timeoutMs, ...rest } = request;
-  const response = await sendUpstream(agent, { ...rest, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const { timeoutMs, headers, ...rest } = request;
+  const response = await sendUpstream(agent, {
+    ...rest,
+    headers: { "accept-encoding": OWN_ACCEPT_ENCODING, ...headers },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
   return { status: response.statusCode, text: await response.text() };
 }

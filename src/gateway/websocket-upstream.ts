@@ -1,7 +1,9 @@
 import type { IncomingHttpHeaders } from "node:http";
 import WebSocket from "ws";
+import { decodeBody } from "./content-encoding.js";
 import type { GatewayContext } from "./context.js";
 import { AccountUnavailableError, type Credentials } from "./credentials.js";
+import { isLocalResourceError } from "./local-errors.js";
 import { backoffMs } from "./proxy.js";
 import { parseUsageLimit, rateLimitsFromHeaders } from "./signals.js";
 import { HOP_BY_HOP } from "./upstream.js";
@@ -111,7 +113,11 @@ export async function openUpstream(ctx: GatewayContext, request: UpstreamRequest
       if (attempt.status === 426) return { kind: "unavailable", reason: "upstream answered 426" };
     }
     lastFailure = describeFailure(attempt);
-    router.recordFailure(account, `websocket ${lastFailure}`);
+    if (attempt.kind === "network" && isLocalResourceError(attempt.message)) {
+      ctx.log(
+        `WS ${describeSession(request)} ${attempt.message} on this machine: not counted against ${account}`,
+      );
+    } else router.recordFailure(account, `websocket ${lastFailure}`);
   }
 }
 
@@ -184,7 +190,7 @@ function connect(
           kind: "rejected",
           status: response.statusCode ?? 502,
           headers: response.headers,
-          body: Buffer.concat(chunks).toString("utf8"),
+          body: readableBody(Buffer.concat(chunks), response.headers),
         });
       });
       response.on("error", () => resolve({ kind: "network", message: "upgrade response broke" }));
@@ -194,6 +200,15 @@ function connect(
       resolve({ kind: "network", message: typeof code === "string" ? code : error.message });
     });
   });
+}
+
+/** A refused upgrade's body as text, decoded if the upstream compressed it ("" if it cannot be read). */
+function readableBody(raw: Buffer, headers: IncomingHttpHeaders): string {
+  try {
+    return decodeBody(raw, headers["content-encoding"]).toString("utf8");
+  } catch {
+    return "";
+  }
 }
 
 /** Upgrade-response headers Codex reads (usage windows, model and turn metadata). */

@@ -1,18 +1,11 @@
-import os from "node:os";
+import { timeFactorFor } from "./time-factor.mjs";
 
 /**
- * How much slower than an idle machine this run may be: `CAO_TEST_TIME_FACTOR`
- * when set, else the 1-minute load per core (at least 1, at most 8), read once
- * when the test file starts. Every deadline a test waits against goes through
- * `scaled`, so a busy machine (other builds, `stress-ng`) gets more time and an
- * idle one keeps failing fast.
+ * The factor every deadline a test waits against is scaled by (see time-factor.mjs), read once
+ * when the test file starts: a busy machine (other builds, `stress-ng`) gets more time, an idle
+ * one keeps failing fast.
  */
-export const timeFactor: number = (() => {
-  const fromEnv = Number(process.env.CAO_TEST_TIME_FACTOR);
-  if (Number.isFinite(fromEnv) && fromEnv > 0) return fromEnv;
-  const perCore = (os.loadavg()[0] ?? 0) / Math.max(1, os.availableParallelism());
-  return Math.min(8, Math.max(1, perCore));
-})();
+export const timeFactor: number = timeFactorFor();
 
 /** `ms` (what an idle machine needs, with room) scaled to this run. */
 export function scaled(ms: number): number {

@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { after } from "node:test";
+import zlib from "node:zlib";
+import { decompress as zstdDecompress } from "fzstd";
 import { request } from "undici";
 import { authPath } from "../../src/core/paths.js";
 import { startFakeBackend } from "../../src/demo/fake-backend/server.js";
@@ -48,11 +50,14 @@ export async function gatewayWorld(
     upstream?: string;
     /** Token endpoint instead of the fake backend's (e.g. one that is down). */
     refreshUrl?: string;
+    /** Runs on the (not yet created) data dir before anything is written to it (to mount a tiny disk, ...). */
+    prepareDataDir?: (dir: string) => void;
     /** Runs on the data dir before the gateway starts (to break a file, ...). */
     beforeStart?: (dir: string) => void;
   } = {},
 ): Promise<GatewayWorld> {
   const world = tempWorld();
+  options.prepareDataDir?.(world.dataDir);
   const backend = await startFakeBackend({
     ...options.backend,
     accounts: accounts.map(({ name: _name, accessTtlSeconds: _ttl, ...spec }) => spec),
@@ -123,12 +128,35 @@ export async function send(
     headers: {
       "content-type": "application/json",
       "session-id": session,
+      // As Codex 0.171 asks: the fake backend then compresses, so every body the gateway reads is encoded.
+      "accept-encoding": CODEX_ACCEPT_ENCODING,
       ...(bearer && { authorization: `Bearer ${bearer}` }),
       ...headers,
     },
     body,
   });
-  return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
+  const raw = Buffer.from(await response.body.arrayBuffer());
+  return {
+    status: response.statusCode,
+    headers: response.headers,
+    text: decodeAsClient(raw, response.headers["content-encoding"]).toString("utf8"),
+  };
+}
+
+/** What Codex 0.171 sends on every HTTP request. */
+export const CODEX_ACCEPT_ENCODING = "zstd,gzip";
+
+/**
+ * A body decoded the way a client reads it, from its own headers (an
+ * independent check of what the gateway forwards: a body that does not match
+ * its content-encoding throws here).
+ */
+export function decodeAsClient(raw: Buffer, encoding: string | string[] | undefined): Buffer {
+  if (encoding === undefined || encoding === "identity") return raw;
+  if (encoding === "gzip") return zlib.gunzipSync(raw);
+  if (encoding === "br") return zlib.brotliDecompressSync(raw);
+  if (encoding === "zstd") return Buffer.from(zstdDecompress(raw));
+  throw new Error(`test client: unexpected content-encoding ${String(encoding)}`);
 }
 
 export function userMessage(text: string): Record<string, unknown> {

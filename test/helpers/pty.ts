@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { scaled } from "./deadline.js";
 
 export interface PtySession {
   /** Resolves once the output contains `text` (ANSI codes stripped); rejects after timeoutMs. */
@@ -50,7 +51,7 @@ export function runInPty(command: string, env: NodeJS.ProcessEnv): PtySession {
           reject(
             new Error(`timed out waiting for ${JSON.stringify(text)}; output: ${JSON.stringify(clean())}`),
           );
-        }, timeoutMs);
+        }, scaled(timeoutMs));
         waiters.push({
           text,
           resolve: () => {

@@ -146,7 +146,7 @@ test("permissions too open and kept corrupt files are reported; a corrupt regist
   fs.writeFileSync(path.join(w.dataDir, "registry.json"), "{not json");
   const broken = await doctor(w.env);
   assert.equal(broken.code, 2);
-  assert.ok(broken.codes.includes("-:store-unreadable"));
+  assert.ok(broken.codes.includes("-:store-unreadable"), broken.codes.join(", "));
   assert.equal(fs.readFileSync(path.join(w.dataDir, "registry.json"), "utf8"), "{not json");
 });
 

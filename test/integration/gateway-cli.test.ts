@@ -44,7 +44,7 @@ test("start --detach, status, a request through it, refusal of a second start, l
     /gateway running \(pid \d+\) at http:\/\/127\.0\.0\.1:\d+\/v1; new sessions start on one/,
   );
   const [pid, url, account] = fs.readFileSync(statePath, "utf8").trim().split(" ");
-  assert.equal(fs.readFileSync(pidPath, "utf8").trim(), pid);
+  assert.equal(fs.readFileSync(pidPath, "utf8").trim().split(" ")[0], pid, "gateway.pid: PID START_TIME");
   assert.equal(account, "one");
 
   const status = await runCao(["gateway", "status", "--json"], { env: env() });
@@ -97,7 +97,7 @@ test("a stale pid file and state file (the gateway died) are detected and cleane
   fs.writeFileSync(statePath, `${dead} http://127.0.0.1:1/v1 one\n`);
   const status = JSON.parse((await runCao(["gateway", "status", "--json"], { env: env() })).stdout);
   assert.equal(status.running, false);
-  assert.ok(!fs.existsSync(pidPath) && !fs.existsSync(statePath));
+  assert.deepEqual([fs.existsSync(pidPath), fs.existsSync(statePath)], [false, false], "pid and state files");
   // A live but unrelated process in the pid file is not taken for the gateway either.
   const stranger = spawn("sleep", ["30"], { stdio: "ignore" });
   fs.writeFileSync(pidPath, `${stranger.pid}\n`);

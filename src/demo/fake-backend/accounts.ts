@@ -36,6 +36,7 @@ export class FakeAccount {
   primaryUsedPercent(): number {
     if (this.refusal() === "usage_limit_reached") return 100;
     const base = this.spec.usedPercent ?? 0;
+    if (this.spec.usedUpElsewhere) return base;
     const quota = this.spec.quota;
     // Without an explicit step, an account with a quota climbs evenly to 100 % at its limit.
     const step = this.spec.percentPerRequest ?? (quota ? (100 - base) / quota : 0);

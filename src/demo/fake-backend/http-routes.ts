@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { accountsCheckBody } from "./accounts-check.js";
 import { authenticate, gateModelRequest, sessionIdOf } from "./admission.js";
+import { chooseEncoding, compressingSink, compressWhole } from "./compression.js";
 import { delay, serveTurn } from "./model-turn.js";
 import { modelsBody } from "./models.js";
 import { readJsonBody } from "./request-body.js";
@@ -22,6 +24,7 @@ export async function handleHttp(
   const path = (req.url ?? "/").split("?")[0] ?? "/";
   const method = req.method ?? "GET";
   const base = MODEL_BASES.find((prefix) => path.startsWith(`${prefix}/`));
+  answers.set(res, { state, path });
   const route = base ? path.slice(base.length) : path;
   try {
     if (base && method === "POST" && route === "/responses")
@@ -30,7 +33,13 @@ export async function handleHttp(
       return serveAuthed(state, req, res, path, () => modelsBody());
     if (method === "GET" && path === "/backend-api/wham/usage")
       return serveAuthed(state, req, res, path, (accountId) => usageBody(state.account(accountId)));
+    if (method === "GET" && path === "/backend-api/wham/accounts/check")
+      return serveAuthed(state, req, res, path, (accountId) =>
+        accountsCheckBody(state, accountId, state.httpsOrigin ?? originOf(req)),
+      );
     if (method === "POST" && path === "/oauth/token") return await serveRefresh(state, req, res, path);
+    // The TUI's other backend calls (settings, plugins, MCP, analytics, reset credits): `{}` is enough.
+    if (path.startsWith("/backend-api/")) return serveEmpty(state, req, res, method, path);
     req.resume();
     state.record({ method, path, accountId: undefined, sessionId: sessionIdOf(req.headers), status: 404 });
     sendJson(res, 404, { error: { message: `fake backend: no route ${method} ${path}` } });
@@ -79,9 +88,13 @@ async function serveResponses(
     if (res.destroyed) return;
   }
   const { events, pace } = serveTurn(state, account, accountId, turn, sessionId);
+  const coding = chooseEncoding(state.options.compression, req.headers["accept-encoding"], true);
+  const streamCoding = coding === "gzip" || coding === "br" ? coding : undefined;
+  if (streamCoding) state.encodedAnswers.push({ path, status: 200, encoding: streamCoding });
   res.writeHead(200, {
     "content-type": "text/event-stream",
     "cache-control": "no-cache",
+    ...(streamCoding && { "content-encoding": streamCoding, vary: "accept-encoding" }),
     ...account.rateLimitHeaders(),
     // Sticky routing token of a turn: Codex echoes it on the turn's follow-up requests.
     [TURN_STATE]:
@@ -90,7 +103,13 @@ async function serveResponses(
         : `ts-${accountId}-${randomUUID()}`,
   });
   const resetAt = fault?.kind === "reset" ? fault.afterEvents : -1;
-  await writeSse(res, events, (index) => (index === resetAt ? "reset" : "continue"), pace);
+  await writeSse(
+    res,
+    events,
+    (index) => (index === resetAt ? "reset" : "continue"),
+    pace,
+    streamCoding && compressingSink(res, streamCoding),
+  );
 }
 
 function serveAuthed(
@@ -112,6 +131,25 @@ function serveAuthed(
   });
   if (admission.ok) sendJson(res, 200, body(admission.accountId), admission.account.rateLimitHeaders());
   else sendJson(res, admission.status, admission.body);
+}
+
+function serveEmpty(
+  state: BackendState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  path: string,
+): void {
+  req.resume();
+  const { accountId } = authenticate(state, req.headers);
+  state.record({ method, path, accountId, sessionId: sessionIdOf(req.headers), status: 200 });
+  sendJson(res, 200, {});
+}
+
+/** The origin a request came in on (used when the backend has no HTTPS side). */
+function originOf(req: IncomingMessage): string {
+  const secure = "encrypted" in req.socket && req.socket.encrypted === true;
+  return `${secure ? "https" : "http"}://${req.headers.host ?? "127.0.0.1"}`;
 }
 
 async function serveRefresh(state: BackendState, req: IncomingMessage, res: ServerResponse, path: string) {
@@ -137,17 +175,28 @@ async function serveRefresh(state: BackendState, req: IncomingMessage, res: Serv
   });
 }
 
+/** Which backend and route an answer belongs to, for compressing it (set once per request). */
+const answers = new WeakMap<ServerResponse, { state: BackendState; path: string }>();
+
 export function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const text = JSON.stringify(body);
+  let data: Buffer = Buffer.from(JSON.stringify(body));
+  const answer = answers.get(res);
+  const coding =
+    answer && chooseEncoding(answer.state.options.compression, res.req.headers["accept-encoding"], false);
+  if (answer && coding) {
+    data = compressWhole(data, coding);
+    answer.state.encodedAnswers.push({ path: answer.path, status, encoding: coding });
+  }
   res.writeHead(status, {
     "content-type": "application/json",
-    "content-length": Buffer.byteLength(text),
+    "content-length": data.length,
+    ...(coding && { "content-encoding": coding, vary: "accept-encoding" }),
     ...headers,
   });
-  res.end(text);
+  res.end(data);
 }

@@ -1,7 +1,13 @@
 import { FakeAccount } from "./accounts.js";
 import { FaultQueue } from "./faults.js";
 import { TokenAuthority, type TokenIdentity } from "./tokens.js";
-import type { FakeBackendOptions, FakeReply, FakeTurnInput, RecordedRequest } from "./types.js";
+import type {
+  EncodedAnswer,
+  FakeBackendOptions,
+  FakeReply,
+  FakeTurnInput,
+  RecordedRequest,
+} from "./types.js";
 
 const DEFAULT_ACCESS_TTL_SECONDS = 3600;
 
@@ -10,9 +16,12 @@ export class BackendState {
   readonly accounts = new Map<string, FakeAccount>();
   readonly tokens: TokenAuthority;
   readonly requests: RecordedRequest[] = [];
+  readonly encodedAnswers: EncodedAnswer[] = [];
   readonly refreshCount = new Map<string, number>();
   readonly reuseDetected: string[] = [];
   readonly faults = new FaultQueue();
+  /** `https://127.0.0.1:P` once the HTTPS side listens (options.https), for workspace discovery. */
+  httpsOrigin: string | undefined;
 
   constructor(readonly options: FakeBackendOptions) {
     this.tokens = new TokenAuthority(options.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TTL_SECONDS);

@@ -1,6 +1,6 @@
 /**
  * Contract of the fake ChatGPT backend: a loopback server that speaks what
- * Codex and the gateway expect from chatgpt.com (see shared codex-facts). It is
+ * Codex and the gateway expect from chatgpt.com (see docs/codex-notes.md). It is
  * shipped in the package because `cao demo` runs on it; the tests and the
  * benchmarks use it too. Nothing here talks to a real OpenAI host.
  *
@@ -11,6 +11,8 @@
  *   GET  {base}/responses          WebSocket upgrade (answered 426 unless enabled)
  *   GET  {base}/models             model list Codex accepts
  *   GET  /backend-api/wham/usage   usage windows for the bearer's account
+ *   GET  /backend-api/wham/accounts/check   workspace routing discovery (./accounts-check.ts)
+ *   *    /backend-api/...           the TUI's other calls (settings, plugins, MCP, analytics): 200 {}
  *   POST /oauth/token              refresh with rotation and reuse detection
  */
 
@@ -30,6 +32,26 @@ export interface FakeAccountSpec {
   resetsInSeconds?: number;
   /** Answer every model request with 429 usage_not_included (plan without Codex). */
   notIncluded?: boolean;
+  /**
+   * Used up elsewhere (another device spent the quota): until `quota` runs out, headers, stream events
+   * and wham/usage keep showing `usedPercent` without climbing, so nothing warns before the 429.
+   */
+  usedUpElsewhere?: boolean;
+}
+
+/** A content coding the fake backend compresses with. */
+export type FakeEncoding = "gzip" | "zstd" | "br";
+/**
+ * `when-asked` (default): compress when `accept-encoding` allows it, in the client's order (zstd for
+ * whole bodies only, see compression.ts); `off`: never; a coding: always that one, even unasked.
+ */
+export type FakeCompression = "when-asked" | "off" | FakeEncoding;
+
+/** One compressed answer, for assertions that compression really happened. */
+export interface EncodedAnswer {
+  path: string;
+  status: number;
+  encoding: FakeEncoding;
 }
 
 export interface FakeBackendOptions {
@@ -43,6 +65,13 @@ export interface FakeBackendOptions {
   reply?: (input: FakeTurnInput) => FakeReply;
   /** Serve the Responses WebSocket instead of answering the upgrade with 426. */
   websocket?: boolean;
+  /**
+   * Also serve every route over HTTPS on a second loopback port, with a CA and leaf certificate made
+   * at start (needs the openssl CLI). The interactive TUI needs this for its `chatgpt_base_url`.
+   */
+  https?: boolean;
+  /** Response compression (default `when-asked`, as the edge does). */
+  compression?: FakeCompression;
 }
 
 export interface FakeTurnInput {
@@ -126,6 +155,11 @@ export interface MintedAuth {
 export interface FakeBackend {
   /** Origin, e.g. `http://127.0.0.1:40123`. */
   readonly origin: string;
+  /** With `https: true`: the TLS origin, e.g. `https://127.0.0.1:40124`, and the CA that signed it (PEM file). */
+  readonly httpsOrigin?: string;
+  readonly caCertFile?: string;
+  /** What Codex's `chatgpt_base_url` should be: `${httpsOrigin ?? origin}/backend-api/`. */
+  readonly chatgptBaseUrl: string;
   /** `${origin}/v1`: for Codex directly (`-c openai_base_url=...`). */
   readonly codexBaseUrl: string;
   /** `${origin}/backend-api/codex`: for the gateway's `--base-url`. */
@@ -135,6 +169,8 @@ export interface FakeBackend {
   /** Mints a fresh login (as `codex login` would have written) for an account. */
   mintAuth(accountId: string, options?: { accessTtlSeconds?: number }): MintedAuth;
   readonly requests: RecordedRequest[];
+  /** Every answer sent compressed, in order. */
+  readonly encodedAnswers: EncodedAnswer[];
   /** Successful refreshes per account, and refresh-token reuse attempts seen. */
   readonly refreshCount: Map<string, number>;
   readonly reuseDetected: string[];

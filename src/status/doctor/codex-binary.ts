@@ -1,4 +1,6 @@
 import { execFile } from "node:child_process";
+import { findRealCodex } from "../../core/codex-binary.js";
+import { parseCodexVersion, TESTED_CODEX, versionVerdict } from "../../core/codex-versions.js";
 import type { DoctorCheck, DoctorIssue } from "./types.js";
 
 /** `codex --version` of an npm install starts node and then the native binary; generous for a busy machine. */
@@ -14,8 +16,6 @@ function codexVersionText(file: string, env: NodeJS.ProcessEnv): Promise<string>
 
 /** The real codex is found, and its version is inside the range cao is tested against. */
 export const codexBinaryCheck: DoctorCheck = async ({ env }) => {
-  const { findRealCodex } = await import("../../core/codex-binary.js");
-  const { TESTED_CODEX, parseCodexVersion, versionVerdict } = await import("../../core/codex-versions.js");
   let file: string;
   try {
     file = findRealCodex(undefined, env);
