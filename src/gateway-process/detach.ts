@@ -30,6 +30,10 @@ const START_TIMEOUT_MS = 15_000;
  *   up between full collections, round after round (sustained peak 88 -> 78
  *   MB). It caps nothing (no heap limit, so no new out-of-memory case), and
  *   the gateway's CPU per MB did not change measurably.
+ * Re-measured for issue 12 (docs/performance.md, same paired rounds): with
+ * 100 concurrent 1 MB bursts these three give 82 MB peak; without
+ * --optimize-for-size 100, --liftoff-only alone 109, no flags 115 MB, and
+ * no difference in CPU per MB was measurable on the loaded machine.
  */
 export const GATEWAY_NODE_FLAGS = ["--max-semi-space-size=1", "--liftoff-only", "--optimize-for-size"];
 

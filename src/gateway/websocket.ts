@@ -7,6 +7,7 @@ import { backoffMs } from "./proxy.js";
 import type { Served } from "./router.js";
 import { rateLimitsFromEvent, usageLimitBody } from "./signals.js";
 import { turnIdOfFrame } from "./turn-id.js";
+import { corkUntilReadHandled } from "./websocket-cork.js";
 import {
   createdResponseId,
   parseFrame,
@@ -257,6 +258,7 @@ class ResponsesSession {
       }
       if (this.pending && type !== "codex.rate_limits") this.pending.answered = true;
     }
+    corkUntilReadHandled(this.client);
     this.client.send(data, { binary: isBinary });
     if (this.client.bufferedAmount > HIGH_WATER) this.pauseUntilDrained(upstream);
   }

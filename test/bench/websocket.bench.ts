@@ -7,6 +7,7 @@
 //     added round-trip time;
 //   1 MB of frames (1000 x ~1 KB events) <= 1.05x the relay's time.
 // Run: npm run bench -- websocket   (or: npm run build && node --import tsx test/bench/websocket.bench.ts)
+// CAO_BENCH_BASELINE=<other checkout>/dist/bin/cao.cjs measures that build too, as "before", in the same rounds.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -53,23 +54,31 @@ async function connect(baseUrl: string, token: string, name: string) {
 
 try {
   const dataDir = path.join(root, "data");
-  const backend = await procs.backend({ [dataDir]: [{ name: "main", accountId: "b-main" }] });
+  const backend = await procs.backend({
+    [dataDir]: [{ name: "main", accountId: "b-main" }],
+    [path.join(root, "before")]: [{ name: "main", accountId: "b-main" }],
+  });
   const gateway = await procs.gateway(dataDir, backend);
+  const baseline = process.env.CAO_BENCH_BASELINE;
+  const beforeDir = path.join(root, "before");
+  const before = baseline ? await procs.gateway(beforeDir, backend, [], baseline) : undefined;
   const relay = await procs.relay(backend.codexBaseUrl);
   const token = tokenOf(dataDir, "main");
-  const sockets = {
+  const sockets: Record<string, Awaited<ReturnType<typeof connect>>> = {
     direct: await connect(backend.codexBaseUrl, token, "direct"),
     relay: await connect(relay.url, token, "relay"),
     cao: await connect(gateway.url, token, "cao"),
   };
-  const names = ["direct", "relay", "cao"] as const;
+  if (before) sockets.before = await connect(before.url, tokenOf(beforeDir, "main"), "before");
+  const names = Object.keys(sockets);
   const n = rounds(2000);
-  const trip = await pairedRounds(names, { rounds: n, warmup: Math.ceil(n / 10) }, (name) =>
-    sockets[name].roundTrip(),
+  type Samples = Record<string, number[]> & Record<"direct" | "relay" | "cao", number[]>;
+  const trip = <Samples>(
+    await pairedRounds(names, { rounds: n, warmup: Math.ceil(n / 10) }, (name) => sockets[name]!.roundTrip())
   );
   const m = rounds(200);
-  const mb = await pairedRounds(names, { rounds: m, warmup: Math.ceil(m / 10) }, (name) =>
-    sockets[name].megabyte(),
+  const mb = <Samples>(
+    await pairedRounds(names, { rounds: m, warmup: Math.ceil(m / 10) }, (name) => sockets[name]!.megabyte())
   );
   const perFrame = (a: number[], b: number[]) => medianDifference(a, b) / FRAMES_PER_ROUND_TRIP;
   const caoOverRelay = perFrame(trip.cao, trip.relay);
@@ -83,6 +92,15 @@ try {
     `| added per relayed frame p50 | | +${perFrame(trip.relay, trip.direct).toFixed(3)} ms | +${perFrame(trip.cao, trip.direct).toFixed(3)} ms | +${caoOverRelay.toFixed(3)} ms | | <= relay + 0.05 ms: ${verdict(caoOverRelay <= 0.05)} |`,
     `| 1 MB of frames (1000 x ~1 KB), total | ${median(mb.direct).toFixed(2)} ms | ${median(mb.relay).toFixed(2)} ms (${medianRatio(mb.relay, mb.direct).toFixed(3)}x direct) | ${median(mb.cao).toFixed(2)} ms | ${mbRatio.toFixed(3)}x | ${medianRatio(mb.cao, mb.direct).toFixed(3)}x | <= 1.05x relay: ${verdict(mbRatio <= 1.05)} |`,
   ];
+  if (before) {
+    out.push(
+      `\n### before (${baseline}) and after (this checkout), same rounds`,
+      "| measure | before | after |",
+      "| --- | ---: | ---: |",
+      `| added per relayed frame vs relay | +${perFrame(trip.before!, trip.relay!).toFixed(3)} ms | +${caoOverRelay.toFixed(3)} ms |`,
+      `| 1 MB of frames vs relay | ${medianRatio(mb.before!, mb.relay!).toFixed(3)}x | ${mbRatio.toFixed(3)}x |`,
+    );
+  }
   console.log(out.join("\n"));
   for (const socket of Object.values(sockets)) socket.ws.close();
 } finally {

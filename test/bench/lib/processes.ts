@@ -153,7 +153,9 @@ export class Processes {
             onResponseError(_c, error) { res.destroy(error); },
           });
         });
-      }).listen(0, "127.0.0.1", () => console.log(server.address().port));`;
+      }).listen(0, "127.0.0.1", () => console.log(server.address().port));
+      // Exit normally on SIGTERM, so --cpu-prof in CAO_BENCH_NODE_FLAGS writes its profile.
+      process.on("SIGTERM", () => process.exit(0));`;
     const child = this.spawn([...gatewayFlags(), "--input-type=module", "-e", script], "stdout");
     const floorPort = (await firstLine(child, "stdout", (text) => /^\d+$/.test(text.trim()))).trim();
     return { url: upstream.replace(`:${port}`, `:${floorPort}`), pid: child.pid ?? 0 };
