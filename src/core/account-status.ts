@@ -1,7 +1,7 @@
 import path from "node:path";
 import { type AccountStatus, loadStatuses, sanitizeStatus } from "./account-status-read.js";
 import { ensurePrivateDir } from "./atomic-write.js";
-import { withFileLock } from "./file-lock.js";
+import { type LockOptions, withFileLock } from "./file-lock.js";
 import { writeJsonFile } from "./json-file.js";
 import { dataDir, locksDir, statusPath } from "./paths.js";
 import { removeAccountState, writeUsageState } from "./state-files.js";
@@ -32,27 +32,52 @@ export function updateAccountStatus(
   updater: (previous: AccountStatus) => AccountStatus,
   dir = dataDir(),
 ): AccountStatus {
+  return updateAccountStatuses(new Map([[name, updater]]), dir).get(name) as AccountStatus;
+}
+
+/**
+ * Several accounts' updates under one lock. `lock.timeoutMs: 0` never waits:
+ * a busy lock throws LockBusyError and nothing is written (the gateway keeps
+ * the changes and tries again later instead of freezing its event loop).
+ */
+export function updateAccountStatuses(
+  updates: Map<string, (previous: AccountStatus) => AccountStatus>,
+  dir = dataDir(),
+  lock: LockOptions = {},
+): Map<string, AccountStatus> {
   ensurePrivateDir(dir);
-  return withFileLock(path.join(locksDir(dir), "status.lock"), () => {
-    const statuses = loadStatuses(dir);
-    const previous = statuses[name] ?? {};
-    const next = sanitizeStatus(updater({ ...previous }));
-    statuses[name] = next;
-    writeJsonFile(statusPath(dir), { statuses }, 0o600, STATUS_WRITES_DURABLE);
-    if (next.rateLimits && JSON.stringify(next.rateLimits) !== JSON.stringify(previous.rateLimits)) {
-      writeUsageState(
-        name,
-        {
-          primaryUsedPercent: next.rateLimits.primary?.usedPercent,
-          primaryResetsAtMs: next.rateLimits.primary?.resetsAtMs,
-          secondaryUsedPercent: next.rateLimits.secondary?.usedPercent,
-          secondaryResetsAtMs: next.rateLimits.secondary?.resetsAtMs,
-        },
-        dir,
-      );
-    }
-    return next;
-  });
+  return withFileLock(
+    path.join(locksDir(dir), "status.lock"),
+    () => {
+      const statuses = loadStatuses(dir);
+      const results = new Map<string, AccountStatus>();
+      const changedUsage: [string, AccountStatus][] = [];
+      for (const [name, updater] of updates) {
+        const previous = statuses[name] ?? {};
+        const next = sanitizeStatus(updater({ ...previous }));
+        statuses[name] = next;
+        results.set(name, next);
+        if (next.rateLimits && JSON.stringify(next.rateLimits) !== JSON.stringify(previous.rateLimits)) {
+          changedUsage.push([name, next]);
+        }
+      }
+      writeJsonFile(statusPath(dir), { statuses }, 0o600, STATUS_WRITES_DURABLE);
+      for (const [name, next] of changedUsage) {
+        writeUsageState(
+          name,
+          {
+            primaryUsedPercent: next.rateLimits?.primary?.usedPercent,
+            primaryResetsAtMs: next.rateLimits?.primary?.resetsAtMs,
+            secondaryUsedPercent: next.rateLimits?.secondary?.usedPercent,
+            secondaryResetsAtMs: next.rateLimits?.secondary?.resetsAtMs,
+          },
+          dir,
+        );
+      }
+      return results;
+    },
+    lock,
+  );
 }
 
 export function deleteAccountStatus(name: string, dir = dataDir()): void {
