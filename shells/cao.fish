@@ -127,6 +127,12 @@ function __cao_gateway_live
     else
         command kill -0 "$fields[1]" 2>/dev/null; or return 1
     end
+    # A pid alone may have been reused: where /proc exists the start time (field 22 of
+    # /proc/PID/stat, after the command name) must match too (test/shell/gateway-live.test.ts).
+    if test (count $fields) -ge 4; and string match -qr '^[0-9]+$' -- "$fields[4]"; and test -r "/proc/$fields[1]/stat"
+        set -l stat (string split ' ' -- (string replace -r '^.*\) ' '' -- (__cao_read_line "/proc/$fields[1]/stat")))
+        test "$stat[20]" = "$fields[4]"; or return 1
+    end
     echo $fields[2] $fields[3]
 end
 

@@ -107,6 +107,11 @@ function global:__cao_gateway_live([string]$Data) {
     $fields = "$(__cao_read_line (Join-Path $Data '.state/gateway'))".Split(' ')
     if ($fields.Count -lt 3 -or $fields[0] -notmatch '^[0-9]+$') { return $null }
     if (-not (Get-Process -Id ([int]$fields[0]) -ErrorAction SilentlyContinue)) { return $null }
+    # A pid alone may have been reused: where /proc exists (pwsh on Linux) the start time must match too.
+    if ($fields.Count -ge 4 -and $fields[3] -match '^[0-9]+$' -and (Test-Path -LiteralPath "/proc/$($fields[0])/stat")) {
+        $stat = (Get-Content -LiteralPath "/proc/$($fields[0])/stat" -TotalCount 1)
+        if (($stat.Substring($stat.LastIndexOf(') ') + 2) -split ' ')[19] -ne $fields[3]) { return $null }
+    }
     return @{ Url = $fields[1]; Account = $fields[2] }
 }
 

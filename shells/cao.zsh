@@ -156,15 +156,40 @@ __cao_gateway() {
 
 __cao_gateway_live() {
   \builtin emulate -L zsh
-  \builtin local __cao_pid='' __cao_gw_url='' __cao_gw_account='' __cao_rest='' IFS=$' \t\n'
+  \builtin local __cao_pid='' __cao_gw_url='' __cao_gw_account='' __cao_gw_start='' __cao_rest='' __cao_start='' IFS=$' \t\n'
   [ -f "$__cao_data/.state/gateway" ] || return 1
-  \builtin read -r __cao_pid __cao_gw_url __cao_gw_account __cao_rest <"$__cao_data/.state/gateway" || \builtin true
+  \builtin read -r __cao_pid __cao_gw_url __cao_gw_account __cao_gw_start __cao_rest <"$__cao_data/.state/gateway" || \builtin true
   case $__cao_pid in '' | *[!0-9]*) return 1 ;; esac
   [ -n "$__cao_gw_url" ] && [ -n "$__cao_gw_account" ] || return 1
   \builtin kill -0 "$__cao_pid" 2>/dev/null || return 1
+  # A pid alone may have been reused: where /proc exists the start time must match too (the
+  # rule of src/core/process-identity.ts; every copy is tested in test/shell/gateway-live.test.ts).
+  case $__cao_gw_start in
+  '' | *[!0-9]*) ;;
+  *)
+    if [ -r "/proc/$__cao_pid/stat" ]; then
+      __cao_proc_start "$__cao_pid"
+      [ "$__cao_start" = "$__cao_gw_start" ] || return 1
+    fi
+    ;;
+  esac
   __cao_url=$__cao_gw_url
   __cao_account=$__cao_gw_account
   __cao_source=gateway
+}
+
+# Sets __cao_start to field 22 of /proc/PID/stat (the start time). The command
+# name before it may hold spaces and ")", so cut after the last ") " first.
+__cao_proc_start() {
+  \builtin emulate -L zsh
+  \builtin local __cao_stat='' __cao_i=0
+  \builtin read -r __cao_stat <"/proc/$1/stat" 2>/dev/null || \builtin true
+  __cao_stat=${__cao_stat##*') '}
+  while [ "$__cao_i" -lt 19 ]; do
+    __cao_stat=${__cao_stat#* }
+    __cao_i=$((__cao_i + 1))
+  done
+  __cao_start=${__cao_stat%% *}
 }
 
 # The user's main Codex home, as mainCodexHome() in src/core/paths.ts.

@@ -62,7 +62,13 @@ if (Test-Path -LiteralPath $enabledFile -PathType Leaf) {
   $mode = Read-CaoLine $enabledFile
   foreach ($try in 1, 2) {
     $fields = (Read-CaoLine (Join-Path $caoData '.state/gateway')) -split ' '
-    if ($fields.Count -ge 3 -and (Get-Process -Id ([int]$fields[0]) -ErrorAction SilentlyContinue)) {
+    $alive = $fields.Count -ge 3 -and $fields[0] -match '^[0-9]+$' -and (Get-Process -Id ([int]$fields[0]) -ErrorAction SilentlyContinue)
+    # A pid alone may have been reused: where /proc exists (pwsh on Linux) the start time must match too.
+    if ($alive -and $fields.Count -ge 4 -and $fields[3] -match '^[0-9]+$' -and (Test-Path -LiteralPath "/proc/$($fields[0])/stat")) {
+      $stat = (Get-Content -LiteralPath "/proc/$($fields[0])/stat" -TotalCount 1)
+      $alive = ($stat.Substring($stat.LastIndexOf(') ') + 2) -split ' ')[19] -eq $fields[3]
+    }
+    if ($alive) {
       $caoUrl = $fields[1]
       $caoAccount = $fields[2]
       $caoChosen = $true

@@ -70,11 +70,33 @@ if [ -f "$__cao_data/.state/gateway-enabled" ]; then
   IFS= read -r __cao_mode <"$__cao_data/.state/gateway-enabled" || :
   __cao_try=1
   while [ "$__cao_try" -le 2 ]; do
-    __cao_pid='' __cao_gw_url='' __cao_gw_account=''
+    __cao_pid='' __cao_gw_url='' __cao_gw_account='' __cao_gw_start='' __cao_live=''
     if [ -f "$__cao_data/.state/gateway" ]; then
-      read -r __cao_pid __cao_gw_url __cao_gw_account <"$__cao_data/.state/gateway" || :
+      read -r __cao_pid __cao_gw_url __cao_gw_account __cao_gw_start __cao_rest <"$__cao_data/.state/gateway" || :
     fi
+    case $__cao_pid in '' | *[!0-9]*) __cao_pid='' ;; esac
     if [ -n "$__cao_pid" ] && [ -n "$__cao_gw_url" ] && kill -0 "$__cao_pid" 2>/dev/null; then
+      __cao_live=1
+      # A pid alone may have been reused: where /proc exists the start time (field 22 of
+      # /proc/PID/stat, after the command name) must match too (test/shell/gateway-live.test.ts).
+      case $__cao_gw_start in
+      '' | *[!0-9]*) ;;
+      *)
+        if [ -r "/proc/$__cao_pid/stat" ]; then
+          __cao_stat=
+          read -r __cao_stat <"/proc/$__cao_pid/stat" || :
+          __cao_stat=${__cao_stat##*') '}
+          __cao_i=0
+          while [ "$__cao_i" -lt 19 ]; do
+            __cao_stat=${__cao_stat#* }
+            __cao_i=$((__cao_i + 1))
+          done
+          [ "${__cao_stat%% *}" = "$__cao_gw_start" ] || __cao_live=
+        fi
+        ;;
+      esac
+    fi
+    if [ -n "$__cao_live" ]; then
       __cao_url=$__cao_gw_url
       # Codex starts in the home of the account the gateway routes to first (its own backend calls
       # use that login).

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { ensurePrivateDir } from "./atomic-write.js";
-import { withFileLock } from "./file-lock.js";
+import { type LockOptions, withFileLock } from "./file-lock.js";
 import { readJsonFile, writeJsonFile } from "./json-file.js";
 import { dataDir, locksDir, statusPath } from "./paths.js";
 import type { RateLimits, RateLimitWindow } from "./rate-limits.js";
@@ -113,30 +113,58 @@ export function updateAccountStatus(
   updater: (previous: AccountStatus) => AccountStatus,
   dir = dataDir(),
 ): AccountStatus {
+  return updateAccountStatuses(new Map([[name, updater]]), dir).get(name) as AccountStatus;
+}
+
+/**
+ * Several accounts' updates under one lock. `lock.timeoutMs: 0` never waits:
+ * a busy lock throws LockBusyError and nothing is written (the gateway keeps
+ * the changes and tries again later instead of freezing its event loop).
+ */
+export function updateAccountStatuses(
+  updates: Map<string, (previous: AccountStatus) => AccountStatus>,
+  dir = dataDir(),
+  lock: LockOptions = {},
+): Map<string, AccountStatus> {
   ensurePrivateDir(dir);
-  return withFileLock(path.join(locksDir(dir), "status.lock"), () => {
-    const statuses = loadStatuses(dir);
-    const previous = statuses[name] ?? {};
-    const next = sanitizeStatus(updater({ ...previous }));
-    statuses[name] = next;
-    writeJsonFile(statusPath(dir), { statuses }, 0o600, STATUS_WRITES_DURABLE);
-    if (next.rateLimits && next.rateLimits.observedAtMs !== previous.rateLimits?.observedAtMs) {
-      try {
-        appendUsage(name, next.rateLimits, dir);
-      } catch (error) {
-        // The history is a record, not a signal: losing one sample must not fail the update.
-        warn(
-          `could not record the usage history of ${name}: ${error instanceof Error ? error.message : error}`,
-        );
+  return withFileLock(
+    path.join(locksDir(dir), "status.lock"),
+    () => {
+      const statuses = loadStatuses(dir);
+      const results = new Map<string, AccountStatus>();
+      const changes: [string, AccountStatus, AccountStatus][] = [];
+      for (const [name, updater] of updates) {
+        const previous = statuses[name] ?? {};
+        const next = sanitizeStatus(updater({ ...previous }));
+        statuses[name] = next;
+        results.set(name, next);
+        changes.push([name, previous, next]);
       }
+      writeJsonFile(statusPath(dir), { statuses }, 0o600, STATUS_WRITES_DURABLE);
+      for (const [name, previous, next] of changes) recordUsage(name, previous, next, dir);
+      return results;
+    },
+    lock,
+  );
+}
+
+/** The usage history and the shell's usage line, after an update that brought new rate limits. */
+function recordUsage(name: string, previous: AccountStatus, next: AccountStatus, dir: string): void {
+  if (next.rateLimits && next.rateLimits.observedAtMs !== previous.rateLimits?.observedAtMs) {
+    try {
+      appendUsage(name, next.rateLimits, dir);
+    } catch (error) {
+      // The history is a record, not a signal: losing one sample must not fail the update.
+      warn(
+        `could not record the usage history of ${name}: ${error instanceof Error ? error.message : error}`,
+      );
     }
-    // Only when the shell-visible figures change: rateLimits also carries observedAtMs, new on every
-    // response, and a rewrite per status flush would be pure disk work.
-    const line = next.rateLimits && usageStateLine(usageOf(next.rateLimits));
-    if (line && line !== (previous.rateLimits && usageStateLine(usageOf(previous.rateLimits))))
-      writeUsageState(name, line, dir);
-    return next;
-  });
+  }
+  // Only when the shell-visible figures change: rateLimits also carries observedAtMs, new on every
+  // response, and a rewrite per status flush would be pure disk work.
+  const line = next.rateLimits && usageStateLine(usageOf(next.rateLimits));
+  if (line && line !== (previous.rateLimits && usageStateLine(usageOf(previous.rateLimits))))
+    writeUsageState(name, line, dir);
 }
 
 function usageOf(limits: RateLimits): UsageLine {

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { CaoError, errnoCode } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
+import { isProcessAlive, isSameProcess, processStartTime } from "./process-identity.js";
 import { randomHex } from "./random-id.js";
 
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
@@ -11,8 +12,19 @@ const sleepSync = (ms: number): void => {
 };
 
 export interface LockOptions {
-  /** Give up after this long (the holder is alive but not letting go). */
+  /**
+   * Give up after this long (the holder is alive but not letting go). 0: try
+   * once and never wait, which is what the gateway's event loop needs (a
+   * synchronous wait there would freeze every request).
+   */
   timeoutMs?: number;
+}
+
+/** The lock is held by a live process and the caller chose not to wait (timeoutMs 0). */
+export class LockBusyError extends CaoError {
+  constructor(lockFile: string) {
+    super(`lock ${lockFile} is busy`, ExitCode.locked, "another cao process is holding it");
+  }
 }
 
 /**
@@ -32,12 +44,18 @@ export function withFileLock<T>(lockFile: string, fn: () => T, options: LockOpti
 
 function acquire(lockFile: string, timeoutMs: number): () => void {
   fs.mkdirSync(path.dirname(lockFile), { recursive: true, mode: 0o700 });
-  const token = `${process.pid} ${os.hostname()} ${randomHex(12)}`;
+  // The start time names this process beyond its pid (a reused pid is not the holder).
+  const token = `${process.pid} ${os.hostname()} ${randomHex(12)} ${processStartTime(process.pid) ?? "-"}`;
   const deadline = Date.now() + timeoutMs;
   let delay = 1;
-  for (;;) {
+  for (let attempt = 0; ; attempt++) {
     if (tryPublish(lockFile, token)) return () => releaseIfOwned(lockFile, token);
+    if (attempt === 0) removeDeadTempFiles(lockFile);
     breakIfStale(lockFile);
+    if (timeoutMs === 0) {
+      if (attempt === 0) continue; // once more, in case that was a stale lock just broken
+      throw new LockBusyError(lockFile);
+    }
     if (Date.now() > deadline) {
       throw new CaoError(
         `timed out waiting for lock ${lockFile}`,
@@ -57,8 +75,9 @@ function acquire(lockFile: string, timeoutMs: number): () => void {
  */
 function tryPublish(lockFile: string, token: string): boolean {
   const tmp = `${lockFile}.${process.pid}.${randomHex(8)}.tmp`;
-  fs.writeFileSync(tmp, token, { mode: 0o600 });
   try {
+    // Inside the try: a write that fails half way (ENOSPC) must not leave the temp file behind.
+    fs.writeFileSync(tmp, token, { mode: 0o600 });
     fs.linkSync(tmp, lockFile);
     return true;
   } catch (error) {
@@ -103,15 +122,32 @@ function breakIfStale(lockFile: string): void {
   fs.rmSync(aside, { force: true });
 }
 
+/**
+ * Temp files of lock attempts whose process died between writing and
+ * removing them (kill -9): `LOCK.PID.RANDOM.tmp` with a dead PID.
+ */
+function removeDeadTempFiles(lockFile: string): void {
+  const dir = path.dirname(lockFile);
+  const prefix = `${path.basename(lockFile)}.`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !(name.endsWith(".tmp") || name.includes(".stale-"))) continue;
+    const pid = Number(/^(?:stale-)?(\d+)[.-]/.exec(name.slice(prefix.length))?.[1]);
+    if (Number.isInteger(pid) && pid > 0 && !isProcessAlive(pid))
+      fs.rmSync(path.join(dir, name), { force: true });
+  }
+}
+
 function isStale(content: string): boolean {
-  const [pidText, host] = content.split(" ");
+  const [pidText, host, , startTime] = content.split(" ");
   const pid = Number(pidText);
   if (!Number.isInteger(pid) || pid <= 0) return true;
   if (host !== os.hostname()) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return errnoCode(error) === "ESRCH";
-  }
+  // Not `kill -0` alone: a pid reused by another process (maybe another user's, EPERM) is not the holder.
+  return !isSameProcess(pid, startTime && startTime !== "-" ? startTime : undefined);
 }

@@ -3,7 +3,7 @@ import path from "node:path";
 import { ensurePrivateDir } from "../core/atomic-write.js";
 import { CaoError, errnoCode } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
-import { isProcessAlive, readGatewayState, removeGatewayState } from "../core/gateway-state.js";
+import { readGatewayState, removeGatewayState } from "../core/gateway-state.js";
 import { dataDir } from "../core/paths.js";
 import { isSameProcess, processStartTime } from "../core/process-identity.js";
 import { maxLogBytes, openLogForAppend, rotateIfLarge } from "./log-file.js";
@@ -48,7 +48,9 @@ export function runningGatewayPid(dir = dataDir()): number | undefined {
   }
   if (read.kind !== "missing") fs.rmSync(pidFilePath(dir), { force: true });
   const state = readGatewayState(dir);
-  if (state && !(isProcessAlive(state.pid) && looksLikeGateway(state.pid))) removeGatewayState(dir);
+  if (state && !(isSameProcess(state.pid, state.startTime) && looksLikeGateway(state.pid))) {
+    removeGatewayState(dir);
+  }
   return undefined;
 }
 

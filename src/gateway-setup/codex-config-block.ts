@@ -54,7 +54,8 @@ export function configBlockUrl(text: string, file = "config.toml"): string | und
 
 function parseOrThrow(text: string, file: string): Record<string, unknown> {
   try {
-    return parseToml(text) as Record<string, unknown>;
+    // A UTF-8 byte order mark (Windows editors write one) is fine for Codex, so for cao too.
+    return parseToml(text.replace(/^\uFEFF/, "")) as Record<string, unknown>;
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
     throw new CaoError(`${file} is not valid TOML (${reason}); left it as it is`, ExitCode.data);

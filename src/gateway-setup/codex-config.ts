@@ -20,14 +20,42 @@ export interface ConfigChange {
 /** Adds (or updates) the gateway route block in the main Codex config. */
 export function writeCodexConfigRoute(url: string, file = mainCodexConfigPath()): ConfigChange {
   const before = readOrEmpty(file);
-  return replaceContent(file, before, withConfigBlock(before ?? "", url, file));
+  return replaceContent(
+    file,
+    before,
+    keepBom(before ?? "", (text) => withConfigBlock(text, url, file)),
+  );
 }
 
 /** Removes exactly the block `writeCodexConfigRoute` added; the user's lines stay byte for byte. */
 export function removeCodexConfigRoute(file = mainCodexConfigPath()): ConfigChange {
   const before = readOrEmpty(file);
   if (before === undefined) return { file, changed: false };
-  return replaceContent(file, before, withoutConfigBlock(before, file));
+  return replaceContent(
+    file,
+    before,
+    keepBom(before, (text) => withoutConfigBlock(text, file)),
+  );
+}
+
+/** Edits the text after a UTF-8 byte order mark, which stays first (where Windows editors put it). */
+function keepBom(text: string, edit: (text: string) => string): string {
+  if (!text.startsWith("\uFEFF")) return edit(text);
+  const edited = edit(text.slice(1));
+  return edited === "" ? "" : `\uFEFF${edited}`;
+}
+
+/** Backups kept per config file (each enable/disable that changes it makes one). */
+const KEPT_BACKUPS = 3;
+
+function pruneBackups(file: string): void {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.cao-backup-`;
+  const backups = fs
+    .readdirSync(dir)
+    .filter((name) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)))
+    .sort((a, b) => Number(b.slice(prefix.length)) - Number(a.slice(prefix.length)));
+  for (const old of backups.slice(KEPT_BACKUPS)) fs.rmSync(path.join(dir, old), { force: true });
 }
 
 function replaceContent(file: string, before: string | undefined, after: string): ConfigChange {
@@ -39,6 +67,7 @@ function replaceContent(file: string, before: string | undefined, after: string)
   }
   const backup = `${file}.cao-backup-${Date.now()}`;
   fs.copyFileSync(file, backup);
+  pruneBackups(file);
   if (after === "") {
     // The file held nothing but our block (cao created it): remove it again.
     fs.rmSync(file);

@@ -2,14 +2,21 @@ import fs from "node:fs";
 import path from "node:path";
 import { writeGatewayRouting } from "../core/gateway-state.js";
 import { readJsonFile, writeJsonFile } from "../core/json-file.js";
-import { dataDir, expandHome } from "../core/paths.js";
+import { dataDir } from "../core/paths.js";
 import {
   type ConfigChange,
   mainCodexConfigPath,
   removeCodexConfigRoute,
   writeCodexConfigRoute,
 } from "./codex-config.js";
-import { defaultShimsDir, hostShimPlatform, installShims, removeShims, shimPathProblem } from "./shims.js";
+import {
+  defaultShimsDir,
+  hostShimPlatform,
+  installShims,
+  removeShims,
+  resolveShimsDir,
+  shimPathProblem,
+} from "./shims.js";
 
 /**
  * What `cao gateway enable` set up, so `disable` undoes exactly that
@@ -43,7 +50,7 @@ export interface EnableReport {
 export function enableGateway(options: EnableOptions): EnableReport {
   const env = options.env ?? process.env;
   const dir = dataDir(env);
-  const shimsDir = path.resolve(expandHome(options.shimsDir ?? defaultShimsDir()));
+  const shimsDir = resolveShimsDir(options.shimsDir);
   const shims = installShims({ dir: shimsDir, dataDir: dir, platform: hostShimPlatform() });
   writeGatewayRouting({ enabled: true, autostart: options.autostart }, dir);
   const record: SurfacesRecord = { shimsDir };
@@ -74,7 +81,7 @@ export function disableGateway(options: {
   const env = options.env ?? process.env;
   const dir = dataDir(env);
   const record = readRecord(dir);
-  const shimsDir = path.resolve(expandHome(options.shimsDir ?? record.shimsDir ?? defaultShimsDir()));
+  const shimsDir = resolveShimsDir(options.shimsDir, record.shimsDir ?? defaultShimsDir());
   const { removed, kept } = removeShims(shimsDir);
   const config = removeCodexConfigRoute(record.configFile ?? mainCodexConfigPath(env));
   writeGatewayRouting({ enabled: false, autostart: false }, dir);

@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { writeFileAtomic } from "../core/atomic-write.js";
 import { isCaoShim } from "../core/codex-binary.js";
-import { CaoError } from "../core/errors.js";
+import { CaoError, usageError } from "../core/errors.js";
+import { expandHome } from "../core/paths.js";
 import { psQuote, shQuote } from "../core/quoting.js";
 import { renderTemplate } from "../core/template.js";
 import { caoCommandArgs } from "./cao-command.js";
@@ -55,8 +56,30 @@ export function renderShims(context: ShimContext): Map<string, string> {
  * Writes the shims. A `codex` in the dir that is not a cao shim (a real codex
  * installed there) is never overwritten.
  */
+/**
+ * `--shims-dir` as given (or the default), checked: an empty value would mean
+ * the current directory, and /proc, /sys or /dev are no place for files
+ * (mkdir there can loop forever).
+ */
+export function resolveShimsDir(raw: string | undefined, fallback = defaultShimsDir()): string {
+  if (raw !== undefined && raw.trim() === "") {
+    throw usageError("--shims-dir needs a directory", "leave it out for the default, ~/.local/bin");
+  }
+  const dir = path.resolve(expandHome(raw ?? fallback));
+  if (/^\/(proc|sys|dev)(\/|$)/.test(dir)) {
+    throw usageError(
+      `--shims-dir ${dir} is on a pseudo file system`,
+      "pick a directory on PATH, e.g. ~/.local/bin",
+    );
+  }
+  return dir;
+}
+
 export function installShims(context: ShimContext): string[] {
-  fs.mkdirSync(context.dir, { recursive: true });
+  const existed = fs.existsSync(context.dir);
+  // The dir is on PATH: never writable by others, whatever the umask (0 would make it 0777).
+  fs.mkdirSync(context.dir, { recursive: true, mode: 0o755 });
+  if (!existed) fs.chmodSync(context.dir, 0o755);
   const files = SHIM_FILES[context.platform];
   for (const file of files) {
     const target = path.join(context.dir, file.name);

@@ -51,6 +51,8 @@ interface AccountTokens {
   refreshToken: string | undefined;
   accountId: string | undefined;
   expiresAtMs: number | undefined;
+  /** exp - iat of the access token, when both are known and it came from this gateway's own refresh. */
+  lifetimeMs: number | undefined;
   /** Why this account cannot be used (unreadable auth.json, dead login); cleared when the file changes. */
   problem: string | undefined;
   refreshing: Promise<void> | undefined;
@@ -125,6 +127,7 @@ export class TokenManager {
         refreshToken: undefined,
         accountId: undefined,
         expiresAtMs: undefined,
+        lifetimeMs: undefined,
         problem: undefined,
         refreshing: undefined,
         lastRefreshFailureAtMs: 0,
@@ -173,7 +176,7 @@ export class TokenManager {
     const now = Date.now();
     if (account.unsaved && now - account.unsaved.lastTryMs >= UNSAVED_RETRY_MS) this.persist(account);
     const nearExpiry =
-      account.expiresAtMs !== undefined && account.expiresAtMs - now < this.options.refreshBeforeMs;
+      account.expiresAtMs !== undefined && account.expiresAtMs - now < this.marginMs(account);
     const backingOff = now - account.lastRefreshFailureAtMs < REFRESH_FAILURE_BACKOFF_MS;
     if (rejected !== undefined && rejected === account.accessToken) {
       await this.refresh(account, "unauthorized_recovery");
@@ -203,7 +206,7 @@ export class TokenManager {
         if (account.unsaved) this.persist(account);
         this.reloadIfChanged(account);
         if (account.problem || account.expiresAtMs === undefined) return;
-        if (account.expiresAtMs - now >= this.options.refreshBeforeMs) return;
+        if (account.expiresAtMs - now >= this.marginMs(account)) return;
         if (now - account.lastRefreshFailureAtMs < REFRESH_FAILURE_BACKOFF_MS) return;
         await this.refresh(account, "proactive_expiry").catch(() => {});
       }),
@@ -263,6 +266,20 @@ export class TokenManager {
     return found;
   }
 
+  /**
+   * How long before expiry to refresh: --refresh-before-seconds, but for a
+   * token this gateway just got from a refresh at most half its lifetime: one
+   * that lives shorter than the margin would otherwise be "near expiry" from
+   * birth and refreshed again on every request. (A token found on disk gets
+   * the whole margin: it may be old already.)
+   */
+  private marginMs(account: AccountTokens): number {
+    const lifetime = account.lifetimeMs;
+    return lifetime !== undefined && lifetime > 0
+      ? Math.min(this.options.refreshBeforeMs, lifetime / 2)
+      : this.options.refreshBeforeMs;
+  }
+
   private get(name: string): AccountTokens {
     const account = this.accounts.get(name);
     if (!account) throw new Error(`unknown gateway account ${name}`);
@@ -317,13 +334,15 @@ export class TokenManager {
     return read.auth;
   }
 
-  private adopt(account: AccountTokens, auth: AuthFile): void {
+  private adopt(account: AccountTokens, auth: AuthFile, ownRefresh = false): void {
     const tokens = auth.tokens ?? {};
     const access = tokens.access_token;
     if (access && access !== account.accessToken) {
       const payload = decodeJwtPayload(access);
       const exp = typeof payload?.exp === "number" ? payload.exp * 1000 : undefined;
+      const iat = typeof payload?.iat === "number" ? payload.iat * 1000 : undefined;
       account.expiresAtMs = exp;
+      account.lifetimeMs = ownRefresh && exp !== undefined && iat !== undefined ? exp - iat : undefined;
       account.accepted.push({
         digest: digest(access),
         untilMs: Math.max(exp ?? 0, Date.now()) + SUPERSEDED_TTL_MS,
@@ -362,7 +381,7 @@ export class TokenManager {
     const onDisk = this.load(account);
     if (!onDisk) return;
     const stillFresh =
-      account.expiresAtMs !== undefined && account.expiresAtMs - Date.now() >= this.options.refreshBeforeMs;
+      account.expiresAtMs !== undefined && account.expiresAtMs - Date.now() >= this.marginMs(account);
     if (account.accessToken !== before && (reason === "unauthorized_recovery" || stillFresh)) return;
     if (!account.refreshToken || this.isSuperseded(account, account.refreshToken)) {
       // Sending a rotated-away token would make the server revoke the whole login.
@@ -427,7 +446,7 @@ export class TokenManager {
       tokens.refresh_token = fresh.refresh_token;
     }
     const next: AuthFile = { ...auth, tokens, last_refresh: new Date().toISOString() };
-    this.adopt(account, next);
+    this.adopt(account, next, true);
     account.problem = undefined;
     account.unsaved = {
       auth: next,

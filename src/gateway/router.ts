@@ -271,8 +271,13 @@ export class Router {
 
   private updatePreferred(): void {
     this.options.onStateChange?.();
-    const next = this.choose(undefined, new Set(), Date.now());
+    const now = Date.now();
+    const next = this.choose(undefined, new Set(), now);
     if (next === this.preferredAccount) return;
+    // Equally good accounts (same 10-point headroom bucket) must not swap places on every
+    // response because their reset times moved a little: each swap is a state write and a log line.
+    const current = this.preferredAccount;
+    if (current !== undefined && next !== undefined && this.stillAsGood(current, next, now)) return;
     this.preferredAccount = next;
     this.options.onPreferredChange?.(next);
   }
@@ -323,6 +328,18 @@ export class Router {
       this.usedPercent(account, "primary", now) >= this.options.primaryThreshold ||
       this.usedPercent(account, "secondary", now) >= this.options.secondaryThreshold
     );
+  }
+
+  private stillAsGood(current: string, next: string, now: number): boolean {
+    if (
+      this.isCoolingDown(current, now) ||
+      this.options.problem(current) ||
+      this.overThreshold(current, now)
+    ) {
+      return false;
+    }
+    const bucket = (name: string) => Math.floor(this.headroom(name, this.settings(), now).headroom / 10);
+    return bucket(current) >= bucket(next);
   }
 
   private headroom(

@@ -265,7 +265,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const force = setTimeout(() => server.closeAllConnections(), 2000);
       await closed;
       clearTimeout(force);
-      writer.flush();
+      writer.flush({ waitMs: 3000 });
       context.strangers.endWindow(Date.now());
       for (const lost of tokens.flushUnsaved()) {
         log(

@@ -2,6 +2,7 @@ import { findRealCodex } from "../core/codex-binary.js";
 import { codexEnv } from "../core/codex-env.js";
 import { CaoError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
+import { probeGateway } from "../core/gateway-probe.js";
 import { gatewayCodexArgs, readLiveGatewayState } from "../core/gateway-state.js";
 import { readyAccountHome } from "./account-home.js";
 import { runCodex } from "./spawn-codex.js";
@@ -19,6 +20,16 @@ export async function runThroughGateway(codexPath: string | undefined, codexArgs
       "the gateway is not running",
       ExitCode.failure,
       "start it with `cao gateway start --detach`, or run without --gateway",
+    );
+  }
+  // Codex will send the account's token there: first make sure the port is held by the user's
+  // gateway (it proves it knows the key in .state/gateway-key), not by whoever took it.
+  const probe = await probeGateway();
+  if (probe.kind !== "verified") {
+    throw new CaoError(
+      `${gateway.url} could not be verified as your gateway: ${probe.kind === "unverified" ? probe.reason : "not recorded"}; codex was not started`,
+      ExitCode.failure,
+      "restart it with `cao gateway stop && cao gateway start --detach`, or run without --gateway",
     );
   }
   const bin = findRealCodex(codexPath);

@@ -1,5 +1,6 @@
 import { CaoError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
+import { fsErrorAsCaoError } from "../core/fs-error.js";
 import { takeWarnings } from "../core/warnings.js";
 import { log } from "./log.js";
 
@@ -18,7 +19,8 @@ export async function guarded(body: () => Promise<void>): Promise<void> {
   }
 }
 
-async function reportError(error: unknown): Promise<void> {
+async function reportError(raw: unknown): Promise<void> {
+  const error = raw instanceof CaoError ? raw : (fsErrorAsCaoError(raw) ?? raw);
   if (error instanceof CaoError) {
     await log.error(error.hint ? `${error.message}\n  hint: ${error.hint}` : error.message);
     process.exitCode = error.exitCode;

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
+import { processStartTime } from "../../src/core/process-identity.js";
 import { startFakeBackend } from "../../src/demo/fake-backend/server.js";
 import type { FakeBackend } from "../../src/demo/fake-backend/types.js";
 import { registerFakeAccounts, writeSandboxCodexConfig } from "../../src/demo/sandbox.js";
@@ -176,4 +178,60 @@ test("another user holding hundreds of sockets under a low fd limit: the user's 
   // Every socket the stranger held was closed by the gateway before the stranger gave up (cap + header timeout).
   assert.equal(result.closed, 405, JSON.stringify(result));
   await runCao(["gateway", "stop"], { env: env() });
+});
+
+const LISTEN = `
+const net = require("node:net");
+let got = "";
+const server = net.createServer((s) => s.on("data", (d) => { got += d; s.end("HTTP/1.1 200 OK\\r\\ncontent-length: 2\\r\\n\\r\\n{}"); }));
+server.listen(Number(process.argv[2]), "127.0.0.1", () => console.log("listening"));
+setTimeout(() => { console.log(JSON.stringify({ bearer: /authorization: bearer/i.test(got), bytes: got.length })); process.exit(0); }, Number(process.argv[3]));
+`;
+
+test("another user takes the gateway's port after a stop: the doctor says so, `cao run --gateway` sends nothing there", async (t) => {
+  const stranger = otherUser();
+  if ("reason" in stranger) {
+    t.skip(stranger.reason);
+    return;
+  }
+  const started = await runCao(startArgs(), { env: env() });
+  assert.equal(started.code, 0, started.stderr);
+  const statePath = path.join(world.dataDir, ".state/gateway");
+  const state = fs.readFileSync(statePath, "utf8");
+  const port = new URL(state.split(" ")[1] ?? "").port;
+  const shims = path.join(world.root, "shims");
+  const enabled = await runCao(["gateway", "enable", "--config", "--shims-dir", shims], { env: env() });
+  assert.equal(enabled.code, 0, enabled.stderr);
+  assert.match(enabled.stderr, /sends your token to that port without checking who listens/);
+  const verified = JSON.parse((await runCao(["status", "--doctor", "--json"], { env: env() })).stdout);
+  assert.ok(
+    verified.issues.some((i: { code: string }) => i.code === "gateway-config-route"),
+    JSON.stringify(verified.issues),
+  );
+  assert.equal((await runCao(["gateway", "stop"], { env: env() })).code, 0);
+
+  // The stranger listens on the freed port for a while.
+  const listener = stranger.node(LISTEN, [port, "8000"], 30_000);
+  await eventually(() => {
+    const probe = spawnSync("bash", ["-c", `exec 3<>/dev/tcp/127.0.0.1/${port}`]);
+    return probe.status === 0;
+  });
+  const doctor = JSON.parse((await runCao(["status", "--doctor", "--json"], { env: env() })).stdout);
+  const stale = doctor.issues.find((i: { code: string }) => i.code === "gateway-config-stale");
+  assert.equal(stale?.severity, "error", JSON.stringify(doctor.issues));
+  assert.match(stale.message, /ANOTHER PROCESS LISTENS ON THAT PORT/);
+
+  // A state file naming a live process (this test's) but the stranger's port: `cao run --gateway`
+  // asks for proof first and starts nothing.
+  fs.writeFileSync(
+    statePath,
+    `${process.pid} http://127.0.0.1:${port}/v1 one ${processStartTime(process.pid)}\n`,
+  );
+  const run = await runCao(["run", "--gateway", "--", "exec", "hi"], { env: env() });
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr, /could not be verified as your gateway/);
+  fs.rmSync(statePath);
+  const seen = JSON.parse((await listener).stdout.split("\n")[1] ?? "{}");
+  assert.equal(seen.bearer, false, "the stranger received a bearer token");
+  await runCao(["gateway", "disable", "--shims-dir", shims], { env: env() });
 });

@@ -36,6 +36,12 @@ export default defineCommand({
     if (report.config) {
       const backup = report.config.backup ? ` (previous version kept as ${report.config.backup})` : "";
       printOut(`${report.config.changed ? "updated" : "unchanged:"} ${report.config.file}${backup}`);
+      // The one route the wrappers cannot guard (docs/security.md): say it where it is switched on.
+      await log.warn(
+        "Codex reading that config.toml (Desktop app, IDE extensions, plain codex) sends your token to that " +
+          "port without checking who listens; keep the gateway running (`cao gateway service install`) or run " +
+          "`cao gateway disable` (see docs/security.md)",
+      );
     }
     printOut(
       report.autostart

@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
-import { test } from "node:test";
+import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { after, test } from "node:test";
 import { authPath } from "../../src/core/paths.js";
 import { runCao } from "../helpers/cli.js";
-import { gatewayWorld } from "../helpers/gateway.js";
+import { eventually, gatewayWorld, readStatuses } from "../helpers/gateway.js";
 import { fillDisk, mountTinyDisk } from "../helpers/tiny-disk.js";
 
 /**
@@ -90,4 +93,40 @@ test("refresh on a full disk: 0 reuse, the login stays alive and is saved once t
     [],
     "no temp files left behind",
   );
+});
+
+test("another process holding the status lock does not freeze the gateway; the changes land once it lets go", async () => {
+  const w = await gatewayWorld([{ name: "one", accountId: "lk-one", email: "one@example.com" }], {
+    config: { usageCheckSeconds: 3600 },
+  });
+  // A cao process stuck inside the status lock (as a stopped `cao run` would be).
+  const lock = path.join(w.dir, ".locks", "status.lock");
+  const holder = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "-e",
+      `import("${path.resolve("src/core/file-lock.ts")}").then((m) => m.withFileLock(${JSON.stringify(lock)}, () => { console.log("held"); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 120000); }))`,
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  after(() => holder.kill("SIGKILL"));
+  await new Promise<void>((resolve) => holder.stdout.once("data", () => resolve()));
+  const lag = monitorEventLoopDelay({ resolution: 20 });
+  lag.enable();
+  // Requests for 3 s: the gateway's status flush (1 s after a change) comes due among them.
+  const statuses: number[] = [];
+  const started = performance.now();
+  while (performance.now() - started < 3000 || statuses.length < 7) {
+    statuses.push((await w.post("one", { session: `lk${statuses.length}` })).status);
+  }
+  lag.disable();
+  assert.deepEqual(statuses, Array(statuses.length).fill(200));
+  const maxLagMs = lag.max / 1e6;
+  assert.ok(maxLagMs < 3000, `the event loop stood still for ${Math.round(maxLagMs)} ms`);
+  assert.equal(holder.exitCode, null, "the lock was still held all along");
+  holder.kill("SIGKILL");
+  // The holder is dead: its lock is stale, and the queued changes are written.
+  await eventually(() => Boolean(readStatuses(w.dir).one?.lastSuccessAtMs));
 });
