@@ -139,8 +139,17 @@ export const HELP_EXTRAS: Record<string, HelpExtras> = {
       INTERRUPTED,
     ],
   },
+  sessions: {
+    examples: ["cao sessions", "cao sessions 01a23aaf", "cao sessions --json"],
+    exitCodes: [OK, USAGE, DATA],
+  },
+  top: { examples: ["cao top"], env: [DATA_DIR, NO_COLOR], exitCodes: [OK] },
+  usage: {
+    examples: ["cao usage", "cao usage --since 7d", "cao usage --json"],
+    exitCodes: [OK, USAGE, DATA],
+  },
   status: {
-    examples: ["cao status", "cao status --json", "cao status --doctor"],
+    examples: ["cao status", "cao status --watch", "cao status --json", "cao status --doctor"],
     env: [DATA_DIR, NO_COLOR],
     exitCodes: [OK, ["1", "--doctor found warnings"], ["2", "--doctor found errors"], DATA],
   },

@@ -33,9 +33,12 @@ export const root = defineCommand({
     prompt: () => import("../commands/prompt.js").then((m) => m.default),
     remove: () => import("../commands/remove.js").then((m) => m.default),
     run: () => import("../commands/run.js").then((m) => m.default),
+    sessions: () => import("../commands/sessions.js").then((m) => m.default),
     status: () => import("../commands/status.js").then((m) => m.default),
     switch: () => import("../commands/switch.js").then((m) => m.default),
+    top: () => import("../commands/top.js").then((m) => m.default),
     unpause: () => import("../commands/unpause.js").then((m) => m.default),
+    usage: () => import("../commands/usage.js").then((m) => m.default),
     use: () => import("../commands/use.js").then((m) => m.default),
   },
 });

@@ -1,6 +1,8 @@
 import { defineCommand } from "citty";
 import { loadSnapshot } from "../core/account-view.js";
 import { usageError } from "../core/errors.js";
+import { dataDir } from "../core/paths.js";
+import { runLiveView } from "../pool/live-screen.js";
 import { runDoctorCommand } from "../status/doctor-command.js";
 import { reportJson, reportMarkdown } from "../status/report.js";
 import { showStatus } from "../status/show.js";
@@ -16,6 +18,10 @@ export default defineCommand({
     full: { type: "boolean", description: "Every field, one per line" },
     pretty: { type: "boolean", description: "The dashboard, even when not on a terminal" },
     json: { type: "boolean", description: "Machine-readable output (stable shape, see README)" },
+    watch: {
+      type: "boolean",
+      description: "Live view, refreshed in place (also `cao top`); q or Ctrl-C quits",
+    },
     doctor: { type: "boolean", description: "Health checks; exit 0 ok, 1 warnings, 2 errors" },
     report: { type: "string", description: "A report: md (default) or json" },
     "expires-within-hours": {
@@ -28,6 +34,10 @@ export default defineCommand({
     },
   },
   async run({ args }) {
+    if (args.watch) {
+      await runLiveView(dataDir());
+      return;
+    }
     if (args.doctor) {
       await runDoctorCommand({
         json: Boolean(args.json),

@@ -24,6 +24,8 @@ export interface AccountJson {
   isDefault: boolean;
   loginState: LoginState;
   loginProblem: string | null;
+  /** Set when the running gateway holds this login only in memory (the disk refused the rotated tokens). */
+  memoryOnlySince: string | null;
   email: string | null;
   plan: string | null;
   accountId: string | null;
@@ -45,6 +47,12 @@ export interface StatusJson {
   dataDir: string;
   defaultAccount: string | null;
   accounts: AccountJson[];
+  /** Pauses and reserves (cao.toml) applied; points: 100 = one whole account's window. */
+  pool: {
+    headroomPercent: number | null;
+    headroomPoints: { primary: number; secondary: number };
+    usableAccounts: number;
+  } | null;
 }
 
 const windowJson = (w: UsageWindowView | null): UsageWindowJson | null =>
@@ -56,7 +64,8 @@ export function accountJson(a: AccountView): AccountJson {
     name: a.name,
     isDefault: a.isDefault,
     loginState: loginLabel(a),
-    loginProblem: a.auth.problem ?? null,
+    loginProblem: a.memoryOnly?.reason ?? a.auth.problem ?? null,
+    memoryOnlySince: isoOrNull(a.memoryOnly?.sinceMs),
     email: a.auth.email ?? null,
     plan: a.auth.plan ?? null,
     accountId: a.auth.accountId ?? null,
@@ -84,6 +93,13 @@ export function snapshotJson(snapshot: StatusSnapshot): StatusJson {
     dataDir: snapshot.dataDir,
     defaultAccount: snapshot.defaultAccount,
     accounts: snapshot.accounts.map(accountJson),
+    pool: snapshot.pool
+      ? {
+          headroomPercent: snapshot.pool.percent ?? null,
+          headroomPoints: snapshot.pool.points,
+          usableAccounts: snapshot.pool.usable,
+        }
+      : null,
   };
 }
 

@@ -3,22 +3,12 @@ import { ensurePrivateDir } from "./atomic-write.js";
 import { withFileLock } from "./file-lock.js";
 import { readJsonFile, writeJsonFile } from "./json-file.js";
 import { dataDir, locksDir, statusPath } from "./paths.js";
+import type { RateLimits, RateLimitWindow } from "./rate-limits.js";
 import { removeAccountState, writeUsageState } from "./state-files.js";
+import { appendUsage, removeHistory } from "./usage-history.js";
 import { warn } from "./warnings.js";
 
-export interface RateLimitWindow {
-  usedPercent: number;
-  windowMinutes?: number;
-  resetsAtMs?: number;
-}
-
-export interface RateLimits {
-  /** ~5-hour window. */
-  primary?: RateLimitWindow;
-  /** ~weekly window. */
-  secondary?: RateLimitWindow;
-  observedAtMs: number;
-}
+export type { RateLimits, RateLimitWindow } from "./rate-limits.js";
 
 /**
  * One account's signals in `account_status.json`. The first six fields are the
@@ -130,6 +120,16 @@ export function updateAccountStatus(
     const next = sanitizeStatus(updater({ ...previous }));
     statuses[name] = next;
     writeJsonFile(statusPath(dir), { statuses }, 0o600, STATUS_WRITES_DURABLE);
+    if (next.rateLimits && next.rateLimits.observedAtMs !== previous.rateLimits?.observedAtMs) {
+      try {
+        appendUsage(name, next.rateLimits, dir);
+      } catch (error) {
+        // The history is a record, not a signal: losing one sample must not fail the update.
+        warn(
+          `could not record the usage history of ${name}: ${error instanceof Error ? error.message : error}`,
+        );
+      }
+    }
     if (next.rateLimits && JSON.stringify(next.rateLimits) !== JSON.stringify(previous.rateLimits)) {
       writeUsageState(
         name,
@@ -155,5 +155,6 @@ export function deleteAccountStatus(name: string, dir = dataDir()): void {
       writeJsonFile(statusPath(dir), { statuses }, 0o600, STATUS_WRITES_DURABLE);
     }
     removeAccountState(name, dir);
+    removeHistory(name, dir);
   });
 }

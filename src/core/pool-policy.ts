@@ -113,3 +113,53 @@ export function byPriority(names: readonly string[], settings: Settings): string
     (a, b) => accountSettings(settings, b).priority - accountSettings(settings, a).priority,
   );
 }
+
+export interface PoolMember {
+  usable: boolean;
+  caps: Record<Window, number>;
+  used: Record<Window, number>;
+}
+
+export interface PoolHeadroom {
+  /** Room left in the usable accounts per window, in points (100 = one whole account). */
+  points: Record<Window, number>;
+  /** The tighter window's room as a percent of the usable accounts' capacity; undefined with none usable. */
+  percent: number | undefined;
+  usable: number;
+  total: number;
+}
+
+/** The pool's headroom: paused and dead-login accounts add nothing, reserves are not room. */
+export function poolHeadroom(members: readonly PoolMember[]): PoolHeadroom {
+  const usable = members.filter((m) => m.usable);
+  const sum = (f: (m: PoolMember) => number) => usable.reduce((total, m) => total + f(m), 0);
+  const points = {
+    primary: sum((m) => Math.max(0, m.caps.primary - m.used.primary)),
+    secondary: sum((m) => Math.max(0, m.caps.secondary - m.used.secondary)),
+  };
+  const capacity = Math.min(
+    sum((m) => m.caps.primary),
+    sum((m) => m.caps.secondary),
+  );
+  const percent =
+    usable.length === 0 || capacity === 0
+      ? undefined
+      : Math.round((Math.min(points.primary, points.secondary) / capacity) * 100);
+  return { points, percent, usable: usable.length, total: members.length };
+}
+
+/** An account as a pool member, from its last known usage. */
+export function poolMember(
+  name: string,
+  settings: Settings,
+  limits: RateLimits | undefined,
+  loginDead: boolean,
+  now: number,
+): PoolMember {
+  const account = accountSettings(settings, name);
+  return {
+    usable: !account.paused && !loginDead,
+    caps: accountCaps(account),
+    used: { primary: windowUsed(limits, "primary", now), secondary: windowUsed(limits, "secondary", now) },
+  };
+}

@@ -33,7 +33,8 @@ function validateRegistry(file: string, value: unknown): Registry {
     throw shapeError('"accounts" must be a list of names');
   }
   for (const name of accounts as string[]) {
-    const problem = accountNameProblem(name);
+    // A reserved name from before cao refused them still loads: the doctor reports it, `cao remove` takes it.
+    const problem = accountNameProblem(name, { allowReserved: true });
     if (problem) throw shapeError(`account ${JSON.stringify(name)} is not a valid name (${problem})`);
   }
   const defaultAccount = record.default_account ?? null;

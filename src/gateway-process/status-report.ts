@@ -8,7 +8,7 @@ import { loadSnapshot } from "../core/account-view.js";
 import { readGatewayState } from "../core/gateway-state.js";
 import { dataDir } from "../core/paths.js";
 import { gatewayConfigPath } from "../gateway/config.js";
-import { logFilePath, pidFilePath, runningGatewayPid } from "./process-files.js";
+import { logFilePath, pidFilePath, readPidFile, runningGatewayPid } from "./process-files.js";
 
 /** `cao gateway status --json`: a stable shape. */
 export interface GatewayStatusReport {
@@ -18,12 +18,15 @@ export interface GatewayStatusReport {
   /** The account new sessions (and new codex launches) start on. */
   account: string | null;
   pidFile: string;
+  /** What was wrong with gateway.pid (empty, junk) when this report cleaned it, else null. */
+  pidFileProblem: string | null;
   logFile: string;
   configFile: string;
   accounts: RoutingAccountJson[];
 }
 
 export function gatewayStatus(dir = dataDir()): GatewayStatusReport {
+  const pidFileBefore = readPidFile(dir);
   const pid = runningGatewayPid(dir);
   const state = pid === undefined ? undefined : readGatewayState(dir);
   const accounts = loadSnapshot(dir).accounts.map((a) => pickAccountJson(a, ROUTING_KEYS));
@@ -33,6 +36,8 @@ export function gatewayStatus(dir = dataDir()): GatewayStatusReport {
     url: state?.url ?? null,
     account: state?.account ?? null,
     pidFile: pidFilePath(dir),
+    pidFileProblem:
+      pidFileBefore.kind === "junk" ? `gateway.pid was ${pidFileBefore.problem}; removed it` : null,
     logFile: logFilePath(dir),
     configFile: gatewayConfigPath(dir),
     accounts,
@@ -66,6 +71,7 @@ export function formatGatewayStatus(status: GatewayStatusReport): string {
         `new sessions start on: ${status.account ?? "-"}`,
       ]
     : ["gateway: not running (start it with `cao gateway start --detach`)"];
+  if (status.pidFileProblem) lines.push(`note: ${status.pidFileProblem}`);
   lines.push(`log: ${status.logFile}`);
   if (status.accounts.length > 0) {
     const width = Math.max(...status.accounts.map((a) => a.name.length));

@@ -51,6 +51,19 @@ export interface RouterOptions {
   onPreferredChange?(account: string | undefined): void;
   /** Pauses, reserves, priorities and strategy (cao.toml), read fresh on every pick. */
   settings?(): Settings;
+  /** A session moved to another account (the sessions record). */
+  onMove?(session: string, from: string, to: string, reason: string): void;
+  /** Usage, cooldowns or logins changed (the notifier looks a moment later). */
+  onStateChange?(): void;
+  /** A model request was sent on `account` (the sessions record). */
+  onServe?(account: string, served: Served): void;
+}
+
+/** What the transport knows about a request it sends, for the sessions record. */
+export interface Served {
+  session: string | undefined;
+  turn: string | null;
+  transport: "http" | "websocket";
 }
 
 interface AccountState {
@@ -96,7 +109,10 @@ export class Router {
       if (this.sessions.size > MAX_SESSIONS)
         this.sessions.delete(this.sessions.keys().next().value as string);
     }
-    return { account, movedFrom, reason: movedFrom && this.leaveReason(movedFrom, exclude, now) };
+    const reason = movedFrom && this.leaveReason(movedFrom, exclude, now);
+    if (sessionKey !== undefined && movedFrom !== undefined && reason !== undefined)
+      this.options.onMove?.(sessionKey, movedFrom, account, reason);
+    return { account, movedFrom, reason };
   }
 
   /** Why a session cannot stay on `account`: the first rule that moved it. */
@@ -128,6 +144,14 @@ export class Router {
     return this.accounts;
   }
 
+  rateLimitsOf(account: string): RateLimits | undefined {
+    return this.state.get(account)?.rateLimits;
+  }
+
+  cooldownUntil(account: string): number {
+    return this.state.get(account)?.cooldownUntilMs ?? 0;
+  }
+
   isCoolingDown(account: string, now = Date.now()): boolean {
     return (this.state.get(account)?.cooldownUntilMs ?? 0) > now;
   }
@@ -136,7 +160,8 @@ export class Router {
     return this.accounts.filter((name) => this.isCoolingDown(name, now));
   }
 
-  recordAttempt(account: string): void {
+  recordAttempt(account: string, served?: Served): void {
+    if (served) this.options.onServe?.(account, served);
     const now = Date.now();
     this.writer.queue(account, (s) => ({ ...s, lastAttemptAtMs: now }));
   }
@@ -231,6 +256,7 @@ export class Router {
   }
 
   private updatePreferred(): void {
+    this.options.onStateChange?.();
     const next = this.choose(undefined, new Set(), Date.now());
     if (next === this.preferredAccount) return;
     this.preferredAccount = next;

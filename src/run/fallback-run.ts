@@ -4,13 +4,14 @@ import { codexEnv } from "../core/codex-env.js";
 import { CaoError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { blockReason, type Settings } from "../core/pool-policy.js";
+import type { SessionEvent } from "../core/session-store.js";
+import { loadSettingsIfAny } from "../core/settings-load.js";
 import { isTerminal } from "../terminal/stdout.js";
 import { readyAccountHome } from "./account-home.js";
 import { accountOrder } from "./account-order.js";
 import type { RunOptions } from "./options.js";
 import { formatResetTime } from "./reset-time.js";
 import type { RunVerdict } from "./run-evidence.js";
-import { loadRunSettings } from "./run-settings.js";
 import { runCodex } from "./spawn-codex.js";
 
 /** The logger loads consola (~25 ms): only when there is something to say, never on a plain run. */
@@ -24,12 +25,15 @@ const say = async (level: "info" | "warn", message: string) =>
  * `maxPasses` passes. Returns codex's own exit status.
  */
 export async function runWithFallback(options: RunOptions): Promise<number> {
-  const settings = await loadRunSettings();
+  const settings = await loadSettingsIfAny();
   const order = accountOrder(options, settings);
   const bin = findRealCodex(options.codexPath);
   // Both ends on a terminal: codex gets it as it is (no pipe), detection reads the rollout only.
   const terminal = (await isTerminal(0)) && (await isTerminal(1));
   let previous: string | undefined;
+  let moveReason = "";
+  // The sessions record: one `cao run` is one session, each attempt a turn (its id: codex's session id).
+  const record: RunRecord = { session: `run-${Date.now().toString(36)}-${process.pid}`, move: undefined };
   for (let pass = 1; pass <= options.maxPasses; pass++) {
     if (pass > 1) {
       // Waiting only to skip every account again helps nobody.
@@ -54,7 +58,8 @@ export async function runWithFallback(options: RunOptions): Promise<number> {
         continue;
       }
       if (previous !== undefined) await say("info", `running codex on ${account}`);
-      const { exitCode, verdict } = await attempt(account, bin, options.codexArgs, terminal);
+      record.move = previous === undefined ? undefined : { from: previous, reason: moveReason };
+      const { exitCode, verdict } = await attempt(account, bin, options.codexArgs, terminal, record);
       if (verdict.ambiguous) await say("warn", `${verdict.ambiguous}; not switching accounts`);
       // Ctrl-C means stop: the account is marked, but no other one is started.
       if (!verdict.quota || exitCode === ExitCode.interrupted) return exitCode;
@@ -65,9 +70,15 @@ export async function runWithFallback(options: RunOptions): Promise<number> {
       const what = verdict.quota.kind === "plan" ? "has no Codex in its plan" : "hit its usage limit";
       await say("warn", `${account} ${what}${resets}`);
       previous = account;
+      moveReason = verdict.quota.kind === "plan" ? "no Codex in its plan" : "usage limit";
     }
   }
   throw exhaustedError(order, settings);
+}
+
+interface RunRecord {
+  session: string;
+  move: { from: string; reason: string } | undefined;
 }
 
 async function attempt(
@@ -75,15 +86,17 @@ async function attempt(
   bin: string,
   args: string[],
   terminal: boolean,
+  record: RunRecord,
 ): Promise<{ exitCode: number; verdict: RunVerdict }> {
   const home = await readyAccountHome(account);
   const startedAtMs = Date.now();
   const running = runCodex(bin, args, codexEnv(home), terminal);
   running.catch(() => {}); // handled below, after the imports; not an unhandled rejection meanwhile
   // What is only needed once codex has exited loads while it runs (off the start-up path).
-  const [{ judgeRun }, { recordAttempt }] = await Promise.all([
+  const [{ judgeRun }, { recordAttempt }, { recordSessionEvents }] = await Promise.all([
     import("./run-evidence.js"),
     import("./attempt-record.js"),
+    import("../core/session-store.js"),
   ]);
   const run = await running;
   const verdict = judgeRun({
@@ -95,6 +108,26 @@ async function attempt(
     stderrQuota: run.watch?.quota,
   });
   recordAttempt(account, startedAtMs, run.exitCode, verdict);
+  const base = { session: record.session, source: "run", atMs: startedAtMs } as const;
+  const events: SessionEvent[] = [
+    ...(record.move
+      ? [{ ...base, kind: "move", from: record.move.from, to: account, reason: record.move.reason } as const]
+      : []),
+    {
+      ...base,
+      kind: "serve",
+      account,
+      turn: run.watch?.sessionId ?? null,
+      transport: "run",
+      exitCode: run.exitCode,
+    },
+  ];
+  try {
+    recordSessionEvents(events);
+  } catch (error) {
+    // A record, not a signal: codex ran, its status stands.
+    await say("warn", `could not record the session: ${error instanceof Error ? error.message : error}`);
+  }
   return { exitCode: run.exitCode, verdict };
 }
 

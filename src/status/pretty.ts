@@ -48,7 +48,8 @@ const HEADER = ["ACCOUNT", "LOGIN", "5-HOUR USE  RESETS", "WEEKLY USE  RESETS", 
 export function renderPretty(snapshot: StatusSnapshot, columns: number, paint: Paint): string {
   const now = snapshot.generatedAtMs;
   const count = snapshot.accounts.length;
-  const title = `cao status · ${count} account${count === 1 ? "" : "s"} · default: ${snapshot.defaultAccount ?? "none"}`;
+  const pool = snapshot.pool?.percent === undefined ? "" : ` · pool headroom ${snapshot.pool.percent}%`;
+  const title = `cao status · ${count} account${count === 1 ? "" : "s"} · default: ${snapshot.defaultAccount ?? "none"}${pool}`;
   if (count === 0) return `${title}\nno accounts yet: cao add NAME`;
   const nameWidth = Math.max(HEADER[0]?.length ?? 0, ...snapshot.accounts.map((a) => a.name.length + 2));
   const logins = snapshot.accounts.map((a) => loginCell(a, now));

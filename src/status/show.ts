@@ -1,4 +1,4 @@
-import { loadSnapshot } from "../core/account-view.js";
+import { loadSnapshot, markMemoryOnlyLogins, type StatusSnapshot, withPool } from "../core/account-view.js";
 import { stdoutIsTerminal, writeStdout } from "../terminal/stdout.js";
 
 export interface ViewChoice {
@@ -15,7 +15,8 @@ export interface ViewChoice {
  * start-up path every module counts.
  */
 export async function showStatus(choice: ViewChoice): Promise<void> {
-  const snapshot = loadSnapshot();
+  const snapshot = await withPool(loadSnapshot());
+  await markMemoryOnlyLogins(snapshot);
   if (choice.json) {
     writeStdout(JSON.stringify((await import("../core/account-json.js")).snapshotJson(snapshot), null, 2));
   } else if (snapshot.accounts.length === 0 && !choice.pretty) {
@@ -29,6 +30,19 @@ export async function showStatus(choice: ViewChoice): Promise<void> {
   } else {
     writeStdout((await import("./compact.js")).renderCompact(snapshot));
   }
+  if (!choice.json) for (const line of memoryOnlyWarnings(snapshot)) writeStdout(line);
+}
+
+/** Said in every text view, whatever it shows: these logins die with the gateway unless the disk takes them. */
+export function memoryOnlyWarnings(snapshot: StatusSnapshot): string[] {
+  return snapshot.accounts.flatMap((a) =>
+    a.memoryOnly
+      ? [
+          `WARNING: the login of ${a.name} lives only in the gateway's memory (${a.memoryOnly.reason}); ` +
+            "free disk space and keep the gateway running until it is saved",
+        ]
+      : [],
+  );
 }
 
 const VIEW_FLAGS = ["--compact", "--full", "--pretty", "--json"];

@@ -48,11 +48,14 @@ export async function gatewayWorld(
     upstream?: string;
     /** Token endpoint instead of the fake backend's (e.g. one that is down). */
     refreshUrl?: string;
+    /** Runs on the (not yet created) data dir before anything is written to it (to mount a tiny disk, ...). */
+    prepareDataDir?: (dir: string) => void;
     /** Runs on the data dir before the gateway starts (to break a file, ...). */
     beforeStart?: (dir: string) => void;
   } = {},
 ): Promise<GatewayWorld> {
   const world = tempWorld();
+  options.prepareDataDir?.(world.dataDir);
   const backend = await startFakeBackend({
     ...options.backend,
     accounts: accounts.map(({ name: _name, accessTtlSeconds: _ttl, ...spec }) => spec),

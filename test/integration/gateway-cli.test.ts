@@ -44,7 +44,7 @@ test("start --detach, status, a request through it, refusal of a second start, l
     /gateway running \(pid \d+\) at http:\/\/127\.0\.0\.1:\d+\/v1; new sessions start on one/,
   );
   const [pid, url, account] = fs.readFileSync(statePath, "utf8").trim().split(" ");
-  assert.equal(fs.readFileSync(pidPath, "utf8").trim(), pid);
+  assert.equal(fs.readFileSync(pidPath, "utf8").trim().split(" ")[0], pid, "gateway.pid: PID START_TIME");
   assert.equal(account, "one");
 
   const status = await runCao(["gateway", "status", "--json"], { env: env() });

@@ -11,7 +11,7 @@ import { tempWorld } from "../helpers/temp.js";
  * One JSON vocabulary across commands (docs/reference.md, "JSON output"):
  * an account object is a subset of `cao status --json`'s account (same keys,
  * same meaning); a reference to an account is `account` (a name) and a list
- * of them `accounts`; times are ISO 8601 strings in keys ending At/Until,
+ * of them `accounts`; times are ISO 8601 strings in keys ending At/Until/Since,
  * never epoch ms; no synonyms for the same thing.
  */
 const ACCOUNT_KEYS: readonly (keyof AccountJson)[] = [
@@ -19,6 +19,7 @@ const ACCOUNT_KEYS: readonly (keyof AccountJson)[] = [
   "isDefault",
   "loginState",
   "loginProblem",
+  "memoryOnlySince",
   "email",
   "plan",
   "accountId",
@@ -48,7 +49,7 @@ function vocabularyProblems(value: unknown, where: string, problems: string[] = 
   for (const [key, item] of Object.entries(value)) {
     const at = `${where}.${key}`;
     if (RETIRED_SYNONYMS.test(key)) problems.push(`${at}: a synonym or epoch-ms key`);
-    if (/(At|Until)$/.test(key) && item !== null && !(typeof item === "string" && ISO.test(item)))
+    if (/(At|Until|Since)$/.test(key) && item !== null && !(typeof item === "string" && ISO.test(item)))
       problems.push(`${at}: ${JSON.stringify(item)} is not an ISO time`);
     if (key === "account" && item !== null && typeof item !== "string" && !isAccountObject(item))
       problems.push(`${at}: an account reference is a name or an account object`);

@@ -368,3 +368,34 @@ test("cao.toml: a paused account and one keeping its reserve are skipped, with t
   assert.equal(only.code, 1, only.stderr);
   assert.match(only.stderr, /no account may run codex: a is paused/);
 });
+
+test("the sessions record: one cao run is one session, each attempt a turn, the move with its reason", async () => {
+  const world = fakeCodexWorld(["a", "b"]);
+  world.script({
+    a: [{ rollout: "quota", resetsInS: 600, header: true }],
+    b: [{ rollout: "ok", header: true, exit: 0 }],
+  });
+  assert.equal((await world.cao(["run", "--", "exec", "hi"])).code, 0);
+  const listed = await world.cao(["sessions", "--json"]);
+  assert.equal(listed.code, 0, listed.stderr);
+  const [session] = JSON.parse(listed.stdout);
+  assert.equal(session.source, "run");
+  assert.deepEqual(
+    session.turns.map((t: { account: string; exitCode: number; transport: string }) => [
+      t.account,
+      t.transport,
+    ]),
+    [
+      ["a", "run"],
+      ["b", "run"],
+    ],
+  );
+  assert.ok(
+    session.turns.every((t: { id: string | null }) => typeof t.id === "string"),
+    "codex's session ids",
+  );
+  assert.deepEqual(
+    session.moves.map((m: { from: string; to: string; reason: string }) => [m.from, m.to, m.reason]),
+    [["a", "b", "usage limit"]],
+  );
+});

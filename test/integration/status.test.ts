@@ -143,14 +143,21 @@ describe("cao status views", async () => {
     const r = await runCao(["status", "--json"], { env: w.env });
     assert.equal(r.code, 0, r.stderr);
     const json = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(json), ["generatedAt", "dataDir", "defaultAccount", "accounts"]);
+    assert.deepEqual(Object.keys(json), ["generatedAt", "dataDir", "defaultAccount", "accounts", "pool"]);
     assert.equal(json.defaultAccount, "work");
+    assert.deepEqual(Object.keys(json.pool), ["headroomPercent", "headroomPoints", "usableAccounts"]);
+    assert.equal(
+      json.pool.usableAccounts,
+      json.accounts.filter((a: { authProblem: string | null }) => a.authProblem === null).length,
+      "accounts needing a new login add no headroom",
+    );
     const [work, idle, cool, dead] = json.accounts;
     assert.deepEqual(Object.keys(work), [
       "name",
       "isDefault",
       "loginState",
       "loginProblem",
+      "memoryOnlySince",
       "email",
       "plan",
       "accountId",

@@ -11,6 +11,8 @@
  *   GET  {base}/responses          WebSocket upgrade (answered 426 unless enabled)
  *   GET  {base}/models             model list Codex accepts
  *   GET  /backend-api/wham/usage   usage windows for the bearer's account
+ *   GET  /backend-api/wham/accounts/check   workspace routing discovery (./accounts-check.ts)
+ *   *    /backend-api/...           the TUI's other calls (settings, plugins, MCP, analytics): 200 {}
  *   POST /oauth/token              refresh with rotation and reuse detection
  */
 
@@ -43,6 +45,11 @@ export interface FakeBackendOptions {
   reply?: (input: FakeTurnInput) => FakeReply;
   /** Serve the Responses WebSocket instead of answering the upgrade with 426. */
   websocket?: boolean;
+  /**
+   * Also serve every route over HTTPS on a second loopback port, with a CA and leaf certificate made
+   * at start (needs the openssl CLI). The interactive TUI needs this for its `chatgpt_base_url`.
+   */
+  https?: boolean;
 }
 
 export interface FakeTurnInput {
@@ -126,6 +133,11 @@ export interface MintedAuth {
 export interface FakeBackend {
   /** Origin, e.g. `http://127.0.0.1:40123`. */
   readonly origin: string;
+  /** With `https: true`: the TLS origin, e.g. `https://127.0.0.1:40124`, and the CA that signed it (PEM file). */
+  readonly httpsOrigin?: string;
+  readonly caCertFile?: string;
+  /** What Codex's `chatgpt_base_url` should be: `${httpsOrigin ?? origin}/backend-api/`. */
+  readonly chatgptBaseUrl: string;
   /** `${origin}/v1`: for Codex directly (`-c openai_base_url=...`). */
   readonly codexBaseUrl: string;
   /** `${origin}/backend-api/codex`: for the gateway's `--base-url`. */

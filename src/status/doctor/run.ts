@@ -1,4 +1,4 @@
-import { loadSnapshotWithAuth } from "../../core/account-view.js";
+import { loadSnapshotWithAuth, markMemoryOnlyLogins } from "../../core/account-view.js";
 import { CaoError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-codes.js";
 import { dataDir } from "../../core/paths.js";
@@ -28,6 +28,7 @@ export async function runDoctor(
   try {
     const { snapshot, authReads } = loadSnapshotWithAuth(dir, nowMs);
     accounts = snapshot.accounts.map((a) => a.name);
+    await markMemoryOnlyLogins(snapshot);
     for (const check of options.checks ?? doctorChecks) {
       issues.push(...(await check({ snapshot, authReads, thresholds, env, nowMs })));
     }
