@@ -58,7 +58,9 @@ if (misplaced.length > 0) {
 const concurrency = process.env.CAO_TEST_CONCURRENCY ?? "3";
 // A hung test fails after this long instead of eating CI's time budget; a
 // busy machine gets the same head room as the tests' own deadlines.
-const timeoutMs = Math.round(Number(process.env.CAO_TEST_TIMEOUT_MS ?? "240000") * timeFactorFor());
+const baseTimeoutMs = Number(process.env.CAO_TEST_TIMEOUT_MS ?? "240000");
+const factor = timeFactorFor();
+const timeoutMs = Math.round(baseTimeoutMs * factor);
 const reporter = process.stdout.isTTY ? "spec" : "tap";
 const result = spawnSync(
   process.execPath,
@@ -74,6 +76,6 @@ const result = spawnSync(
     "--test-reporter-destination=stderr",
     ...files,
   ],
-  { stdio: "inherit", env: { ...process.env, CAO_TEST_EFFECTIVE_TIMEOUT_MS: String(timeoutMs) } },
+  { stdio: "inherit", env: { ...process.env, CAO_TEST_TIMEOUT_REPORT: `${baseTimeoutMs} ${factor}` } },
 );
 process.exit(result.status ?? 1);

@@ -14,11 +14,26 @@ const worker = (dist: string) => `
 import { updateAccountStatus } from ${JSON.stringify(path.join(dist, "core/account-status.js"))};
 import { updateRegistry } from ${JSON.stringify(path.join(dist, "core/registry.js"))};
 const [dir, me] = process.argv.slice(2);
+// A lock wait that times out (exit code 5) changed nothing, so trying again loses nothing; it only
+// happens when the machine is so busy that holders are off the CPU for seconds. Counted on stdout.
+let lockTimeouts = 0;
+const retrying = (update) => {
+  for (;;) {
+    try {
+      return update();
+    } catch (error) {
+      if (error?.exitCode !== 5) throw error;
+      lockTimeouts++;
+    }
+  }
+};
+const bump = (s) => ({ ...s, consecutiveFailures: (s.consecutiveFailures ?? 0) + 1 });
 for (let i = 0; i < ${UPDATES_EACH}; i++) {
-  updateAccountStatus("shared", (s) => ({ ...s, consecutiveFailures: (s.consecutiveFailures ?? 0) + 1 }), dir);
-  updateAccountStatus(me, (s) => ({ ...s, consecutiveFailures: (s.consecutiveFailures ?? 0) + 1 }), dir);
+  retrying(() => updateAccountStatus("shared", bump, dir));
+  retrying(() => updateAccountStatus(me, bump, dir));
 }
-updateRegistry((r) => { r.accounts.push(me); }, dir);
+retrying(() => updateRegistry((r) => { r.accounts.push(me); }, dir));
+console.log(lockTimeouts);
 `;
 
 test(`${PROCESSES} cao processes updating the store at once lose nothing`, async () => {
@@ -30,6 +45,9 @@ test(`${PROCESSES} cao processes updating the store at once lose nothing`, async
     Array.from({ length: PROCESSES }, (_, i) => runProcess(process.execPath, [script, data, `acct${i}`])),
   );
   for (const result of results) assert.equal(result.code, 0, result.stderr);
+  const lockTimeouts = results.reduce((sum, r) => sum + Number(r.stdout.trim()), 0);
+  if (lockTimeouts > 0)
+    console.log(`${lockTimeouts} lock wait(s) timed out and were retried (a busy machine)`);
   const statuses = JSON.parse(fs.readFileSync(path.join(data, "account_status.json"), "utf8")).statuses;
   assert.equal(statuses.shared.consecutiveFailures, PROCESSES * UPDATES_EACH);
   for (let i = 0; i < PROCESSES; i++) assert.equal(statuses[`acct${i}`].consecutiveFailures, UPDATES_EACH);

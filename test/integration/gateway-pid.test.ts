@@ -7,6 +7,7 @@ import { startFakeBackend } from "../../src/demo/fake-backend/server.js";
 import type { FakeBackend } from "../../src/demo/fake-backend/types.js";
 import { registerFakeAccounts, writeSandboxCodexConfig } from "../../src/demo/sandbox.js";
 import { runCao } from "../helpers/cli.js";
+import { waitUntil } from "../helpers/deadline.js";
 import { tempWorld } from "../helpers/temp.js";
 
 /** Issue 10 item 6 (and the pid half of item 5): gateway.pid that names no running gateway. */
@@ -67,8 +68,7 @@ test("gateway.pid naming a reused pid (a live process called gateway, started at
   await new Promise((resolve) => impostor.once("spawn", resolve));
   // Wait for the exec to take effect (the cmdline is that of `gateway`).
   const cmdline = () => fs.readFileSync(`/proc/${impostor.pid}/cmdline`, "utf8");
-  for (let i = 0; i < 200 && !cmdline().startsWith("gateway"); i++)
-    await new Promise((r) => setTimeout(r, 10));
+  await waitUntil(() => cmdline().startsWith("gateway"), { describe: () => JSON.stringify(cmdline()) });
   fs.writeFileSync(pidPath, `${impostor.pid} 1\n`);
   await startAndStop("reused pid");
   assert.equal(impostor.exitCode, null, "the unrelated process was left alone");

@@ -5,7 +5,7 @@ import type { BackendState } from "./state.js";
  * discovery the TUI runs before its first turn. It must list the signed-in
  * account (the bearer's) with an HTTPS backend origin and a routing override
  * Codex knows, or the TUI stops with "selected workspace missing from routing
- * discovery" / "... missing backend origin" (codex-facts). `origin` is the
+ * discovery" / "... missing backend origin" (docs/codex-notes.md, "The interactive TUI"). `origin` is the
  * backend's own HTTPS origin.
  */
 export function accountsCheckBody(

@@ -9,8 +9,8 @@ import path from "node:path";
  * committed or kept: the directory holds only the CA certificate once the
  * keys are read). Codex trusts the CA through `CODEX_CA_CERTIFICATE`. The leaf
  * must not itself be a CA (rustls rejects "CA used as end entity") and must
- * name the IP in subjectAltName with serverAuth (codex-facts: "The interactive
- * TUI runs offline too").
+ * name the IP in subjectAltName with serverAuth (see
+ * docs/codex-notes.md, "The interactive TUI").
  */
 export interface LoopbackTls {
   /** PEM of the CA certificate, also written to `caCertFile`. */
