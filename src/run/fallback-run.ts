@@ -9,6 +9,7 @@ import { readyAccountHome } from "./account-home.js";
 import { accountOrder } from "./account-order.js";
 import type { RunOptions } from "./options.js";
 import { formatResetTime } from "./reset-time.js";
+import { resumeArgs } from "./resume-args.js";
 import type { RunVerdict } from "./run-evidence.js";
 import { loadRunSettings } from "./run-settings.js";
 import { runCodex } from "./spawn-codex.js";
@@ -30,6 +31,9 @@ export async function runWithFallback(options: RunOptions): Promise<number> {
   // Both ends on a terminal: codex gets it as it is (no pipe), detection reads the rollout only.
   const terminal = (await isTerminal(0)) && (await isTerminal(1));
   let previous: string | undefined;
+  // After a usage limit: what the next account runs (the session resumed by id) and the move to record.
+  let args = options.codexArgs;
+  let moving: { sessionId: string; from: string } | undefined;
   for (let pass = 1; pass <= options.maxPasses; pass++) {
     if (pass > 1) {
       // Waiting only to skip every account again helps nobody.
@@ -53,8 +57,11 @@ export async function runWithFallback(options: RunOptions): Promise<number> {
         if (pass === 1) await say("info", `skipping ${account}: out of quota until ${until(status)}`);
         continue;
       }
-      if (previous !== undefined) await say("info", `running codex on ${account}`);
-      const { exitCode, verdict } = await attempt(account, bin, options.codexArgs, terminal);
+      if (moving) {
+        await say("info", `continuing session ${moving.sessionId} on ${account}`);
+        (await import("./attempt-record.js")).recordSessionMove({ ...moving, to: account, atMs: Date.now() });
+      } else if (previous !== undefined) await say("info", `running codex on ${account}`);
+      const { exitCode, verdict } = await attempt(account, bin, args, terminal);
       if (verdict.ambiguous) await say("warn", `${verdict.ambiguous}; not switching accounts`);
       // Ctrl-C means stop: the account is marked, but no other one is started.
       if (!verdict.quota || exitCode === ExitCode.interrupted) return exitCode;
@@ -65,6 +72,12 @@ export async function runWithFallback(options: RunOptions): Promise<number> {
       const what = verdict.quota.kind === "plan" ? "has no Codex in its plan" : "hit its usage limit";
       await say("warn", `${account} ${what}${resets}`);
       previous = account;
+      const resumed =
+        options.restart || !verdict.sessionId ? undefined : resumeArgs(options.codexArgs, verdict.sessionId);
+      if (resumed && verdict.sessionId) {
+        args = resumed;
+        moving = { sessionId: verdict.sessionId, from: account };
+      }
     }
   }
   throw exhaustedError(order, settings);

@@ -1,4 +1,4 @@
-import { loginText } from "./full.js";
+import { loginText, moveText } from "./full.js";
 import type { AccountView, StatusSnapshot, UsageWindowView } from "./model.js";
 import { relativeTime } from "./time-format.js";
 
@@ -24,6 +24,8 @@ function accountLines(a: AccountView, nowMs: number): string[] {
     `    token expires ${relativeTime(a.auth.accessExpiresAtMs, nowMs)} · cooldown ${cooldown} · failures ${s.consecutiveFailures ?? 0}`,
   ];
   if (s.lastError) lines.push(`    last error: ${s.lastError}`);
+  const moved = moveText(s, nowMs);
+  if (moved) lines.push(`    session moved: ${moved}`);
   return lines;
 }
 
