@@ -3,6 +3,7 @@ import { findRealCodex } from "../core/codex-binary.js";
 import { codexEnv } from "../core/codex-env.js";
 import { CaoError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
+import { accountDir } from "../core/paths.js";
 import { blockReason, type Settings } from "../core/pool-policy.js";
 import { isTerminal } from "../terminal/stdout.js";
 import { readyAccountHome } from "./account-home.js";
@@ -58,6 +59,11 @@ export async function runWithFallback(options: RunOptions): Promise<number> {
         continue;
       }
       if (moving) {
+        // The TUI's app-server daemon in the old home still holds the session: the next account's
+        // TUI would open it read-only ("open in another app").
+        const { stopCodexDaemon } = await import("../core/codex-daemon.js");
+        if (await stopCodexDaemon(bin, accountDir(moving.from), process.env))
+          await say("info", `stopped ${moving.from}'s Codex app-server daemon (it held the session)`);
         await say("info", `continuing session ${moving.sessionId} on ${account}`);
         (await import("./attempt-record.js")).recordSessionMove({ ...moving, to: account, atMs: Date.now() });
       } else if (previous !== undefined) await say("info", `running codex on ${account}`);

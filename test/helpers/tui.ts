@@ -218,7 +218,10 @@ function driver(tmux: (...args: string[]) => Promise<string>, target: string, pr
             `codex did not quit within ${limit} ms\n--- screen (${target}) ---\n${await screen()}\n---`,
           );
         await keys("C-c");
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        // Give the program time to quit before pressing again (a second press may reach a parent).
+        const settle = Date.now() + scaled(2000);
+        while (Date.now() < settle && !(await done()))
+          await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       }
     },
     async kill() {
