@@ -13,12 +13,34 @@ export default defineCommand({
     const name = requireRegistered(String(args.name));
     const keepFiles = Boolean(args["keep-files"]);
     if (!keepFiles && !args.yes && !(await confirmDeletion(name))) return;
+    if (!keepFiles) await stopDaemon(name);
     const result = removeAccount(name, keepFiles);
     const files = result.keptHome ? `kept its files in ${result.keptHome}` : `deleted ${result.deletedHome}`;
     const fallback = result.newDefault ? `default is now ${result.newDefault}` : "no default account now";
     await log.success(`removed ${name}; ${files}; ${fallback}`);
   },
 });
+
+/**
+ * A Codex TUI used this account: its app-server daemon still runs in the home about to be deleted,
+ * holding the login (docs/tui.md). Stop it first, and say so.
+ */
+async function stopDaemon(name: string): Promise<void> {
+  const [{ stopCodexDaemon }, { findRealCodex }, { accountDir }, { log }] = await Promise.all([
+    import("../core/codex-daemon.js"),
+    import("../core/codex-binary.js"),
+    import("../core/paths.js"),
+    import("../terminal/log.js"),
+  ]);
+  let bin: string | undefined;
+  try {
+    bin = findRealCodex();
+  } catch {
+    bin = undefined; // no codex on PATH: the daemon is stopped by its pid
+  }
+  if (await stopCodexDaemon(bin, accountDir(name), process.env))
+    await log.info(`stopped ${name}'s Codex app-server daemon (a Codex TUI had used this account)`);
+}
 
 /** Whether the user said yes; a "no" ends the command quietly (exit 0), Ctrl-C with 130. */
 async function confirmDeletion(name: string): Promise<boolean> {

@@ -61,21 +61,22 @@ const run = promisify(execFile);
 
 /**
  * Stops the daemon of `home` the way Codex does (`codex app-server daemon stop`
- * in that home), then by its pid if it is still there. Returns whether one was
- * running.
+ * in that home; skipped without a codex binary), then by its pid if it is
+ * still there. Returns whether one was running.
  */
 export async function stopCodexDaemon(
-  codexBin: string,
+  codexBin: string | undefined,
   home: string,
   env: NodeJS.ProcessEnv,
 ): Promise<boolean> {
   const before = readCodexDaemon(home);
   if (!before?.alive) return false;
   try {
-    await run(codexBin, ["app-server", "daemon", "stop"], {
-      env: { ...env, CODEX_HOME: home },
-      timeout: 15_000,
-    });
+    if (codexBin)
+      await run(codexBin, ["app-server", "daemon", "stop"], {
+        env: { ...env, CODEX_HOME: home },
+        timeout: 15_000,
+      });
   } catch {
     // An older or broken codex: the signal below still stops it.
   }

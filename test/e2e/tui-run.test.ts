@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
+import { readCodexDaemon } from "../../src/core/codex-daemon.js";
 import { startFakeBackend } from "../../src/demo/fake-backend/server.js";
 import type { FakeBackend } from "../../src/demo/fake-backend/types.js";
 import { caoBin, codexVersion } from "../helpers/cli.js";
@@ -75,4 +76,17 @@ test(`cao run: usage limit in the TUI, the user quits, the next account resumes 
   const move = world.statuses().b?.lastSessionMove;
   assert.equal(move?.sessionId, sessionId, JSON.stringify(world.statuses()));
   assert.deepEqual([move?.from, move?.to], ["a", "b"]);
+
+  // b's TUI has quit, its app-server daemon stays: the doctor lists it, remove stops it first.
+  const daemon = readCodexDaemon(path.join(world.dataDir, "b"));
+  assert.equal(daemon?.alive, true, "b's daemon runs after its TUI quit");
+  const doctor = await world.cao(["status", "--doctor"]);
+  assert.match(
+    doctor.stdout + doctor.stderr,
+    new RegExp(`b.*Codex app-server daemon running \\(pid ${daemon?.pid}`),
+  );
+  const removed = await world.cao(["remove", "b", "--yes"]);
+  assert.equal(removed.code, 0, removed.stderr);
+  assert.match(removed.stdout + removed.stderr, /stopped b's Codex app-server daemon/);
+  assert.throws(() => process.kill(Number(daemon?.pid), 0), "the daemon is gone");
 });
