@@ -1,7 +1,10 @@
 import { defineCommand } from "citty";
 import { removeAccount, requireRegistered } from "../accounts/remove.js";
+import { findRealCodex } from "../core/codex-binary.js";
+import { stopCodexDaemon } from "../core/codex-daemon.js";
 import { usageError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
+import { accountDir } from "../core/paths.js";
 import { loadRegistry } from "../core/registry.js";
 import { log } from "../terminal/log.js";
 import { printJson } from "../terminal/stdout.js";
@@ -28,6 +31,7 @@ export default defineCommand({
     const removed: { account: string; deletedHome: string | null; keptHome: string | null }[] = [];
     let defaultAccount: string | null = null;
     for (const name of chosen) {
+      if (!keepFiles) await stopDaemon(name);
       const result = removeAccount(name, keepFiles);
       const files = result.keptHome
         ? `kept its files in ${result.keptHome}`
@@ -46,6 +50,21 @@ export default defineCommand({
     }
   },
 });
+
+/**
+ * A Codex TUI used this account: its app-server daemon still runs in the home about to be deleted,
+ * holding the login (docs/tui.md). Stop it first, and say so.
+ */
+async function stopDaemon(name: string): Promise<void> {
+  let bin: string | undefined;
+  try {
+    bin = findRealCodex();
+  } catch {
+    bin = undefined; // no codex on PATH: the daemon is stopped by its pid
+  }
+  if (await stopCodexDaemon(bin, accountDir(name), process.env))
+    await log.info(`stopped ${name}'s Codex app-server daemon (a Codex TUI had used this account)`);
+}
 
 /** A "no" skips that account quietly (exit 0); Ctrl-C stops the command with 130. */
 async function confirmDeletion(name: string): Promise<"yes" | "no" | "interrupted"> {

@@ -21,6 +21,11 @@ export default defineCommand({
     "retry-delay": { type: "string", description: "Seconds to wait between passes (default 0)" },
     codex: { type: "string", description: "Path of the real codex binary" },
     gateway: { type: "boolean", description: "Run codex once through the running gateway instead" },
+    restart: {
+      type: "boolean",
+      description:
+        "On a switch, start codex over with the same arguments (default: the next account resumes the session)",
+    },
   },
   async run({ args }) {
     await runCaoRun(args, codexArgs.passthrough);

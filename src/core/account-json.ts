@@ -1,3 +1,4 @@
+import { type AccountStatus, sessionMoveOf } from "./account-status.js";
 import {
   type AccountView,
   type LoginState,
@@ -39,6 +40,8 @@ export interface AccountJson {
   consecutiveFailures: number;
   lastError: string | null;
   authProblem: string | null;
+  /** The last session `cao run` resumed on another account after a usage limit. */
+  lastSessionMove: { sessionId: string; from: string; to: string; at: string | null } | null;
   usage: { fiveHour: UsageWindowJson | null; weekly: UsageWindowJson | null; observedAt: string | null };
 }
 
@@ -57,6 +60,11 @@ export interface StatusJson {
 
 const windowJson = (w: UsageWindowView | null): UsageWindowJson | null =>
   w && { usedPercent: w.usedPercent, windowMinutes: w.windowMinutes, resetsAt: isoOrNull(w.resetsAtMs) };
+
+function moveJson(status: AccountStatus): AccountJson["lastSessionMove"] {
+  const move = sessionMoveOf(status);
+  return move ? { sessionId: move.sessionId, from: move.from, to: move.to, at: isoOrNull(move.atMs) } : null;
+}
 
 export function accountJson(a: AccountView): AccountJson {
   const s = a.status;
@@ -79,6 +87,7 @@ export function accountJson(a: AccountView): AccountJson {
     consecutiveFailures: s.consecutiveFailures ?? 0,
     lastError: s.lastError ?? null,
     authProblem: s.authProblem ?? null,
+    lastSessionMove: moveJson(s),
     usage: {
       fiveHour: windowJson(a.fiveHour),
       weekly: windowJson(a.weekly),

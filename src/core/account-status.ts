@@ -24,10 +24,20 @@ export interface AccountStatus {
   rateLimits?: RateLimits;
   /** Set when the refresh token is dead (`refresh_token_reused`, ...): needs `cao add --relogin`. */
   authProblem?: string;
+  /** The last conversation `cao run` moved to or from this account after a usage limit. */
+  lastSessionMove?: SessionMove;
   [key: string]: unknown;
 }
 
 export type StatusMap = Record<string, AccountStatus>;
+
+/** A session that ran out on `from` and was resumed by id on `to`. */
+export interface SessionMove {
+  sessionId: string;
+  from: string;
+  to: string;
+  atMs: number;
+}
 
 const TIMESTAMP_KEYS = ["lastAttemptAtMs", "lastSuccessAtMs", "lastQuotaAtMs", "cooldownUntilMs"] as const;
 
@@ -95,6 +105,18 @@ export function loadStatuses(dir = dataDir()): StatusMap {
 /** True while the account is known to be cooling down (out of quota until a reset). */
 export function isCoolingDown(status: AccountStatus | undefined, nowMs = Date.now()): boolean {
   return (status?.cooldownUntilMs ?? 0) > nowMs;
+}
+
+/** The status's session move if it is well formed (the file may be hand-edited). */
+export function sessionMoveOf(status: AccountStatus): SessionMove | undefined {
+  const m = status.lastSessionMove as Partial<SessionMove> | undefined;
+  const ok =
+    m &&
+    typeof m.sessionId === "string" &&
+    typeof m.from === "string" &&
+    typeof m.to === "string" &&
+    typeof m.atMs === "number";
+  return ok ? (m as SessionMove) : undefined;
 }
 
 /**

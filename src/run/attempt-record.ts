@@ -1,3 +1,4 @@
+import type { SessionMove } from "../core/account-status.js";
 import { type AccountStatus, updateAccountStatus } from "../core/account-status.js";
 import { ExitCode } from "../core/exit-codes.js";
 import type { RunVerdict } from "./run-evidence.js";
@@ -38,4 +39,10 @@ export function recordAttempt(
     next.lastError = `codex exited with status ${exitCode}`;
     return next;
   });
+}
+
+/** Which session moved from which account to which, on both accounts (`cao status` shows it). */
+export function recordSessionMove(move: SessionMove): void {
+  for (const account of new Set([move.from, move.to]))
+    updateAccountStatus(account, (previous) => ({ ...previous, lastSessionMove: move }));
 }

@@ -3,6 +3,7 @@ import { findRealCodex } from "../core/codex-binary.js";
 import { codexEnv } from "../core/codex-env.js";
 import { CaoError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
+import { accountDir } from "../core/paths.js";
 import { blockReason, type Settings } from "../core/pool-policy.js";
 import type { SessionEvent } from "../core/session-store.js";
 import { loadSettingsIfAny } from "../core/settings-load.js";
@@ -11,6 +12,7 @@ import { readyAccountHome } from "./account-home.js";
 import { accountOrder } from "./account-order.js";
 import type { RunOptions } from "./options.js";
 import { formatResetTime } from "./reset-time.js";
+import { resumeArgs } from "./resume-args.js";
 import type { RunVerdict } from "./run-evidence.js";
 import { runCodex } from "./spawn-codex.js";
 
@@ -34,6 +36,9 @@ export async function runWithFallback(options: RunOptions): Promise<number> {
   let moveReason = "";
   // The sessions record: one `cao run` is one session, each attempt a turn (its id: codex's session id).
   const record: RunRecord = { session: `run-${Date.now().toString(36)}-${process.pid}`, move: undefined };
+  // After a usage limit: what the next account runs (the session resumed by id) and the move to record.
+  let args = options.codexArgs;
+  let moving: { sessionId: string; from: string } | undefined;
   for (let pass = 1; pass <= options.maxPasses; pass++) {
     if (pass > 1) {
       // Waiting only to skip every account again helps nobody.
@@ -57,9 +62,17 @@ export async function runWithFallback(options: RunOptions): Promise<number> {
         if (pass === 1) await say("info", `skipping ${account}: out of quota until ${until(status)}`);
         continue;
       }
-      if (previous !== undefined) await say("info", `running codex on ${account}`);
       record.move = previous === undefined ? undefined : { from: previous, reason: moveReason };
-      const { exitCode, verdict } = await attempt(account, bin, options.codexArgs, terminal, record);
+      if (moving) {
+        // The TUI's app-server daemon in the old home still holds the session: the next account's
+        // TUI would open it read-only ("open in another app").
+        const { stopCodexDaemon } = await import("../core/codex-daemon.js");
+        if (await stopCodexDaemon(bin, accountDir(moving.from), process.env))
+          await say("info", `stopped ${moving.from}'s Codex app-server daemon (it held the session)`);
+        await say("info", `continuing session ${moving.sessionId} on ${account}`);
+        (await import("./attempt-record.js")).recordSessionMove({ ...moving, to: account, atMs: Date.now() });
+      } else if (previous !== undefined) await say("info", `running codex on ${account}`);
+      const { exitCode, verdict } = await attempt(account, bin, args, terminal, record);
       if (verdict.ambiguous) await say("warn", `${verdict.ambiguous}; not switching accounts`);
       // Ctrl-C means stop: the account is marked, but no other one is started.
       if (!verdict.quota || exitCode === ExitCode.interrupted) return exitCode;
@@ -71,6 +84,12 @@ export async function runWithFallback(options: RunOptions): Promise<number> {
       await say("warn", `${account} ${what}${resets}`);
       previous = account;
       moveReason = verdict.quota.kind === "plan" ? "no Codex in its plan" : "usage limit";
+      const resumed =
+        options.restart || !verdict.sessionId ? undefined : resumeArgs(options.codexArgs, verdict.sessionId);
+      if (resumed && verdict.sessionId) {
+        args = resumed;
+        moving = { sessionId: verdict.sessionId, from: account };
+      }
     }
   }
   throw exhaustedError(order, settings);

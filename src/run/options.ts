@@ -9,6 +9,8 @@ export interface RunOptions {
   retryDelayMs: number;
   codexPath?: string;
   gateway: boolean;
+  /** On a switch, start codex over with the same arguments instead of resuming the session (src/run/resume-args.ts). */
+  restart: boolean;
   codexArgs: string[];
 }
 
@@ -20,6 +22,7 @@ export interface RawRunFlags {
   "retry-delay"?: unknown;
   codex?: unknown;
   gateway?: unknown;
+  restart?: unknown;
   _?: unknown;
 }
 
@@ -38,6 +41,7 @@ export function parseRunOptions(flags: RawRunFlags, codexArgs: string[]): RunOpt
     maxPasses: flags["max-passes"] === undefined ? DEFAULT_MAX_PASSES : parseMaxPasses(flags["max-passes"]),
     retryDelayMs: flags["retry-delay"] === undefined ? 0 : parseRetryDelay(flags["retry-delay"]) * 1000,
     gateway: flags.gateway === true,
+    restart: flags.restart === true,
     codexArgs,
   };
   if (flags.account !== undefined)
@@ -78,6 +82,7 @@ function rejectGatewayConflicts(flags: RawRunFlags): void {
     flags.fallback === false && "--no-fallback",
     flags["max-passes"] !== undefined && "--max-passes",
     flags["retry-delay"] !== undefined && "--retry-delay",
+    flags.restart === true && "--restart",
   ].filter((flag): flag is string => typeof flag === "string");
   if (conflicting.length > 0) {
     throw usageError(

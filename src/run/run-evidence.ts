@@ -11,6 +11,8 @@ export interface RunVerdict {
   rateLimits?: RateLimits;
   /** Set when several concurrent sessions could have been this run's and they disagree. */
   ambiguous?: string;
+  /** The session this run wrote to, when known (what the next account resumes). */
+  sessionId?: string;
 }
 
 export interface RunFacts {
@@ -31,13 +33,16 @@ export interface RunFacts {
  */
 export function judgeRun(facts: RunFacts): RunVerdict {
   const { evidence, ambiguous } = findRunEvidence(facts);
+  const sessionId = evidence?.sessionId ?? facts.sessionId;
   if (evidence && evidence.turnsEnded > 0) {
     return {
       ...(evidence.quota && { quota: evidence.quota }),
       ...(evidence.rateLimits && { rateLimits: evidence.rateLimits }),
+      ...(sessionId && { sessionId }),
     };
   }
   const verdict: RunVerdict = evidence?.rateLimits ? { rateLimits: evidence.rateLimits } : {};
+  if (sessionId) verdict.sessionId = sessionId;
   // Codex's own line on this run's own stderr settles what concurrent rollouts could not.
   if (facts.exitCode !== 0 && facts.stderrQuota) verdict.quota = facts.stderrQuota;
   else if (ambiguous) verdict.ambiguous = ambiguous;

@@ -1,3 +1,4 @@
+import { type AccountStatus, sessionMoveOf } from "../core/account-status.js";
 import {
   type AccountView,
   loginLabel,
@@ -10,6 +11,12 @@ export function usageText(w: UsageWindowView | null, nowMs: number): string {
   if (!w) return "unknown";
   const resets = w.resetsAtMs ? `, resets ${relativeTime(w.resetsAtMs, nowMs)}` : "";
   return `${Math.round(w.usedPercent)}% used${resets}`;
+}
+
+/** "SESSION from a to b, 3 min ago": the last conversation `cao run` moved after a usage limit. */
+export function moveText(status: AccountStatus, nowMs: number): string | undefined {
+  const move = sessionMoveOf(status);
+  return move && `${move.sessionId} from ${move.from} to ${move.to}, ${relativeTime(move.atMs, nowMs)}`;
 }
 
 export function loginText(a: AccountView): string {
@@ -37,6 +44,7 @@ export function fullBlock(a: AccountView, nowMs: number): string {
     ["5-hour usage", usageText(a.fiveHour, nowMs)],
     ["weekly usage", usageText(a.weekly, nowMs)],
     ["usage seen", a.usageObservedAtMs ? relativeTime(a.usageObservedAtMs, nowMs) : "never"],
+    ["session moved", moveText(s, nowMs) ?? "none"],
   ];
   const header = `${a.isDefault ? "*" : " "} ${a.name}${a.isDefault ? " (default)" : ""}`;
   return [header, ...rows.map(([k, v]) => `    ${`${k}:`.padEnd(15)} ${v}`)].join("\n");

@@ -6,6 +6,7 @@ import {
 } from "../core/account-view.js";
 import { formatDuration } from "../core/time-format.js";
 import type { painter, Style } from "../terminal/colour.js";
+import { moveText } from "./full.js";
 
 type Paint = ReturnType<typeof painter>;
 
@@ -85,8 +86,11 @@ export function renderPretty(snapshot: StatusSnapshot, columns: number, paint: P
       (a) =>
         `  ${a.name}: ${a.status.authProblem ? `needs \`cao add ${a.name} --relogin\`` : a.status.lastError}`,
     );
+  // The last conversation `cao run` moved, once (it is recorded on both accounts).
+  const moves = [...new Set(snapshot.accounts.map((a) => moveText(a.status, now)).filter(Boolean))];
   const out = [paint("bold", title), "", paint("dim", header), ...rows];
   if (problems.length) out.push("", ...problems);
+  if (moves.length) out.push("", ...moves.map((move) => `  session moved: ${move}`));
   out.push(
     "",
     paint("dim", "* default · `cao status --full` for every field · `cao status --doctor` checks health"),

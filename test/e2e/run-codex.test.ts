@@ -2,8 +2,15 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { startFakeBackend } from "../../src/demo/fake-backend/server.js";
 import type { FakeBackend } from "../../src/demo/fake-backend/types.js";
+import { CONTINUE_PROMPT } from "../../src/run/resume-args.js";
 import { caoBin, runProcess } from "../helpers/cli.js";
 import { modelCalls, runWorld } from "./run-world.js";
+
+/** Session ids of the model requests since `sinceMs`. */
+const sessionsOf = (backend: FakeBackend, sinceMs: number) =>
+  backend.requests
+    .filter((r) => r.method === "POST" && r.path.endsWith("/responses") && r.atMs >= sinceMs)
+    .map((r) => String(r.sessionId));
 
 // The real codex (the pinned newest or oldest, see test/helpers/cli.ts) against the fake backend on loopback.
 const CODEX_LIMIT_LINE = "You’ve hit your usage limit. Upgrade to Pro";
@@ -48,8 +55,12 @@ test("first account out of quota, second answers, in one cao run", async () => {
   const since = Date.now();
   const result = await world.cao(exec("hello there"));
   assert.equal(result.code, 0, result.stderr);
-  assert.equal(result.stdout.trim(), "echo: hello there");
+  // The next account resumes the session that ran out, with the continue prompt (not the first prompt again).
+  assert.equal(result.stdout.trim(), `echo: ${CONTINUE_PROMPT}`);
   assert.deepEqual(modelCalls(backend, since), ["x-out 429", "x-ok 200"]);
+  const sessions = sessionsOf(backend, since);
+  assert.equal(new Set(sessions).size, 1, `one session on both accounts: ${sessions.join(", ")}`);
+  assert.match(result.stderr, new RegExp(`continuing session ${sessions[0]} on second`));
   assert.ok(result.stderr.includes(`ERROR: ${CODEX_LIMIT_LINE}`), "codex's own message passes through");
   assert.match(result.stderr, /first hit its usage limit \(resets .+\)/);
   const statuses = world.statuses();
@@ -61,6 +72,30 @@ test("first account out of quota, second answers, in one cao run", async () => {
   assert.ok(statuses.first?.lastQuotaAtMs);
   assert.ok(statuses.second?.lastSuccessAtMs);
   assert.equal(statuses.second?.consecutiveFailures, 0);
+  const move = statuses.second?.lastSessionMove;
+  assert.deepEqual(
+    { ...move, atMs: typeof move?.atMs },
+    { sessionId: sessions[0], from: "first", to: "second", atMs: "number" },
+  );
+  assert.deepEqual(statuses.first?.lastSessionMove, move);
+  const shown = await world.cao(["status", "--json"]);
+  const second = JSON.parse(shown.stdout).accounts.find((a: { name: string }) => a.name === "second");
+  assert.equal(second.lastSessionMove.sessionId, sessions[0], shown.stdout);
+});
+
+test("--restart: the next account starts over with the same prompt (a new session)", async () => {
+  const world = runWorld(backend, [
+    { name: "first", accountId: "x-out" },
+    { name: "second", accountId: "x-ok" },
+  ]);
+  const since = Date.now();
+  const result = await world.cao(["run", "--restart", "--", "exec", "--skip-git-repo-check", "hello again"]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout.trim(), "echo: hello again");
+  assert.deepEqual(modelCalls(backend, since), ["x-out 429", "x-ok 200"]);
+  const sessions = sessionsOf(backend, since);
+  assert.equal(new Set(sessions).size, 2, sessions.join(", "));
+  assert.equal(world.statuses().second?.lastSessionMove, undefined);
 });
 
 test("every account out of quota: a clear message with the earliest reset, exit 75", async () => {
@@ -131,7 +166,7 @@ test("a cooling-down account is skipped without a request; a plan without Codex 
   const since = Date.now();
   const result = await world.cao(exec("skip please"));
   assert.equal(result.code, 0, result.stderr);
-  assert.equal(result.stdout.trim(), "echo: skip please");
+  assert.equal(result.stdout.trim(), `echo: ${CONTINUE_PROMPT}`);
   assert.deepEqual(modelCalls(backend, since), ["noplan 429", "spare 200"]);
   assert.match(result.stderr, /skipping resting: out of quota until /);
   assert.match(result.stderr, /noplan has no Codex in its plan/);
@@ -172,7 +207,7 @@ test("resuming a session on an exhausted account continues it on the next one (s
     "two",
   ]);
   assert.equal(resumed.code, 0, resumed.stderr);
-  assert.equal(resumed.stdout.trim(), "echo: two");
+  assert.equal(resumed.stdout.trim(), `echo: ${CONTINUE_PROMPT}`);
   // "out" is tried first (--account), then the others in registry order.
   assert.deepEqual(modelCalls(backend, since), ["r-out 429", "r-first 200"]);
   assert.ok(world.statuses().out?.cooldownUntilMs, "marked from the resumed session's own file");
@@ -199,7 +234,7 @@ test("on a terminal: codex gets the pty (no pipe), the switch still happens from
     timeoutMs: 90_000,
   });
   assert.equal(result.code, 0, result.stdout);
-  assert.match(result.stdout, /echo: hi from a terminal/);
+  assert.match(result.stdout.replace(/\s+/g, " "), /echo: The previous turn was cut off/);
   // codex exec says this only when its stdin is not a terminal; the piped runs above all print it.
   assert.doesNotMatch(result.stdout, /Reading additional input from stdin/);
   assert.deepEqual(modelCalls(backend, since), ["tty-out 429", "tty-ok 200"]);

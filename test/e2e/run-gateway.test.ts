@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { startFakeBackend } from "../../src/demo/fake-backend/server.js";
 import type { FakeBackend } from "../../src/demo/fake-backend/types.js";
-import { modelCalls, runWorld } from "./run-world.js";
+import { modelCalls, runWorld, startDetachedGateway } from "./run-world.js";
 
 // `cao run --gateway` with the real codex and a real detached gateway, both on the fake backend.
 let backend: FakeBackend;
@@ -22,16 +22,7 @@ test("--gateway: one codex run through the running gateway, which moves to the n
     { name: "gwout", accountId: "x-out" },
     { name: "gwok", accountId: "x-ok" },
   ]);
-  const start = await world.cao([
-    "gateway",
-    "start",
-    "--detach",
-    "--port",
-    "0",
-    "--base-url",
-    backend.upstreamBaseUrl,
-  ]);
-  assert.equal(start.code, 0, start.stderr);
+  await startDetachedGateway(world, backend);
   try {
     const since = Date.now();
     const result = await world.cao([

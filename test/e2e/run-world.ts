@@ -66,3 +66,17 @@ export function modelCalls(backend: FakeBackend, sinceMs = 0): string[] {
     .filter((r) => r.method === "POST" && r.path.endsWith("/responses") && r.atMs >= sinceMs)
     .map((r) => `${r.accountId} ${r.status}`);
 }
+
+/** `cao gateway start --detach` on a free port in front of the fake backend (stop it with `cao gateway stop`). */
+export async function startDetachedGateway(world: RunWorld, backend: FakeBackend): Promise<void> {
+  const start = await world.cao([
+    "gateway",
+    "start",
+    "--detach",
+    "--port",
+    "0",
+    "--base-url",
+    backend.upstreamBaseUrl,
+  ]);
+  if (start.code !== 0) throw new Error(`cao gateway start failed (${start.code}): ${start.stderr}`);
+}

@@ -80,7 +80,7 @@ test("a usage limit in the rollout switches to the next account and records the 
   assert.match(result.stdout, /answer from a/);
   assert.deepEqual(accountsCalled(world), ["b", "a"], "the active account first, then registry order");
   assert.match(result.stderr, /b hit its usage limit \(resets .+\)/);
-  assert.match(result.stderr, /running codex on a/);
+  assert.match(result.stderr, /continuing session \S+ on a/);
   const b = world.statuses().b;
   between(b?.cooldownUntilMs, startedAt + 5400_000, Date.now() + 5400_000);
   between(b?.lastQuotaAtMs, startedAt, Date.now());

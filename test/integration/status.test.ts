@@ -171,6 +171,7 @@ describe("cao status views", async () => {
       "consecutiveFailures",
       "lastError",
       "authProblem",
+      "lastSessionMove",
       "usage",
     ]);
     assert.equal(work.loginState, "logged-in");

@@ -1,4 +1,5 @@
 import { codexBinaryCheck } from "./codex-binary.js";
+import { codexDaemonsCheck } from "./codex-daemons.js";
 import { corruptFilesCheck } from "./corrupt-files.js";
 import { cooldownCheck, failuresCheck } from "./failures.js";
 import { gatewayConfigCheck } from "./gateway-config.js";
@@ -26,4 +27,5 @@ export const doctorChecks: DoctorCheck[] = [
   corruptFilesCheck,
   gatewayConfigCheck,
   pidFileCheck,
+  codexDaemonsCheck,
 ];
