@@ -1,5 +1,5 @@
 import { validateAccountName } from "../core/account-name.js";
-import { loadRegistry, requireAccount } from "../core/registry-read.js";
+import { loadRegistry, requireAccount } from "../core/registry.js";
 import { updateSetting } from "../core/settings.js";
 
 /**

@@ -1,4 +1,6 @@
 import { defineCommand } from "citty";
+import { setPaused } from "../accounts/pause.js";
+import { log } from "../terminal/log.js";
 
 export default defineCommand({
   meta: {
@@ -7,8 +9,6 @@ export default defineCommand({
   },
   args: { name: { type: "positional", description: "Account name", required: true } },
   async run({ args }) {
-    const { setPaused } = await import("../accounts/pause.js");
-    const { log } = await import("../terminal/log.js");
     await log.success(setPaused(String(args.name), true));
   },
 });

@@ -1,4 +1,10 @@
 import { defineCommand } from "citty";
+import { loadSnapshot } from "../core/account-view.js";
+import { usageError } from "../core/errors.js";
+import { runDoctorCommand } from "../status/doctor-command.js";
+import { reportJson, reportMarkdown } from "../status/report.js";
+import { showStatus } from "../status/show.js";
+import { printJson, printOut } from "../terminal/stdout.js";
 
 export default defineCommand({
   meta: {
@@ -33,7 +39,6 @@ export default defineCommand({
       return;
     }
     if (args.doctor) {
-      const { runDoctorCommand } = await import("../status/doctor-command.js");
       await runDoctorCommand({
         json: Boolean(args.json),
         expiresWithinHours: args["expires-within-hours"],
@@ -42,19 +47,14 @@ export default defineCommand({
       return;
     }
     if (args.report !== undefined) {
-      const { loadSnapshot } = await import("../status/model.js");
-      const { printJson, printOut } = await import("../terminal/stdout.js");
       const format = args.report === "" ? "md" : args.report;
-      const { reportJson, reportMarkdown } = await import("../status/report.js");
       if (format === "json") printJson(reportJson(loadSnapshot()));
       else if (format === "md") printOut(reportMarkdown(loadSnapshot()));
       else {
-        const { usageError } = await import("../core/errors.js");
         throw usageError(`unknown report format ${JSON.stringify(format)}`, "use md or json");
       }
       return;
     }
-    const { showStatus } = await import("../status/show.js");
     await showStatus({
       compact: Boolean(args.compact),
       full: Boolean(args.full),

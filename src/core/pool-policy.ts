@@ -1,4 +1,4 @@
-import type { RateLimits } from "./account-status-read.js";
+import type { RateLimits } from "./account-status.js";
 
 /**
  * The pool's steering rules, one copy for the gateway's router and `cao run`:

@@ -1,6 +1,5 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { RateLimits } from "./account-status-read.js";
 import { ensurePrivateDir } from "./atomic-write.js";
 import { withFileLock } from "./file-lock.js";
 import { readJsonFile, writeJsonFile } from "./json-file.js";
@@ -27,6 +26,13 @@ export type Sample = [
   s: number | null,
   sReset: number | null,
 ];
+
+/** An observation as the status store holds it (its RateLimits; declared here, the store imports this module). */
+export interface ObservedLimits {
+  observedAtMs: number;
+  primary?: { usedPercent: number; resetsAtMs?: number };
+  secondary?: { usedPercent: number; resetsAtMs?: number };
+}
 
 export const MAX_AGE_MS = 28 * 86_400_000;
 export const MAX_SAMPLES = 1500;
@@ -70,7 +76,7 @@ export function loadHistory(account: string, dir = dataDir()): Sample[] {
   return sanitize(result.value);
 }
 
-export function sampleOf(limits: RateLimits): Sample {
+export function sampleOf(limits: ObservedLimits): Sample {
   const round = (v: number | undefined) => (v === undefined ? null : Math.round(v * 10) / 10);
   return [
     limits.observedAtMs,
@@ -81,7 +87,7 @@ export function sampleOf(limits: RateLimits): Sample {
   ];
 }
 
-export function appendUsage(account: string, limits: RateLimits, dir = dataDir()): void {
+export function appendUsage(account: string, limits: ObservedLimits, dir = dataDir()): void {
   ensurePrivateDir(historyDir(dir));
   withFileLock(path.join(locksDir(dir), "history.lock"), () => {
     const samples = compact([...loadHistory(account, dir), sampleOf(limits)], Date.now());

@@ -3,6 +3,7 @@ import type { GatewayConfig } from "./config.js";
 import type { TokenManager } from "./credentials.js";
 import type { PoolNotifier } from "./notifications.js";
 import type { Router } from "./router.js";
+import type { StrangerLog } from "./stranger-log.js";
 import type { UsageChecker } from "./usage-check.js";
 
 /**
@@ -21,6 +22,8 @@ export interface GatewayContext {
   upstream: { origin: string; basePath: string };
   /** One line to the gateway log. Never pass a token here. */
   log(line: string): void;
+  /** Requests without a valid token, logged rate-limited (anyone local can send them). */
+  strangers: StrangerLog;
 }
 
 /** `/v1/responses?x=1` → the upstream path `<basePath>/responses?x=1`; undefined outside `/v1`. */

@@ -1,7 +1,9 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { Dispatcher } from "undici";
+import { markVerified } from "./connection-guard.js";
 import { bearerOf, type GatewayContext, sessionKeyOf, upstreamPath } from "./context.js";
 import { AccountUnavailableError, type Credentials } from "./credentials.js";
+import { isLocalResourceError } from "./local-errors.js";
 import { parseUsageLimit, rateLimitsFromEvent, rateLimitsFromHeaders, usageLimitBody } from "./signals.js";
 import { createSseTap } from "./sse-tap.js";
 import { turnIdOfHeader } from "./turn-id.js";
@@ -35,12 +37,13 @@ export async function handleHttp(
   const caller = ctx.tokens.authenticate(bearerOf(req.headers.authorization));
   if (caller === undefined) {
     // Not the user's token. Codex answers a 401 by re-reading its auth.json.
-    ctx.log(`${req.method} ${req.url} 401 unauthorized caller`);
+    ctx.strangers.unauthorized(req.method ?? "?", req.url ?? "/");
     sendJson(res, 401, {
       error: { message: "the cao gateway only serves the tokens of your own accounts", type: "unauthorized" },
     });
     return;
   }
+  markVerified(req.socket);
   const abort = new AbortController();
   const onClientGone = () => {
     if (!res.writableFinished) abort.abort();
@@ -236,7 +239,9 @@ class Exchange {
       }
       if (attempt >= config.upstreamRetries) {
         // A 5xx answer is recorded by the caller, which reads its body.
-        if (!response) this.ctx.router.recordFailure(account, `upstream ${failure}`);
+        if (!response && isLocalResourceError(failure)) {
+          this.ctx.log(`${this.describe()} ${failure} on this machine: not counted against ${account}`);
+        } else if (!response) this.ctx.router.recordFailure(account, `upstream ${failure}`);
         return response;
       }
       if (response) await response.dump();

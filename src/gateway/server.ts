@@ -4,17 +4,26 @@ import { loadStatuses } from "../core/account-status.js";
 import { notifyDesktop } from "../core/desktop-notify.js";
 import { CaoError, errnoCode } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
+import { createGatewayKey, HEALTH_PATH } from "../core/gateway-identity.js";
 import { readGatewayState, removeGatewayState, writeGatewayState } from "../core/gateway-state.js";
 import { loadRegistry } from "../core/registry.js";
 import { SettingsWatcher } from "../core/settings.js";
 import { codexUrl, type GatewayConfig } from "./config.js";
+import {
+  guardConnections,
+  HEADERS_TIMEOUT_MS,
+  KEEP_ALIVE_TIMEOUT_MS,
+  REQUEST_TIMEOUT_MS,
+} from "./connection-guard.js";
 import type { GatewayContext } from "./context.js";
 import { DEFAULT_REFRESH_URL, TokenManager } from "./credentials.js";
+import { serveHealth } from "./health.js";
 import { PoolNotifier } from "./notifications.js";
 import { handleHttp, sendJson } from "./proxy.js";
 import { Router } from "./router.js";
 import { SessionWriter } from "./session-writer.js";
 import { StatusWriter } from "./status-writer.js";
+import { StrangerLog } from "./stranger-log.js";
 import { closeUpgradedSockets, handleUpgrade } from "./upgrade.js";
 import { createUpstreamAgent, jsonPoster } from "./upstream.js";
 import { UsageChecker } from "./usage-check.js";
@@ -44,6 +53,8 @@ export interface Gateway {
 
 /** How often tokens near expiry are refreshed and cooling accounts re-checked in the background. */
 const MAINTENANCE_MS = 30_000;
+
+const describeError = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, dir } = options;
@@ -95,6 +106,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         }));
         if (deadLogin) notifier?.deadLogin(account, problem);
         router?.accountsChanged();
+      },
+      unsaved(account, reason) {
+        log(
+          `WARNING: the login of ${account} now lives only in the gateway's memory: ${reason}. ` +
+            "The gateway keeps retrying; free some disk space and do not stop the gateway until it says saved",
+        );
+      },
+      saved(account, how) {
+        log(`the login of ${account} is saved to disk again (${how})`);
       },
     },
   });
@@ -158,10 +178,30 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     agent,
     upstream: { origin: base.origin, basePath: base.pathname.replace(/\/+$/, "") },
     log,
+    strangers: new StrangerLog(log),
   };
 
-  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 });
+  let key: string | undefined;
+  if (options.publishState) {
+    try {
+      key = createGatewayKey(dir);
+    } catch (error) {
+      log(`could not write the gateway key; status cannot verify this gateway: ${describeError(error)}`);
+    }
+  }
+  const server = http.createServer({
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    headersTimeout: HEADERS_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    // How often those timeouts are checked (Node's default, 30 s, would let a slow socket live 45 s).
+    connectionsCheckingInterval: 5_000,
+  });
+  guardConnections(server);
   server.on("request", (req, res) => {
+    if (req.method === "GET" && req.url?.startsWith(`${HEALTH_PATH}?`)) {
+      serveHealth(key, tokens, req, res);
+      return;
+    }
     handleHttp(context, req, res).catch((error: unknown) => {
       log(`internal error: ${error instanceof Error ? error.message : error}`);
       if (!res.headersSent)
@@ -227,6 +267,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       clearTimeout(force);
       writer.flush();
       sessionLog.flush();
+      context.strangers.endWindow(Date.now());
+      for (const lost of tokens.flushUnsaved()) {
+        log(
+          `WARNING: the gateway stops with the login of ${lost.account} unsaved (${lost.reason}); ` +
+            `log in again with \`cao add ${lost.account} --relogin\` once the disk has room`,
+        );
+      }
       await agent.close().catch(() => {});
       if (options.publishState && readGatewayState(dir)?.pid === process.pid) removeGatewayState(dir);
     })();

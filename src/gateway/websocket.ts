@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import WebSocket, { type RawData, WebSocketServer } from "ws";
+import { markVerified } from "./connection-guard.js";
 import { bearerOf, type GatewayContext, sessionKeyOf, upstreamPath } from "./context.js";
 import { backoffMs } from "./proxy.js";
 import type { Served } from "./router.js";
@@ -66,9 +67,10 @@ export async function handleResponsesWebSocket(
   if (path === undefined || !/\/responses(\?|$)/.test(url)) return reject(socket, 404, "not found");
   const caller = ctx.tokens.authenticate(bearerOf(req.headers.authorization));
   if (caller === undefined) {
-    ctx.log(`WS ${url} 401 unauthorized caller`);
+    ctx.strangers.unauthorized("WS", url);
     return reject(socket, 401, "the cao gateway only serves the tokens of your own accounts");
   }
+  markVerified(req.socket);
   const request: UpstreamRequest = {
     path,
     clientHeaders: req.headers,

@@ -1,3 +1,4 @@
+import { loadSnapshot, loginLabel, type StatusSnapshot, type UsageWindowView } from "../core/account-view.js";
 import { readLiveGatewayState } from "../core/gateway-state.js";
 import {
   accountCaps,
@@ -8,8 +9,7 @@ import {
 } from "../core/pool-policy.js";
 import { loadSessions, type SessionRecord } from "../core/session-store.js";
 import { loadSettingsIfAny } from "../core/settings-load.js";
-import { loadSnapshot, loginLabel, type StatusSnapshot, type UsageWindowView } from "../status/model.js";
-import { formatDuration } from "../status/time-format.js";
+import { formatDuration } from "../core/time-format.js";
 
 /**
  * The live view (`cao status --watch`, `cao top`): one frame from cao's state

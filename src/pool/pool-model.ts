@@ -1,6 +1,6 @@
-import { loadStatuses, type StatusMap } from "../core/account-status-read.js";
+import { loadStatuses, type StatusMap } from "../core/account-status.js";
 import { accountCaps, accountSettings, type Settings } from "../core/pool-policy.js";
-import { loadRegistry } from "../core/registry-read.js";
+import { loadRegistry } from "../core/registry.js";
 import { loadSettingsIfAny } from "../core/settings-load.js";
 import { loadHistory, type Sample, sampleOf } from "../core/usage-history.js";
 import {

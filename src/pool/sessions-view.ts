@@ -1,7 +1,7 @@
 import { CaoError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import type { SessionRecord } from "../core/session-store.js";
-import { relativeTime } from "../status/time-format.js";
+import { relativeTime } from "../core/time-format.js";
 
 /** `cao sessions` (recent sessions, newest first) and `cao sessions ID` (one session's turns and moves). */
 export function renderSessionList(sessions: readonly SessionRecord[], nowMs: number, limit = 20): string {

@@ -1,5 +1,5 @@
+import { formatDuration, isoOrNull, relativeTime } from "../core/time-format.js";
 import type { Sample } from "../core/usage-history.js";
-import { formatDuration, isoOrNull, relativeTime } from "../status/time-format.js";
 import { WINDOWS, type WindowName } from "./forecast.js";
 import type { PoolModel } from "./pool-model.js";
 

@@ -2,7 +2,7 @@ import { resolveActiveAccount } from "../core/active-account.js";
 import { CaoError, usageError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { byPriority, type Settings } from "../core/pool-policy.js";
-import { loadRegistry, requireAccount } from "../core/registry-read.js";
+import { loadRegistry, requireAccount } from "../core/registry.js";
 import type { RunOptions } from "./options.js";
 
 /**

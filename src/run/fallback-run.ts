@@ -1,4 +1,4 @@
-import { type AccountStatus, isCoolingDown, loadStatuses } from "../core/account-status-read.js";
+import { type AccountStatus, isCoolingDown, loadStatuses } from "../core/account-status.js";
 import { findRealCodex } from "../core/codex-binary.js";
 import { codexEnv } from "../core/codex-env.js";
 import { CaoError } from "../core/errors.js";

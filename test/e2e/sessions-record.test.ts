@@ -35,7 +35,7 @@ for (const transport of ["websocket", "http"] as const) {
     await eventually(() => {
       record = loadSessions(w.dir).find((s) => s.id === sessionId);
       return (record?.moves.length ?? 0) > 0 && record?.turns.at(-1)?.account === "two";
-    }, 15_000);
+    });
     const turns = record!.turns.filter((t) => t.transport === transport);
     assert.ok(turns.length >= 2, JSON.stringify(record));
     const turnIds = new Set(turns.map((t) => t.id).filter((t) => t !== null));

@@ -28,7 +28,7 @@ async function waitForScreen(name: string, check: (text: string) => boolean, wha
     await eventually(() => {
       text = screen(name);
       return check(text);
-    }, 15_000);
+    });
   } catch {
     assert.fail(`${what}; the screen was:\n${text}`);
   }
@@ -55,7 +55,7 @@ for (const quit of ["q", "C-c"] as const) {
     // A session on one... which the pause moves to two at its next request.
     w.gateway.context.router.pick("live-1");
     assert.equal((await w.post("two", { session: "live-1" })).status, 200);
-    await eventually(() => w.logs.some((l) => l.includes("live-1")), 10_000);
+    await eventually(() => w.logs.some((l) => l.includes("live-1")));
     const env = Object.entries({ ...w.world.env, TERM: "xterm-256color" })
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => `${k}=${JSON.stringify(v)}`)

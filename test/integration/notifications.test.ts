@@ -41,7 +41,7 @@ test("low pool headroom, an account back while the other is out, a dead login: o
   // one's use jumps: 20 + 60 of 200 points left = 40%, below 50%.
   w.backend.setAccount("nt-one", { usedPercent: 80 });
   assert.equal((await w.post("one", { session: "a" })).status, 200);
-  await eventually(() => notifications().length === 1, 10_000);
+  await eventually(() => notifications().length === 1);
   assert.match(
     notifications()[0]!,
     /^--app-name=cao\|cao: the pool is running low\|Pool headroom is 40% \(below 50%\)\.\|$/,
@@ -55,7 +55,7 @@ test("low pool headroom, an account back while the other is out, a dead login: o
   w.backend.setAccount("nt-one", { quota: 0, resetsInSeconds: 2 });
   w.backend.setAccount("nt-two", { quota: 0, resetsInSeconds: 3600 });
   assert.equal((await w.post("one", { session: "b" })).status, 429);
-  await eventually(() => notifications().some((n) => n.includes("cao: one is back")), 15_000);
+  await eventually(() => notifications().some((n) => n.includes("cao: one is back")));
   notifier.observe();
   assert.equal(notifications().filter((n) => n.includes("is back")).length, 1);
   assert.match(
@@ -74,7 +74,7 @@ test("low pool headroom, an account back while the other is out, a dead login: o
   writeFileAtomic(authPath("two", w.dir), JSON.stringify(near.authJson), { mode: 0o600 });
   await w.gateway.context.tokens.maintain();
   await w.gateway.context.tokens.maintain();
-  await eventually(() => notifications().some((n) => n.includes("two needs a new login")), 10_000);
+  await eventually(() => notifications().some((n) => n.includes("two needs a new login")));
   assert.match(notifications().find((n) => n.includes("needs a new login"))!, /Run: cao add two --relogin/);
   assert.equal(notifications().filter((n) => n.includes("needs a new login")).length, 1);
 });

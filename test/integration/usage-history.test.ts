@@ -25,11 +25,11 @@ test("every observation reaches the history; a restarted gateway adds to it; a c
   const w = await gatewayWorld(accounts);
   await w.gateway.context.usage.checkAll(); // /wham/usage: one sample per account
   // Observations within one status flush (1 s) are one sample: wait for each to keep them apart.
-  await eventually(() => loadHistory("one", w.dir).length === 1, 10_000);
+  await eventually(() => loadHistory("one", w.dir).length === 1);
   for (let i = 0; i < 3; i++) {
     assert.equal((await w.post("one", { session: "s" })).status, 200);
     w.gateway.context.router.pick(undefined);
-    await eventually(() => loadHistory("one", w.dir).some((s) => s[1] === 15 + 5 * i), 10_000);
+    await eventually(() => loadHistory("one", w.dir).some((s) => s[1] === 15 + 5 * i));
   }
   await w.gateway.close();
   const before = loadHistory("one", w.dir);
@@ -48,7 +48,7 @@ test("every observation reaches the history; a restarted gateway adds to it; a c
   });
   after(() => again.close());
   assert.equal((await send(`${again.url}/responses`, w.token("one"), "s2")).status, 200);
-  await eventually(() => loadHistory("one", w.dir).at(-1)?.[1] === 30, 10_000);
+  await eventually(() => loadHistory("one", w.dir).at(-1)?.[1] === 30);
   const later = loadHistory("one", w.dir);
   assert.deepEqual(later.slice(0, before.length), before, "the old samples are still there");
 
@@ -69,7 +69,7 @@ test("every observation reaches the history; a restarted gateway adds to it; a c
   // Corrupt: kept aside, started fresh, usage still works.
   fs.writeFileSync(historyPath("one", w.dir), "{not json");
   assert.equal((await send(`${again.url}/responses`, w.token("one"), "s2")).status, 200);
-  await eventually(() => loadHistory("one", w.dir).length === 1, 10_000);
+  await eventually(() => loadHistory("one", w.dir).length === 1);
   assert.ok(fs.readdirSync(`${w.dir}/.history`).some((f) => f.startsWith("one.json.corrupt-")));
   assert.equal((await runCao(["usage"], { env: w.world.env })).code, 0);
 

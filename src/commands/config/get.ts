@@ -1,4 +1,6 @@
 import { defineCommand } from "citty";
+import { getSetting, loadSettings } from "../../core/settings.js";
+import { printJson, printOut } from "../../terminal/stdout.js";
 
 export default defineCommand({
   meta: { name: "get", description: "Print one setting's value (the default when unset)" },
@@ -11,8 +13,6 @@ export default defineCommand({
     json: { type: "boolean", description: "As JSON" },
   },
   async run({ args }) {
-    const { getSetting, loadSettings } = await import("../../core/settings.js");
-    const { printJson, printOut } = await import("../../terminal/stdout.js");
     const value = getSetting(loadSettings(), String(args.key));
     if (args.json) printJson({ key: args.key, value });
     else printOut(String(value));

@@ -1,4 +1,6 @@
 import { defineCommand } from "citty";
+import { parseValue, updateSetting } from "../../core/settings.js";
+import { log } from "../../terminal/log.js";
 
 export default defineCommand({
   meta: { name: "set", description: "Change one setting (checked against the key's type and range)" },
@@ -7,8 +9,6 @@ export default defineCommand({
     value: { type: "positional", description: "New value, e.g. 20", required: true },
   },
   async run({ args }) {
-    const { parseValue, updateSetting } = await import("../../core/settings.js");
-    const { log } = await import("../../terminal/log.js");
     const key = String(args.key);
     updateSetting(key, parseValue(key, String(args.value)));
     await log.success(`${key} = ${String(args.value).trim()}`);

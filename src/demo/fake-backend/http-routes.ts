@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { accountsCheckBody } from "./accounts-check.js";
 import { authenticate, gateModelRequest, sessionIdOf } from "./admission.js";
 import { delay, serveTurn } from "./model-turn.js";
 import { modelsBody } from "./models.js";
@@ -30,7 +31,13 @@ export async function handleHttp(
       return serveAuthed(state, req, res, path, () => modelsBody());
     if (method === "GET" && path === "/backend-api/wham/usage")
       return serveAuthed(state, req, res, path, (accountId) => usageBody(state.account(accountId)));
+    if (method === "GET" && path === "/backend-api/wham/accounts/check")
+      return serveAuthed(state, req, res, path, (accountId) =>
+        accountsCheckBody(state, accountId, state.httpsOrigin ?? originOf(req)),
+      );
     if (method === "POST" && path === "/oauth/token") return await serveRefresh(state, req, res, path);
+    // The TUI's other backend calls (settings, plugins, MCP, analytics, reset credits): `{}` is enough.
+    if (path.startsWith("/backend-api/")) return serveEmpty(state, req, res, method, path);
     req.resume();
     state.record({ method, path, accountId: undefined, sessionId: sessionIdOf(req.headers), status: 404 });
     sendJson(res, 404, { error: { message: `fake backend: no route ${method} ${path}` } });
@@ -78,7 +85,7 @@ async function serveResponses(
     await delay(fault.delayMs, gone.signal);
     if (res.destroyed) return;
   }
-  const events = serveTurn(state, account, accountId, turn, sessionId);
+  const { events, pace } = serveTurn(state, account, accountId, turn, sessionId);
   res.writeHead(200, {
     "content-type": "text/event-stream",
     "cache-control": "no-cache",
@@ -90,7 +97,7 @@ async function serveResponses(
         : `ts-${accountId}-${randomUUID()}`,
   });
   const resetAt = fault?.kind === "reset" ? fault.afterEvents : -1;
-  await writeSse(res, events, (index) => (index === resetAt ? "reset" : "continue"));
+  await writeSse(res, events, (index) => (index === resetAt ? "reset" : "continue"), pace);
 }
 
 function serveAuthed(
@@ -112,6 +119,25 @@ function serveAuthed(
   });
   if (admission.ok) sendJson(res, 200, body(admission.accountId), admission.account.rateLimitHeaders());
   else sendJson(res, admission.status, admission.body);
+}
+
+function serveEmpty(
+  state: BackendState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  path: string,
+): void {
+  req.resume();
+  const { accountId } = authenticate(state, req.headers);
+  state.record({ method, path, accountId, sessionId: sessionIdOf(req.headers), status: 200 });
+  sendJson(res, 200, {});
+}
+
+/** The origin a request came in on (used when the backend has no HTTPS side). */
+function originOf(req: IncomingMessage): string {
+  const secure = "encrypted" in req.socket && req.socket.encrypted === true;
+  return `${secure ? "https" : "http"}://${req.headers.host ?? "127.0.0.1"}`;
 }
 
 async function serveRefresh(state: BackendState, req: IncomingMessage, res: ServerResponse, path: string) {

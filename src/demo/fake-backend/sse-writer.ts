@@ -1,5 +1,7 @@
 import type { ServerResponse } from "node:http";
+import { delay } from "./model-turn.js";
 import type { ResponseEvent } from "./responses-events.js";
+import type { FakePace } from "./types.js";
 
 /** Bytes collected before one socket write: few syscalls for many small deltas, still streaming. */
 const FLUSH_BYTES = 16 * 1024;
@@ -9,12 +11,20 @@ const FLUSH_BYTES = 16 * 1024;
  * to first byte matters); later ones are batched up to FLUSH_BYTES and written
  * with backpressure, so a large reply is neither buffered whole nor slowed by
  * one write per delta. Resolves false if the client went away.
+ * A `burst` pace writes each event on its own, all at once, instead; a
+ * `spread` one waits between writes (see FakePace).
  */
 export async function writeSse(
   res: ServerResponse,
   events: Iterable<ResponseEvent>,
   beforeEvent?: (index: number) => "continue" | "reset",
+  pace?: FakePace,
 ): Promise<boolean> {
+  const flushBytes = pace?.kind === "spread" ? (pace.bytesPerWrite ?? FLUSH_BYTES) : FLUSH_BYTES;
+  const gone = new AbortController();
+  res.once("close", () => gone.abort());
+  // A burst's writes leave in one syscall (writev), as a server's buffered output does.
+  if (pace?.kind === "burst") res.cork();
   let pending = "";
   let index = 0;
   for (const event of events) {
@@ -28,12 +38,17 @@ export async function writeSse(
       return false;
     }
     pending += `event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`;
-    if (index === 0 || pending.length >= FLUSH_BYTES) {
+    if (pace?.kind === "burst") {
+      res.write(pending);
+      pending = "";
+    } else if (index === 0 || pending.length >= flushBytes) {
       if (!(await write(res, pending))) return false;
       pending = "";
+      if (pace?.kind === "spread") await delay(pace.everyMs, gone.signal);
     }
     index++;
   }
+  if (pace?.kind === "burst") res.uncork();
   if (pending && !(await write(res, pending))) return false;
   res.end();
   return true;
