@@ -102,7 +102,7 @@ export const HELP_EXTRAS: Record<string, HelpExtras> = {
   },
   "gateway service uninstall": { examples: ["cao gateway service uninstall"], exitCodes: [OK, FAILED] },
   "gateway service status": { examples: ["cao gateway service status --json"], exitCodes: [OK, FAILED] },
-  import: { examples: ["cao import codex --name work", "cao import codex-auth"] },
+  import: { examples: ["cao import codex --name work", "cao import codex-auth", "cao import cliproxyapi"] },
   "import codex": {
     examples: ["cao import codex --name work", "cao import codex --source ~/.codex --name work"],
     exitCodes: [OK, FAILED, USAGE, DATA, LOCKED],
@@ -111,12 +111,45 @@ export const HELP_EXTRAS: Record<string, HelpExtras> = {
     examples: ["cao import codex-auth", "cao import codex-auth --source ~/.codex/accounts --default work"],
     exitCodes: [OK, FAILED, USAGE, DATA, LOCKED],
   },
+  "import cliproxyapi": {
+    examples: ["cao import cliproxyapi", "cao import cliproxyapi --source ~/.cli-proxy-api --overwrite"],
+    exitCodes: [OK, FAILED, USAGE, DATA, LOCKED],
+  },
+  "import ccs": {
+    examples: ["cao import ccs", "cao import ccs --source ~/.ccs/cliproxy/auth --overwrite"],
+    exitCodes: [OK, FAILED, USAGE, DATA, LOCKED],
+  },
+  "import codex-multi-auth": {
+    examples: [
+      "cao import codex-multi-auth",
+      "cao import codex-multi-auth --source ~/.codex/multi-auth --overwrite",
+    ],
+    exitCodes: [OK, FAILED, USAGE, DATA, LOCKED],
+  },
+  "import codex-auth-registry": {
+    examples: [
+      "cao import codex-auth-registry",
+      "cao import codex-auth-registry --source ~/.codex/accounts --overwrite",
+    ],
+    exitCodes: [OK, FAILED, USAGE, DATA, LOCKED],
+  },
+  "import caam": {
+    examples: ["cao import caam", "cao import caam --source ~/.local/share/caam/vault/codex --overwrite"],
+    exitCodes: [OK, FAILED, USAGE, DATA, LOCKED],
+  },
+  "import prodex": {
+    examples: ["cao import prodex", "cao import prodex --source ~/.prodex --overwrite"],
+    exitCodes: [OK, FAILED, USAGE, DATA, LOCKED],
+  },
   init: {
     examples: ['eval "$(cao init zsh)"', "cao init bash --install", "cao init fish | source"],
     env: [DATA_DIR],
     exitCodes: [OK, FAILED, USAGE],
   },
   list: { examples: ["cao list", "cao list --json"], env: [DATA_DIR], exitCodes: [OK, DATA] },
+  sessions: { examples: ["cao sessions", "cao sessions 01a23ab1 --json"], exitCodes: [OK, USAGE] },
+  top: { examples: ["cao top"], exitCodes: [OK, USAGE] },
+  usage: { examples: ["cao usage", "cao usage --since 7d --json"], exitCodes: [OK, USAGE, DATA] },
   pin: { examples: ["cao pin work", "cao pin --unset"], exitCodes: [OK, USAGE] },
   prompt: { examples: ["cao prompt", "cao prompt --starship >> ~/.config/starship.toml"], exitCodes: [OK] },
   remove: {

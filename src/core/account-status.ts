@@ -125,21 +125,15 @@ export function updateAccountStatus(
   dir = dataDir(),
 ): AccountStatus {
   ensurePrivateDir(dir);
-  return withFileLock(path.join(locksDir(dir), "status.lock"), () => {
+  let observed: RateLimits | undefined;
+  const updated = withFileLock(path.join(locksDir(dir), "status.lock"), () => {
     const statuses = loadStatuses(dir);
     const previous = statuses[name] ?? {};
     const next = sanitizeStatus(updater({ ...previous }));
     statuses[name] = next;
     writeJsonFile(statusPath(dir), { statuses }, 0o600, STATUS_WRITES_DURABLE);
     if (next.rateLimits && next.rateLimits.observedAtMs !== previous.rateLimits?.observedAtMs) {
-      try {
-        appendUsage(name, next.rateLimits, dir);
-      } catch (error) {
-        // The history is a record, not a signal: losing one sample must not fail the update.
-        warn(
-          `could not record the usage history of ${name}: ${error instanceof Error ? error.message : error}`,
-        );
-      }
+      observed = next.rateLimits;
     }
     if (next.rateLimits && JSON.stringify(next.rateLimits) !== JSON.stringify(previous.rateLimits)) {
       writeUsageState(
@@ -155,6 +149,18 @@ export function updateAccountStatus(
     }
     return next;
   });
+  // Outside the status lock (the history has its own): 20 processes updating at once stay quick.
+  if (observed) {
+    try {
+      appendUsage(name, observed, dir);
+    } catch (error) {
+      // The history is a record, not a signal: losing one sample must not fail the update.
+      warn(
+        `could not record the usage history of ${name}: ${error instanceof Error ? error.message : error}`,
+      );
+    }
+  }
+  return updated;
 }
 
 export function deleteAccountStatus(name: string, dir = dataDir()): void {
