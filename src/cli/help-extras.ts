@@ -111,36 +111,7 @@ export const HELP_EXTRAS: Record<string, HelpExtras> = {
     examples: ["cao import codex-auth", "cao import codex-auth --source ~/.codex/accounts --default work"],
     exitCodes: [OK, FAILED, USAGE, DATA, LOCKED],
   },
-  "import cliproxyapi": {
-    examples: ["cao import cliproxyapi", "cao import cliproxyapi --source ~/.cli-proxy-api --overwrite"],
-    exitCodes: [OK, FAILED, USAGE, DATA, LOCKED],
-  },
-  "import ccs": {
-    examples: ["cao import ccs", "cao import ccs --source ~/.ccs/cliproxy/auth --overwrite"],
-    exitCodes: [OK, FAILED, USAGE, DATA, LOCKED],
-  },
-  "import codex-multi-auth": {
-    examples: [
-      "cao import codex-multi-auth",
-      "cao import codex-multi-auth --source ~/.codex/multi-auth --overwrite",
-    ],
-    exitCodes: [OK, FAILED, USAGE, DATA, LOCKED],
-  },
-  "import codex-auth-registry": {
-    examples: [
-      "cao import codex-auth-registry",
-      "cao import codex-auth-registry --source ~/.codex/accounts --overwrite",
-    ],
-    exitCodes: [OK, FAILED, USAGE, DATA, LOCKED],
-  },
-  "import caam": {
-    examples: ["cao import caam", "cao import caam --source ~/.local/share/caam/vault/codex --overwrite"],
-    exitCodes: [OK, FAILED, USAGE, DATA, LOCKED],
-  },
-  "import prodex": {
-    examples: ["cao import prodex", "cao import prodex --source ~/.prodex --overwrite"],
-    exitCodes: [OK, FAILED, USAGE, DATA, LOCKED],
-  },
+  ...foreignImports(),
   init: {
     examples: ['eval "$(cao init zsh)"', "cao init bash --install", "cao init fish | source"],
     env: [DATA_DIR],
@@ -184,3 +155,24 @@ export const HELP_EXTRAS: Record<string, HelpExtras> = {
     exitCodes: [OK, USAGE],
   },
 };
+
+/** The imports from other tools (src/accounts/import-formats/), each with its usual source. */
+function foreignImports(): Record<string, HelpExtras> {
+  const sources: [string, string][] = [
+    ["cliproxyapi", "~/.cli-proxy-api"],
+    ["ccs", "~/.ccs/cliproxy/auth"],
+    ["codex-multi-auth", "~/.codex/multi-auth"],
+    ["codex-auth-registry", "~/.codex/accounts"],
+    ["caam", "~/.local/share/caam/vault/codex"],
+    ["prodex", "~/.prodex"],
+  ];
+  return Object.fromEntries(
+    sources.map(([tool, source]) => [
+      `import ${tool}`,
+      {
+        examples: [`cao import ${tool}`, `cao import ${tool} --source ${source} --overwrite`],
+        exitCodes: [OK, FAILED, USAGE, DATA, LOCKED],
+      },
+    ]),
+  );
+}
