@@ -138,12 +138,18 @@ function mainLogin(): Snapshot | undefined {
   return { name: "", file, auth: read.auth, identity: loginIdentity(read.auth) };
 }
 
-type Adoption =
+export type Adoption =
   | { kind: "written"; backup?: string }
   | { kind: "already" }
   | { kind: "skip"; message: string };
 
-function adopt(name: string, login: Snapshot, overwrite: boolean, dir: string): Adoption {
+/** Writes `login` into account `name` unless that would replace a login without --overwrite. */
+export function adopt(
+  name: string,
+  login: Pick<Snapshot, "auth" | "identity">,
+  overwrite: boolean,
+  dir: string,
+): Adoption {
   const registry = loadRegistry(dir);
   const clash = caseClash(registry, name);
   if (clash && clash !== name) {

@@ -38,11 +38,26 @@ export function writeAccountLogin(name: string, auth: AuthFile, dir = dataDir())
  * id token stays, so a person can still see whose login it was.
  */
 export function retireSource(file: string, movedTo: string): string {
-  const raw = JSON.parse(fs.readFileSync(file, "utf8")) as AuthFile;
-  const tokens = { ...(raw.tokens ?? {}) };
-  delete tokens.refresh_token;
-  delete tokens.access_token;
-  const retired = { ...raw, tokens, cao_moved_to: movedTo, cao_moved_at: new Date().toISOString() };
+  return retireFile(file, movedTo, (raw) => {
+    const auth = raw as AuthFile;
+    const tokens = { ...(auth.tokens ?? {}) };
+    delete tokens.refresh_token;
+    delete tokens.access_token;
+    return { ...auth, tokens };
+  });
+}
+
+/**
+ * The same for any JSON file holding one login: `strip` removes its tokens,
+ * the result goes to `FILE.moved-to-cao` (0600) and the original is removed.
+ */
+export function retireFile(
+  file: string,
+  movedTo: string,
+  strip: (raw: Record<string, unknown>) => Record<string, unknown>,
+): string {
+  const raw = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+  const retired = { ...strip(raw), cao_moved_to: movedTo, cao_moved_at: new Date().toISOString() };
   let target = `${file}${MOVED_SUFFIX}`;
   if (fs.existsSync(target)) target = `${target}-${stamp()}`;
   const text = `${JSON.stringify(retired, null, 2)}\n`;

@@ -102,7 +102,7 @@ export const HELP_EXTRAS: Record<string, HelpExtras> = {
   },
   "gateway service uninstall": { examples: ["cao gateway service uninstall"], exitCodes: [OK, FAILED] },
   "gateway service status": { examples: ["cao gateway service status --json"], exitCodes: [OK, FAILED] },
-  import: { examples: ["cao import codex --name work", "cao import codex-auth"] },
+  import: { examples: ["cao import codex --name work", "cao import codex-auth", "cao import cliproxyapi"] },
   "import codex": {
     examples: ["cao import codex --name work", "cao import codex --source ~/.codex --name work"],
     exitCodes: [OK, FAILED, USAGE, DATA, LOCKED],
@@ -111,6 +111,7 @@ export const HELP_EXTRAS: Record<string, HelpExtras> = {
     examples: ["cao import codex-auth", "cao import codex-auth --source ~/.codex/accounts --default work"],
     exitCodes: [OK, FAILED, USAGE, DATA, LOCKED],
   },
+  ...foreignImports(),
   init: {
     examples: ['eval "$(cao init zsh)"', "cao init bash --install", "cao init fish | source"],
     env: [DATA_DIR],
@@ -160,3 +161,24 @@ export const HELP_EXTRAS: Record<string, HelpExtras> = {
     exitCodes: [OK, USAGE],
   },
 };
+
+/** The imports from other tools (src/accounts/import-formats/), each with its usual source. */
+function foreignImports(): Record<string, HelpExtras> {
+  const sources: [string, string][] = [
+    ["cliproxyapi", "~/.cli-proxy-api"],
+    ["ccs", "~/.ccs/cliproxy/auth"],
+    ["codex-multi-auth", "~/.codex/multi-auth"],
+    ["codex-auth-registry", "~/.codex/accounts"],
+    ["caam", "~/.local/share/caam/vault/codex"],
+    ["prodex", "~/.prodex"],
+  ];
+  return Object.fromEntries(
+    sources.map(([tool, source]) => [
+      `import ${tool}`,
+      {
+        examples: [`cao import ${tool}`, `cao import ${tool} --source ${source} --overwrite`],
+        exitCodes: [OK, FAILED, USAGE, DATA, LOCKED],
+      },
+    ]),
+  );
+}

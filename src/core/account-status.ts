@@ -149,41 +149,46 @@ export function updateAccountStatuses(
   lock: LockOptions = {},
 ): Map<string, AccountStatus> {
   ensurePrivateDir(dir);
-  return withFileLock(
+  const changes: [string, AccountStatus, AccountStatus][] = [];
+  const results = withFileLock(
     path.join(locksDir(dir), "status.lock"),
     () => {
       const statuses = loadStatuses(dir);
-      const results = new Map<string, AccountStatus>();
-      const changes: [string, AccountStatus, AccountStatus][] = [];
+      const updated = new Map<string, AccountStatus>();
       for (const [name, updater] of updates) {
         const previous = statuses[name] ?? {};
         const next = sanitizeStatus(updater({ ...previous }));
         statuses[name] = next;
-        results.set(name, next);
+        updated.set(name, next);
         changes.push([name, previous, next]);
       }
       writeJsonFile(statusPath(dir), { statuses }, 0o600, STATUS_WRITES_DURABLE);
-      for (const [name, previous, next] of changes) recordUsage(name, previous, next, dir);
-      return results;
+      for (const [name, previous, next] of changes) writeUsageLine(name, previous, next, dir);
+      return updated;
     },
     lock,
   );
+  // Outside the status lock (the history has its own): 20 processes updating at once stay quick.
+  for (const [name, previous, next] of changes) appendHistory(name, previous, next, dir);
+  return results;
 }
 
-/** The usage history and the shell's usage line, after an update that brought new rate limits. */
-function recordUsage(name: string, previous: AccountStatus, next: AccountStatus, dir: string): void {
-  if (next.rateLimits && next.rateLimits.observedAtMs !== previous.rateLimits?.observedAtMs) {
-    try {
-      appendUsage(name, next.rateLimits, dir);
-    } catch (error) {
-      // The history is a record, not a signal: losing one sample must not fail the update.
-      warn(
-        `could not record the usage history of ${name}: ${error instanceof Error ? error.message : error}`,
-      );
-    }
+/** The usage history gets a sample whenever an update brought new rate limits. */
+function appendHistory(name: string, previous: AccountStatus, next: AccountStatus, dir: string): void {
+  if (!next.rateLimits || next.rateLimits.observedAtMs === previous.rateLimits?.observedAtMs) return;
+  try {
+    appendUsage(name, next.rateLimits, dir);
+  } catch (error) {
+    // The history is a record, not a signal: losing one sample must not fail the update.
+    warn(`could not record the usage history of ${name}: ${error instanceof Error ? error.message : error}`);
   }
-  // Only when the shell-visible figures change: rateLimits also carries observedAtMs, new on every
-  // response, and a rewrite per status flush would be pure disk work.
+}
+
+/**
+ * The shell's usage line, only when its figures change: rateLimits also carries observedAtMs, new on
+ * every response, and a rewrite per status flush would be pure disk work.
+ */
+function writeUsageLine(name: string, previous: AccountStatus, next: AccountStatus, dir: string): void {
   const line = next.rateLimits && usageStateLine(usageOf(next.rateLimits));
   if (line && line !== (previous.rateLimits && usageStateLine(usageOf(previous.rateLimits))))
     writeUsageState(name, line, dir);

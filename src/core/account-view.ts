@@ -1,7 +1,7 @@
 import { type AccountStatus, isCoolingDown, loadStatuses, type RateLimitWindow } from "./account-status.js";
 import { type AuthRead, type AuthSummary, readAuthFile, summarizeAuth } from "./auth-file.js";
 import { authPath, dataDir } from "./paths.js";
-import { type PoolHeadroom, poolHeadroom, poolMember } from "./pool-policy.js";
+import { type PoolHeadroom, poolHeadroom, poolMember, type Settings } from "./pool-policy.js";
 import { loadRegistry } from "./registry.js";
 import { loadSettingsIfAny } from "./settings-load.js";
 
@@ -37,11 +37,25 @@ export interface StatusSnapshot {
 
 /** Adds the pool's headroom; cao.toml is read only if it exists (start-up budget). */
 export async function withPool(snapshot: StatusSnapshot): Promise<StatusSnapshot> {
-  const settings = await loadSettingsIfAny(snapshot.dataDir);
+  return { ...snapshot, pool: poolOf(snapshot, await loadSettingsIfAny(snapshot.dataDir)) };
+}
+
+/** The pool's headroom from what the status shows (only logged-in accounts count). */
+export function poolOf(
+  snapshot: StatusSnapshot,
+  settings: Settings,
+  nowMs = snapshot.generatedAtMs,
+): PoolHeadroom {
   const members = snapshot.accounts.map((a) =>
-    poolMember(a.name, settings, a.status.rateLimits, Boolean(a.status.authProblem), snapshot.generatedAtMs),
+    poolMember(
+      a.name,
+      settings,
+      a.status.rateLimits,
+      { loginWorks: loginLabel(a) === "logged-in", coolingDown: isCoolingDown(a.status, nowMs) },
+      nowMs,
+    ),
   );
-  return { ...snapshot, pool: poolHeadroom(members) };
+  return poolHeadroom(members);
 }
 
 function windowView(window: RateLimitWindow | undefined): UsageWindowView | null {

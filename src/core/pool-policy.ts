@@ -148,18 +148,25 @@ export function poolHeadroom(members: readonly PoolMember[]): PoolHeadroom {
   return { points, percent, usable: usable.length, total: members.length };
 }
 
-/** An account as a pool member, from its last known usage. */
+/**
+ * An account as a pool member, from its last known usage. A cooling account's
+ * 5-hour window counts as used up (a usage limit says so whatever was last seen);
+ * one without a working login adds nothing.
+ */
 export function poolMember(
   name: string,
   settings: Settings,
   limits: RateLimits | undefined,
-  loginDead: boolean,
+  state: { loginWorks: boolean; coolingDown: boolean },
   now: number,
 ): PoolMember {
   const account = accountSettings(settings, name);
   return {
-    usable: !account.paused && !loginDead,
+    usable: !account.paused && state.loginWorks,
     caps: accountCaps(account),
-    used: { primary: windowUsed(limits, "primary", now), secondary: windowUsed(limits, "secondary", now) },
+    used: {
+      primary: state.coolingDown ? 100 : windowUsed(limits, "primary", now),
+      secondary: windowUsed(limits, "secondary", now),
+    },
   };
 }

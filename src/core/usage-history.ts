@@ -28,6 +28,9 @@ export type Sample = [
   sReset: number | null,
 ];
 
+/** An observation as the status store holds it. */
+export type ObservedLimits = RateLimits;
+
 export const MAX_AGE_MS = 28 * 86_400_000;
 export const MAX_SAMPLES = 1500;
 const DAY = 86_400_000;
@@ -70,7 +73,7 @@ export function loadHistory(account: string, dir = dataDir()): Sample[] {
   return sanitize(result.value);
 }
 
-export function sampleOf(limits: RateLimits): Sample {
+export function sampleOf(limits: ObservedLimits): Sample {
   const round = (v: number | undefined) => (v === undefined ? null : Math.round(v * 10) / 10);
   return [
     limits.observedAtMs,
@@ -81,7 +84,7 @@ export function sampleOf(limits: RateLimits): Sample {
   ];
 }
 
-export function appendUsage(account: string, limits: RateLimits, dir = dataDir()): void {
+export function appendUsage(account: string, limits: ObservedLimits, dir = dataDir()): void {
   ensurePrivateDir(historyDir(dir));
   withFileLock(path.join(locksDir(dir), "history.lock"), () => {
     const samples = compact([...loadHistory(account, dir), sampleOf(limits)], Date.now());

@@ -79,7 +79,16 @@ export class PoolNotifier {
     for (const [name, reason] of next) this.out.set(name, reason);
 
     const members = accounts.map((name) =>
-      poolMember(name, settings, this.limitsNow(name, now), this.deps.problem(name) !== undefined, now),
+      poolMember(
+        name,
+        settings,
+        this.deps.limits(name),
+        {
+          loginWorks: this.deps.problem(name) === undefined,
+          coolingDown: this.deps.cooldownUntil(name) > now,
+        },
+        now,
+      ),
     );
     const { percent } = poolHeadroom(members);
     const low = percent !== undefined && percent < settings.notify.headroomBelow;
@@ -100,17 +109,6 @@ export class PoolNotifier {
   close(): void {
     this.soon.disarm();
     if (this.wake) clearTimeout(this.wake);
-  }
-
-  /** A cooling account's usage counts as used up (a usage limit names no window). */
-  private limitsNow(name: string, now: number): RateLimits | undefined {
-    const limits = this.deps.limits(name);
-    if (this.deps.cooldownUntil(name) <= now) return limits;
-    return {
-      observedAtMs: now,
-      ...limits,
-      primary: { ...limits?.primary, usedPercent: 100 },
-    };
   }
 
   private outReason(name: string, now: number): Out {

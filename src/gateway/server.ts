@@ -266,6 +266,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       await closed;
       clearTimeout(force);
       writer.flush({ waitMs: 3000 });
+      sessionLog.flush();
       context.strangers.endWindow(Date.now());
       for (const lost of tokens.flushUnsaved()) {
         log(
@@ -273,7 +274,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
             `log in again with \`cao add ${lost.account} --relogin\` once the disk has room`,
         );
       }
-      sessionLog.flush();
       await agent.close().catch(() => {});
       if (options.publishState && readGatewayState(dir)?.pid === process.pid) removeGatewayState(dir);
     })();

@@ -1,12 +1,12 @@
-import { loadSnapshot, loginLabel, type StatusSnapshot, type UsageWindowView } from "../core/account-view.js";
-import { readLiveGatewayState } from "../core/gateway-state.js";
 import {
-  accountCaps,
-  accountSettings,
-  poolHeadroom,
-  poolMember,
-  type Settings,
-} from "../core/pool-policy.js";
+  loadSnapshot,
+  loginLabel,
+  poolOf,
+  type StatusSnapshot,
+  type UsageWindowView,
+} from "../core/account-view.js";
+import { readLiveGatewayState } from "../core/gateway-state.js";
+import { accountCaps, accountSettings, type Settings } from "../core/pool-policy.js";
 import { loadSessions, type SessionRecord } from "../core/session-store.js";
 import { loadSettingsIfAny } from "../core/settings-load.js";
 import { formatDuration } from "../core/time-format.js";
@@ -51,10 +51,7 @@ const ago = (ms: number, now: number) => `${formatDuration(now - ms)} ago`;
 
 export function renderLive(data: LiveData, nowMs: number, columns: number): string[] {
   const { snapshot, settings } = data;
-  const members = snapshot.accounts.map((a) =>
-    poolMember(a.name, settings, a.status.rateLimits, Boolean(a.status.authProblem), nowMs),
-  );
-  const pool = poolHeadroom(members);
+  const pool = poolOf(snapshot, settings, nowMs);
   const clock = new Date(nowMs).toTimeString().slice(0, 8);
   const lines: string[] = [];
   const gateway = data.gateway

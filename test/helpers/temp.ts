@@ -56,3 +56,12 @@ export function tempWorld(): {
     delete env[key];
   return { root, home, dataDir, codexHome, env };
 }
+
+/** Every file under `dir` (following no links) that still contains `needle` (a token that must be gone). */
+export function filesContaining(dir: string, needle: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).flatMap((entry) => {
+    if (!entry.isFile()) return [];
+    const file = path.join(entry.parentPath, entry.name);
+    return fs.readFileSync(file, "utf8").includes(needle) ? [file] : [];
+  });
+}

@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, test } from "node:test";
 import { authText } from "../helpers/auth-fixture.js";
 import { runCao } from "../helpers/cli.js";
-import { tempWorld } from "../helpers/temp.js";
+import { filesContaining, tempWorld } from "../helpers/temp.js";
 
 const alice = {
   email: "alice@example.com",
@@ -26,15 +26,6 @@ const readJson = (file: string) => JSON.parse(fs.readFileSync(file, "utf8"));
 const registryOf = (dataDir: string) => readJson(path.join(dataDir, "registry.json"));
 const refreshTokenOf = (dataDir: string, name: string) =>
   readJson(path.join(dataDir, name, "auth.json")).tokens.refresh_token;
-
-/** Every file under `dir` (following no links) that still contains `needle`. */
-function filesContaining(dir: string, needle: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).flatMap((entry) => {
-    if (!entry.isFile()) return [];
-    const file = path.join(entry.parentPath, entry.name);
-    return fs.readFileSync(file, "utf8").includes(needle) ? [file] : [];
-  });
-}
 
 describe("cao import codex-auth", () => {
   test("moves each snapshot into an account; no source keeps a usable refresh token", async () => {

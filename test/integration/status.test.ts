@@ -127,7 +127,7 @@ describe("cao status views", async () => {
   test("--pretty draws the dashboard; a terminal gets it by default", async () => {
     const r = await runCao(["status", "--pretty"], { env: w.env });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^cao status · 4 accounts · default: work( · pool headroom \d+%)?\n/);
+    assert.match(r.stdout, /^cao status · 4 accounts · default: work · pool headroom 29%\n/);
     // One row per account: login, the 5-hour window (42%, resets in 20h) and the weekly one as bars.
     assert.match(r.stdout, /^\* work +ok 30h +█{4}░{6} +42% 20h +█░{9} +10% /m, r.stdout);
     assert.match(r.stdout, /^ {2}dead +needs-login /m, r.stdout);
@@ -148,9 +148,15 @@ describe("cao status views", async () => {
     assert.deepEqual(Object.keys(json.pool), ["headroomPercent", "headroomPoints", "usableAccounts"]);
     assert.equal(
       json.pool.usableAccounts,
-      json.accounts.filter((a: { authProblem: string | null }) => a.authProblem === null).length,
-      "accounts needing a new login add no headroom",
+      json.accounts.filter((a: { loginState: string }) => a.loginState === "logged-in").length,
+      "accounts without a working login add no headroom",
     );
+    // work: 58 points left of its 5-hour window; cool is cooling (its window counts as used up).
+    assert.deepEqual(json.pool, {
+      headroomPercent: 29,
+      headroomPoints: { primary: 58, secondary: 190 },
+      usableAccounts: 2,
+    });
     const [work, idle, cool, dead] = json.accounts;
     assert.deepEqual(Object.keys(work), [
       "name",

@@ -22,7 +22,7 @@ test("bash: completes subcommands, nested subcommands, flags and account names",
     assert.equal(result.code, 0, result.stderr);
     return result.stdout.split("\n").filter(Boolean).sort();
   };
-  assert.deepEqual(await complete("cao", "use"), ["use"]);
+  assert.deepEqual(await complete("cao", "us"), ["usage", "use"]);
   assert.deepEqual(await complete("cao", "use", ""), [
     "--help",
     "--json",
@@ -50,7 +50,7 @@ test("fish: complete -C offers the same", async () => {
       .map((l) => l.split("\t")[0])
       .sort();
   };
-  assert.deepEqual(await complete("cao use"), ["use"]);
+  assert.deepEqual(await complete("cao us"), ["usage", "use"]);
   assert.deepEqual(await complete("cao use w"), ["work"]);
   assert.deepEqual(await complete("cao gateway st"), ["start", "status", "stop"]);
   assert.deepEqual(await complete("cao run --account "), ["side.project", "work"]);
@@ -84,7 +84,7 @@ test("zsh: Tab in a real interactive zsh (tmux) completes commands and account n
     ["zsh", "-f", "-i"],
     [
       { keys: ["autoload -Uz compinit; compinit -u -D; . $F; echo READY", "Enter"], done: /^READY$/m },
-      { keys: ["cao use", "Tab"], done: /cao use$/m },
+      { keys: ["cao use", "Tab"], done: /cao use$/m }, // "cao us" is ambiguous since `cao usage`
       { keys: ["--shell w", "Tab"], done: /cao use --shell work$/m },
     ],
   );

@@ -3,7 +3,7 @@ import { log } from "../../terminal/log.js";
 
 /** One line per source file, saying what happened to it. */
 export async function reportOutcomes(outcomes: SourceOutcome[]): Promise<void> {
-  if (outcomes.length === 0) await log.warn("nothing to import: no NAME.json snapshots found");
+  if (outcomes.length === 0) await log.warn("nothing to import: no logins found");
   for (const outcome of outcomes) {
     const line = `${outcome.source}: ${outcome.message}`;
     if (outcome.action === "skipped") await log.warn(line);
