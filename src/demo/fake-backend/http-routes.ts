@@ -69,6 +69,7 @@ async function serveResponses(
     status,
     hasToolOutput: turn.hasToolOutput,
     transport: "http",
+    ...(req.headers["accept-encoding"] && { acceptEncoding: req.headers["accept-encoding"] }),
     ...(req.headers["content-encoding"] && { contentEncoding: req.headers["content-encoding"] }),
     ...(typeof req.headers[TURN_STATE] === "string" && { turnState: req.headers[TURN_STATE] }),
     ...(fault && { fault: fault.kind }),

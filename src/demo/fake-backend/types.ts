@@ -116,6 +116,8 @@ export interface RecordedRequest {
   transport?: "http" | "websocket";
   /** The injected fault this request got, if any. */
   fault?: FakeFault["kind"];
+  /** HTTP model requests: the `accept-encoding` asked for (Codex 0.171 sends `zstd,gzip`), absent if none. */
+  acceptEncoding?: string;
   /** HTTP model requests: the body's `content-encoding` (Codex sends `zstd`), absent if plain. */
   contentEncoding?: string;
   /**
