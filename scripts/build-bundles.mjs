@@ -5,6 +5,7 @@
 //   init.cjs  `cao init SHELL`, printed on every shell start
 // Run after tsc (npm run build), which writes the ES-module CLI to dist/.
 import fs from "node:fs";
+import { builtinModules } from "node:module";
 import * as esbuild from "esbuild";
 
 const { dependencies } = JSON.parse(fs.readFileSync("package.json", "utf8"));
@@ -81,10 +82,69 @@ const served = await esbuild.build({
   entryPoints: ["src/bin/hot.ts", "src/bin/init.ts"],
   supported: { "dynamic-import": false },
   write: false,
+  metafile: true,
 });
 for (const file of served.outputFiles) {
   if (file.path.endsWith(".cjs") && /\bimport\(/.test(file.text)) {
     throw new Error(`${file.path} still calls import(), which vm.Script cannot serve`);
+  }
+}
+
+/**
+ * The bundle rules: what may reach each served bundle, checked on every build.
+ * A start-up path grows by import, one module at a time, and nothing but the
+ * benchmark would notice; an import from a command, the gateway or citty into
+ * these paths fails the build here instead. `sources` are the src/ files a
+ * bundle may contain, `packages` the npm packages it may load (bundled or
+ * required); node: builtins are always allowed.
+ */
+const BUNDLE_RULES = {
+  // `cao init SHELL`, on every shell start: the shell scripts, core and the
+  // stdout writer, and no npm package at all.
+  "init.cjs": {
+    sources: [/^src\/bin\/init\.ts$/, /^src\/shell\//, /^src\/core\//, /^src\/terminal\/stdout\.ts$/],
+    packages: [],
+  },
+  // --version, the status views and a plain `cao run`: never a command module,
+  // the full CLI (citty), the gateway, the demo, account management or the
+  // doctor. consola loads on the first log line only (src/terminal/log.ts).
+  "hot.cjs": {
+    sources: [
+      /^src\/bin\/hot\.ts$/,
+      /^src\/cli\/(hot-paths|invocation)\.ts$/,
+      /^src\/core\//,
+      /^src\/terminal\//,
+      /^src\/run\//,
+      /^src\/shell\//,
+      /^src\/status\/(?!doctor)[^/]+\.ts$/,
+    ],
+    packages: ["consola", "smol-toml", "which", "isexe"],
+  },
+};
+
+for (const [output, meta] of Object.entries(served.metafile.outputs)) {
+  const rules = BUNDLE_RULES[output.split("/").at(-1)];
+  if (!rules) continue;
+  const packageOf = (file) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1];
+  const problems = [];
+  for (const input of Object.keys(meta.inputs)) {
+    // The stand-ins the plugins above make for builtins.
+    if (/^(plain-builtin|deferred):/.test(input)) continue;
+    const pkg = packageOf(input);
+    if (pkg ? !rules.packages.includes(pkg) : !rules.sources.some((rule) => rule.test(input))) {
+      problems.push(input);
+    }
+  }
+  for (const { path, external } of meta.imports) {
+    const builtin = path.startsWith("node:") || builtinModules.includes(path);
+    if (external && !builtin && !rules.packages.includes(path.split("/")[0])) {
+      problems.push(`package ${path}`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new Error(
+      `${output} may not contain ${problems.join(", ")} (the bundle rules in scripts/build-bundles.mjs)`,
+    );
   }
 }
 fs.mkdirSync("dist/bin", { recursive: true });

@@ -9,7 +9,7 @@ import path from "node:path";
 const LAYERS = [
   ["(root)", "bin", "cli"],
   ["commands"],
-  ["accounts", "demo", "gateway", "gateway-process", "gateway-setup", "run", "shell", "status"],
+  ["accounts", "demo", "gateway", "gateway-process", "gateway-setup", "pool", "run", "shell", "status"],
   ["terminal"],
   ["core"],
 ];

@@ -32,16 +32,27 @@ function Read-CaoLine([string]$file) {
   return ''
 }
 
-# The account, with the shell wrapper's precedence: $env:CAO_ACCOUNT > nearest .cao-account pin > default.
+# The account, with the shell wrapper's precedence: $env:CAO_ACCOUNT > nearest .cao-account pin > default
+# (the cases: test/fixtures/account-resolution.json). $caoChosen says a source decided, even with an
+# invalid name: the nearest pin decides, an invalid one is reported below, never skipped.
 $caoAccount = [string]$env:CAO_ACCOUNT
-if (-not $caoAccount) {
+$caoChosen = [bool]$caoAccount
+if (-not $caoChosen) {
   $dir = (Get-Location).ProviderPath
-  while ($dir -and -not $caoAccount) {
-    $caoAccount = Read-CaoLine (Join-Path $dir '.cao-account')
+  while ($dir) {
+    $pinFile = Join-Path $dir '.cao-account'
+    if (Test-Path -LiteralPath $pinFile -PathType Leaf) {
+      $caoAccount = Read-CaoLine $pinFile
+      $caoChosen = $true
+      break
+    }
     $dir = Split-Path -Parent $dir
   }
 }
-if (-not $caoAccount) { $caoAccount = Read-CaoLine (Join-Path $caoData '.state/default') }
+if (-not $caoChosen) {
+  $caoAccount = Read-CaoLine (Join-Path $caoData '.state/default')
+  $caoChosen = [bool]$caoAccount
+}
 
 # Routing through the gateway: on when .state/gateway-enabled exists, used only while .state/gateway
 # names a running process (codex would retry a closed port forever).
@@ -54,6 +65,7 @@ if (Test-Path -LiteralPath $enabledFile -PathType Leaf) {
     if ($fields.Count -ge 3 -and (Get-Process -Id ([int]$fields[0]) -ErrorAction SilentlyContinue)) {
       $caoUrl = $fields[1]
       $caoAccount = $fields[2]
+      $caoChosen = $true
       break
     }
     if ($try -ne 1) { break }
@@ -70,12 +82,15 @@ if (Test-Path -LiteralPath $enabledFile -PathType Leaf) {
 }
 
 # No account chosen anywhere: plain codex (the shim never stands in the way of a user without cao accounts).
-if ($caoAccount) {
-  $accountHome = Join-Path $caoData $caoAccount
-  if ($caoAccount -match '^[.-]|[\\/]' -or -not (Test-Path -LiteralPath $accountHome -PathType Container)) {
+if ($caoChosen) {
+  # Account names as src/core/account-name.ts accepts them.
+  $valid = $caoAccount.Length -le 64 -and $caoAccount -cmatch '^[A-Za-z0-9][A-Za-z0-9._@+-]*$' -and -not $caoAccount.Contains('..')
+  # (Join-Path refuses an empty name: checked first.)
+  if (-not $valid -or -not (Test-Path -LiteralPath (Join-Path $caoData $caoAccount) -PathType Container)) {
     [Console]::Error.WriteLine("cao: account `"$caoAccount`" does not exist; see ``cao list``")
     exit 2
   }
+  $accountHome = Join-Path $caoData $caoAccount
   $main = $env:CAO_MAIN_CODEX_HOME
   if (-not $main) {
     $main = $env:CODEX_HOME

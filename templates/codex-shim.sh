@@ -32,24 +32,34 @@ if [ -z "$__cao_real" ]; then
   exit 4
 fi
 
-# The account, with the shell wrapper's precedence: $CAO_ACCOUNT > nearest .cao-account pin > default.
+# Sets __cao_account to the first line of file $1 without the blanks a hand-written file may carry.
+__cao_read_account() {
+  __cao_account=
+  IFS= read -r __cao_account <"$1" 2>/dev/null || :
+  __cao_account=${__cao_account#"${__cao_account%%[![:space:]]*}"}
+  __cao_account=${__cao_account%"${__cao_account##*[![:space:]]}"}
+}
+
+# The account, with the shell wrapper's precedence: $CAO_ACCOUNT > nearest .cao-account pin > default
+# (the cases: test/fixtures/account-resolution.json). __cao_chosen says a source decided, even with an
+# invalid name: the nearest pin decides, an invalid one is reported below, never skipped.
 __cao_account=${CAO_ACCOUNT:-}
-if [ -z "$__cao_account" ]; then
+__cao_chosen=${__cao_account:+shell}
+if [ -z "$__cao_chosen" ]; then
   __cao_dir=$PWD
   while :; do
     if [ -f "$__cao_dir/.cao-account" ]; then
-      IFS= read -r __cao_account <"$__cao_dir/.cao-account" || :
-      # Trim the blanks a hand-written pin may carry.
-      __cao_account=${__cao_account#"${__cao_account%%[![:space:]]*}"}
-      __cao_account=${__cao_account%"${__cao_account##*[![:space:]]}"}
-      [ -n "$__cao_account" ] && break
+      __cao_read_account "$__cao_dir/.cao-account"
+      __cao_chosen=pin
+      break
     fi
     [ -z "$__cao_dir" ] && break
     __cao_dir=${__cao_dir%/*}
   done
 fi
-if [ -z "$__cao_account" ] && [ -f "$__cao_data/.state/default" ]; then
-  IFS= read -r __cao_account <"$__cao_data/.state/default" || :
+if [ -z "$__cao_chosen" ] && [ -f "$__cao_data/.state/default" ]; then
+  __cao_read_account "$__cao_data/.state/default"
+  __cao_chosen=${__cao_account:+default}
 fi
 
 # Routing through the gateway: on when .state/gateway-enabled exists; live when .state/gateway names a
@@ -68,7 +78,10 @@ if [ -f "$__cao_data/.state/gateway-enabled" ]; then
       __cao_url=$__cao_gw_url
       # Codex starts in the home of the account the gateway routes to first (its own backend calls
       # use that login).
-      [ -n "$__cao_gw_account" ] && __cao_account=$__cao_gw_account
+      if [ -n "$__cao_gw_account" ]; then
+        __cao_account=$__cao_gw_account
+        __cao_chosen=gateway
+      fi
       break
     fi
     if [ "$__cao_try" -ne 1 ]; then break; fi
@@ -83,11 +96,13 @@ if [ -f "$__cao_data/.state/gateway-enabled" ]; then
 fi
 
 # No account chosen anywhere: plain codex (the shim never stands in the way of a user without cao accounts).
-if [ -n "$__cao_account" ]; then
+if [ -n "$__cao_chosen" ]; then
+  # Account names as src/core/account-name.ts accepts them.
   case "$__cao_account" in
-  .* | -* | */*) __cao_known='' ;;
+  '' | [!A-Za-z0-9]* | *[!A-Za-z0-9._@+-]* | *..*) __cao_known='' ;;
   *) __cao_known=$__cao_account ;;
   esac
+  [ "${#__cao_known}" -le 64 ] || __cao_known=''
   if [ -z "$__cao_known" ] || [ ! -d "$__cao_data/$__cao_known" ]; then
     printf '%s\n' "cao: account \"$__cao_account\" does not exist; see \`cao list\`" >&2
     exit 2

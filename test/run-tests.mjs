@@ -4,6 +4,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { timeFactorFor } from "./helpers/time-factor.mjs";
 
 const root = path.dirname(new URL(import.meta.url).pathname);
 // `--codex-facing` keeps only the files that run the real Codex (they use one
@@ -30,11 +31,24 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.CAO_TEST_CONCURRENCY ?? "3";
-// A hung test fails after this long instead of eating CI's time budget.
-const timeoutMs = process.env.CAO_TEST_TIMEOUT_MS ?? "240000";
+// A hung test fails after this long instead of eating CI's time budget; a
+// busy machine gets the same head room as the tests' own deadlines.
+const timeoutMs = Math.round(Number(process.env.CAO_TEST_TIMEOUT_MS ?? "240000") * timeFactorFor());
+const reporter = process.stdout.isTTY ? "spec" : "tap";
 const result = spawnSync(
   process.execPath,
-  ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, `--test-timeout=${timeoutMs}`, ...files],
-  { stdio: "inherit" },
+  [
+    "--import",
+    "tsx",
+    "--test",
+    `--test-concurrency=${concurrency}`,
+    `--test-timeout=${timeoutMs}`,
+    `--test-reporter=${reporter}`,
+    "--test-reporter-destination=stdout",
+    `--test-reporter=${path.join(root, "file-times-reporter.mjs")}`,
+    "--test-reporter-destination=stderr",
+    ...files,
+  ],
+  { stdio: "inherit", env: { ...process.env, CAO_TEST_EFFECTIVE_TIMEOUT_MS: String(timeoutMs) } },
 );
 process.exit(result.status ?? 1);

@@ -4,8 +4,9 @@ import { findRealCodex } from "../core/codex-binary.js";
 import { ensureAccountHome } from "../core/codex-home.js";
 import { usageError } from "../core/errors.js";
 import { accountDir, authPath, dataDir } from "../core/paths.js";
+import { loadRegistry } from "../core/registry.js";
 import { runLogin } from "./codex-login.js";
-import { claimAccountName, unregisterAccount } from "./registration.js";
+import { accountExists, claimAccountName, unregisterAccount } from "./registration.js";
 
 export interface AddOptions {
   name: string;
@@ -29,6 +30,7 @@ export interface AddResult {
  */
 export async function addAccount(options: AddOptions, dir = dataDir()): Promise<AddResult> {
   const name = validateAccountName(options.name);
+  if (loadRegistry(dir).accounts.includes(name)) throw accountExists(name);
   // Resolve codex before creating anything: a missing codex must leave no trace.
   const codex = options.login ? findRealCodex(options.codexPath) : undefined;
   const home = accountDir(name, dir);

@@ -45,7 +45,16 @@ export function retireSource(file: string, movedTo: string): string {
   const retired = { ...raw, tokens, cao_moved_to: movedTo, cao_moved_at: new Date().toISOString() };
   let target = `${file}${MOVED_SUFFIX}`;
   if (fs.existsSync(target)) target = `${target}-${stamp()}`;
-  writeFileAtomic(target, `${JSON.stringify(retired, null, 2)}\n`, { mode: 0o600 });
-  fs.unlinkSync(file);
+  const text = `${JSON.stringify(retired, null, 2)}\n`;
+  // Renaming first needs no disk space, so a full disk cannot leave a second
+  // live copy of the login behind (two refreshers would revoke it).
+  fs.renameSync(file, target);
+  try {
+    writeFileAtomic(target, text, { mode: 0o600 });
+  } catch {
+    // No room for a temp file: drop the tokens in place (truncating frees the space it needs).
+    fs.truncateSync(target, 0);
+    fs.writeFileSync(target, text, { mode: 0o600 });
+  }
   return target;
 }

@@ -15,7 +15,7 @@ export function caseClash(registry: Registry, name: string): string | undefined 
 export function claimAccountName(name: string, dir = dataDir()): boolean {
   return updateRegistry((registry) => {
     const clash = caseClash(registry, name);
-    if (clash === name) throw usageError(`account ${JSON.stringify(name)} already exists`, "see `cao list`");
+    if (clash === name) throw accountExists(name);
     if (clash) {
       throw usageError(
         `account ${JSON.stringify(name)} would clash with ${JSON.stringify(clash)} (names differ only in case)`,
@@ -43,4 +43,12 @@ export function unregisterAccount(name: string, dir = dataDir()): string | null 
     }
     return registry.default_account;
   }, dir);
+}
+
+/** `cao add` of a name that is taken: the fix the user wants is usually a new login for it. */
+export function accountExists(name: string) {
+  return usageError(
+    `account ${JSON.stringify(name)} already exists`,
+    `log it in again with \`cao add ${name} --relogin\`, or see \`cao list\``,
+  );
 }

@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { validateAccountName } from "../core/account-name.js";
+import { reservedNameProblem, validateAccountName } from "../core/account-name.js";
 import { deleteAccountStatus } from "../core/account-status.js";
 import { accountDir, dataDir } from "../core/paths.js";
 import { loadRegistry, requireAccount } from "../core/registry.js";
@@ -16,7 +16,8 @@ export interface RemoveResult {
 
 /** Checks the name is a registered account (before any question is asked). */
 export function requireRegistered(name: string, dir = dataDir()): string {
-  return requireAccount(loadRegistry(dir), validateAccountName(name));
+  // A reserved name already in the registry (made before cao refused them) must stay removable.
+  return requireAccount(loadRegistry(dir), validateAccountName(name, { allowReserved: true }));
 }
 
 /**
@@ -29,7 +30,8 @@ export function removeAccount(name: string, keepFiles: boolean, dir = dataDir())
   const newDefault = unregisterAccount(name, dir);
   deleteAccountStatus(name, dir);
   const home = accountDir(name, dir);
-  if (keepFiles) return { name, keptHome: home, newDefault };
+  // A reserved name's path may be cao's own file (gateway.log, account_status.json): never delete it.
+  if (keepFiles || reservedNameProblem(name)) return { name, keptHome: home, newDefault };
   // Symlinks into the main Codex home are unlinked, never followed.
   fs.rmSync(home, { recursive: true, force: true });
   return { name, deletedHome: home, newDefault };

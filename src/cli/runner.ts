@@ -1,8 +1,11 @@
-import type { ArgsDef, CommandDef } from "citty";
+import type { CommandDef } from "citty";
 import { CaoError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { codexArgs } from "../run/codex-args.js";
 import { guarded } from "../terminal/report.js";
+import { printOut } from "../terminal/stdout.js";
+import { rejectUnknownFlags, resolveCommand } from "./command-tree.js";
+import { renderHelp } from "./help.js";
 import { parseInvocation } from "./invocation.js";
 
 /**
@@ -20,100 +23,23 @@ export async function run(argv: string[]): Promise<void> {
 
 // biome-ignore lint/suspicious/noExplicitAny: citty's CommandDef is generic over each command's own args
 async function dispatch(root: CommandDef<any>, own: string[]): Promise<void> {
-  const { runCommand, showUsage } = await import("citty");
-  const { leaf, parent, leafArgs } = await resolveLeaf(root, own);
-  if (own.includes("--help") || own.includes("-h")) {
-    await showUsage(leaf, parent);
+  // `cao help gateway start` is `cao gateway start --help`.
+  const asksHelp = own[0] === "help" || own.includes("--help") || own.includes("-h");
+  const words = own[0] === "help" ? own.slice(1) : own;
+  const command = await resolveCommand(root, words);
+  // A bare group (`cao`, `cao gateway`) has nothing to run: its help is the answer.
+  if (asksHelp || command.isGroup) {
+    if (!asksHelp && command.rest.some((word) => word.startsWith("-"))) await rejectUnknownFlags(command);
+    printOut(await renderHelp(command));
     return;
   }
-  await rejectUnknownFlags(leaf, leafArgs);
+  await rejectUnknownFlags(command);
+  const { runCommand } = await import("citty");
   try {
     await runCommand(root, { rawArgs: own });
   } catch (error) {
     throw translateCittyError(error);
   }
-}
-
-interface Resolved {
-  leaf: CommandDef;
-  parent: CommandDef | undefined;
-  leafArgs: string[];
-}
-
-const resolveValue = async <T>(value: T | (() => T | Promise<T>) | Promise<T>): Promise<T> =>
-  typeof value === "function" ? await (value as () => T | Promise<T>)() : await value;
-
-async function resolveLeaf(root: CommandDef, words: string[]): Promise<Resolved> {
-  let leaf = root;
-  let parent: CommandDef | undefined;
-  let rest = words;
-  for (;;) {
-    const subCommands = leaf.subCommands ? await resolveValue(leaf.subCommands) : undefined;
-    if (!subCommands) break;
-    const argsDef = (leaf.args ? await resolveValue(leaf.args) : {}) as ArgsDef;
-    const index = firstPositional(rest, argsDef);
-    const name = index === -1 ? undefined : rest[index];
-    if (name === undefined) break;
-    const next = subCommands[name];
-    if (!next) {
-      throw new CaoError(`unknown command ${JSON.stringify(name)}`, ExitCode.usage, "see `cao --help`");
-    }
-    parent = leaf;
-    leaf = (await resolveValue(next)) as CommandDef;
-    rest = rest.slice(index + 1);
-  }
-  return { leaf, parent, leafArgs: rest };
-}
-
-function firstPositional(words: string[], argsDef: ArgsDef): number {
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i] ?? "";
-    if (!word.startsWith("-")) return i;
-    if (!word.includes("=") && takesValue(word, argsDef)) i++;
-  }
-  return -1;
-}
-
-function takesValue(flag: string, argsDef: ArgsDef): boolean {
-  const def = findFlag(flag.replace(/^-{1,2}/, ""), argsDef);
-  return def !== undefined && def.type !== "boolean";
-}
-
-const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-
-function findFlag(name: string, argsDef: ArgsDef): ArgsDef[string] | undefined {
-  for (const [key, def] of Object.entries(argsDef)) {
-    if (def.type === "positional") continue;
-    const alias = "alias" in def ? def.alias : undefined;
-    const aliases = Array.isArray(alias) ? alias : alias ? [alias] : [];
-    if (camel(key) === camel(name) || aliases.includes(name)) return def;
-  }
-  return undefined;
-}
-
-/** citty silently ignores flags it does not know; a typo should not silently do the wrong thing. */
-async function rejectUnknownFlags(leaf: CommandDef, words: string[]): Promise<void> {
-  const argsDef = (leaf.args ? await resolveValue(leaf.args) : {}) as ArgsDef;
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i] ?? "";
-    if (!word.startsWith("-") || word === "-") continue;
-    const name = word.replace(/^-{1,2}/, "").split("=", 1)[0] ?? "";
-    const def = findFlag(name, argsDef) ?? negatedBoolean(name, argsDef);
-    if (!def) {
-      throw new CaoError(
-        `unknown option ${word.split("=", 1)[0]}`,
-        ExitCode.usage,
-        "see `--help` for the options",
-      );
-    }
-    if (def.type !== "boolean" && !word.includes("=")) i++;
-  }
-}
-
-function negatedBoolean(name: string, argsDef: ArgsDef): ArgsDef[string] | undefined {
-  if (!name.startsWith("no-")) return undefined;
-  const def = findFlag(name.slice(3), argsDef);
-  return def?.type === "boolean" ? def : undefined;
 }
 
 function translateCittyError(error: unknown): unknown {

@@ -1,4 +1,11 @@
 import { defineCommand } from "citty";
+import { addAccount } from "../accounts/add.js";
+import { reloginAccount } from "../accounts/relogin.js";
+import { accountsWithSameLogin } from "../accounts/same-login.js";
+import { accountSummary } from "../core/account-json.js";
+import { usageError } from "../core/errors.js";
+import { log } from "../terminal/log.js";
+import { printJson } from "../terminal/stdout.js";
 
 export default defineCommand({
   meta: { name: "add", description: "Add an account: create its CODEX_HOME and run `codex login` in it" },
@@ -8,21 +15,18 @@ export default defineCommand({
     "device-auth": { type: "boolean", description: "Log in with a device code instead of a browser" },
     codex: { type: "string", description: "Path of the codex binary to use" },
     relogin: { type: "boolean", description: "Log an existing account in again (e.g. after its login died)" },
+    json: { type: "boolean", description: "Print the result as JSON (shape in docs/reference.md)" },
   },
   async run({ args }) {
     if (args.relogin) {
-      const { reloginAccount } = await import("../accounts/relogin.js");
-      const { usageError } = await import("../core/errors.js");
       if (args.login === false) throw usageError("--relogin and --no-login contradict each other");
       const name = String(args.name);
       await reloginAccount({ name, deviceAuth: Boolean(args["device-auth"]), codexPath: args.codex });
-      const { log } = await import("../terminal/log.js");
       await log.success(`${name} is logged in again`);
       await warnSameLogin(name);
+      if (args.json) await printAccount(name);
       return;
     }
-    const { addAccount } = await import("../accounts/add.js");
-    const { log } = await import("../terminal/log.js");
     const result = await addAccount({
       name: String(args.name),
       login: args.login !== false,
@@ -33,14 +37,17 @@ export default defineCommand({
     await log.success(`added ${result.name}${result.loggedIn ? " (logged in)" : ""}${isDefault}`);
     if (!result.loggedIn) await log.info(`log in later with: cao add ${result.name} --relogin`);
     else await warnSameLogin(result.name);
+    if (args.json) await printAccount(result.name);
   },
 });
 
+async function printAccount(name: string): Promise<void> {
+  printJson({ account: accountSummary(name) });
+}
+
 /** Logging the same ChatGPT user into two accounts adds no quota; say so right away. */
 async function warnSameLogin(name: string): Promise<void> {
-  const { accountsWithSameLogin } = await import("../accounts/same-login.js");
   const twins = accountsWithSameLogin(name);
   if (twins.length === 0) return;
-  const { log } = await import("../terminal/log.js");
   await log.warn(`${name} is logged in to the same ChatGPT account as ${twins.join(", ")}: it adds no quota`);
 }

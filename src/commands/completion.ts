@@ -1,4 +1,6 @@
 import { type CommandDef, defineCommand } from "citty";
+import { renderCompletion } from "../shell/completion.js";
+import { parseShell } from "../shell/shells.js";
 
 /** `cao completion SHELL`; the command tree it completes is passed in by the CLI root (no import back up). */
 export function completionCommand(tree: () => CommandDef) {
@@ -12,8 +14,6 @@ export function completionCommand(tree: () => CommandDef) {
       shell: { type: "positional", description: "bash, zsh, fish or powershell", required: true },
     },
     async run({ args }) {
-      const { parseShell } = await import("../shell/shell-arg.js");
-      const { renderCompletion } = await import("../shell/completion.js");
       process.stdout.write(await renderCompletion(parseShell(args.shell), tree()));
     },
   });

@@ -1,4 +1,6 @@
 import { defineCommand } from "citty";
+import { runDemo } from "../demo/demo.js";
+import { printOut } from "../terminal/stdout.js";
 
 export default defineCommand({
   meta: {
@@ -9,8 +11,6 @@ export default defineCommand({
     scripted: { type: "boolean", description: "Use the built-in scripted client instead of the codex CLI" },
   },
   async run({ args }) {
-    const { runDemo } = await import("../demo/demo.js");
-    const { printOut } = await import("../terminal/stdout.js");
     process.exitCode = await runDemo({ scripted: Boolean(args.scripted), print: printOut });
   },
 });

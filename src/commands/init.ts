@@ -1,4 +1,9 @@
 import { defineCommand } from "citty";
+import { usageError } from "../core/errors.js";
+import { caoExecutablePath } from "../shell/cao-path.js";
+import { printInit } from "../shell/init-fast.js";
+import { installInit, uninstallInit } from "../shell/rc-file.js";
+import { parseShell } from "../shell/shells.js";
 
 export default defineCommand({
   meta: {
@@ -25,16 +30,12 @@ export default defineCommand({
   },
   async run({ args }) {
     // Only node:fs/path here: this runs at every shell start (no consola, execa, toml).
-    const { parseShell } = await import("../shell/shell-arg.js");
-    const { usageError } = await import("../core/errors.js");
     const shell = parseShell(args.shell);
     if (args.prompt && args["prompt-hook"]) throw usageError("use --prompt or --prompt-hook, not both");
     if (args.install && args.uninstall) throw usageError("use --install or --uninstall, not both");
     const options = { prompt: args.prompt ? "show" : args["prompt-hook"] ? "hook" : "none" } as const;
     if (args.install || args.uninstall) {
-      const { caoExecutablePath } = await import("../shell/cao-path.js");
       const caoPath = caoExecutablePath();
-      const { installInit, uninstallInit } = await import("../shell/rc-file.js");
       const rc = args.rc ? String(args.rc) : undefined;
       const message = args.install
         ? installInit(shell, caoPath, options, { cached: Boolean(args.cached), rc })
@@ -42,7 +43,6 @@ export default defineCommand({
       process.stderr.write(`${message}\n`);
       return;
     }
-    const { printInit } = await import("../shell/init-fast.js");
     await printInit(shell, options.prompt, Boolean(args.cached));
   },
 });

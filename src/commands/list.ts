@@ -1,4 +1,9 @@
 import { defineCommand } from "citty";
+import { ACCOUNT_SUMMARY_KEYS, pickAccountJson } from "../core/account-json.js";
+import { loadSnapshot } from "../core/account-view.js";
+import { showStatus } from "../status/show.js";
+import { log } from "../terminal/log.js";
+import { printJson, printOut } from "../terminal/stdout.js";
 
 export default defineCommand({
   meta: { name: "list", description: "List accounts (* marks the default)" },
@@ -8,35 +13,21 @@ export default defineCommand({
   },
   async run({ args }) {
     if (args.details) {
-      const { showStatus } = await import("../status/show.js");
       await showStatus({ compact: false, full: true, pretty: false, json: false });
       return;
     }
-    const { loadRegistry } = await import("../core/registry.js");
-    const { authPath } = await import("../core/paths.js");
-    const { readAuthFile, summarizeAuth } = await import("../core/auth-file.js");
-    const { printJson, printOut } = await import("../terminal/stdout.js");
-    const registry = loadRegistry();
-    const rows = registry.accounts.map((name) => {
-      const auth = summarizeAuth(readAuthFile(authPath(name)));
-      return {
-        name,
-        isDefault: registry.default_account === name,
-        loggedIn: auth.state === "ok",
-        email: auth.email ?? null,
-      };
-    });
+    const rows = loadSnapshot().accounts.map((a) => pickAccountJson(a, ACCOUNT_SUMMARY_KEYS));
     if (args.json) {
       printJson(rows);
       return;
     }
     if (rows.length === 0) {
-      const { log } = await import("../terminal/log.js");
       await log.info("no accounts yet; add one with `cao add NAME`");
       return;
     }
     for (const row of rows) {
-      const login = row.loggedIn ? (row.email ?? "logged in") : "not logged in";
+      const login =
+        row.loginState === "logged-in" ? (row.email ?? "logged in") : row.loginState.replaceAll("-", " ");
       printOut(`${row.isDefault ? "*" : " "} ${row.name} (${login})`);
     }
   },

@@ -1,4 +1,8 @@
 import { defineCommand } from "citty";
+import { usageError } from "../core/errors.js";
+import { pinDirectory, showPin, unpinDirectory } from "../shell/pin-file.js";
+import { log } from "../terminal/log.js";
+import { printJson } from "../terminal/stdout.js";
 
 export default defineCommand({
   meta: {
@@ -8,20 +12,22 @@ export default defineCommand({
   args: {
     name: { type: "positional", description: "Account name", required: false },
     unset: { type: "boolean", description: "Remove this directory's .cao-account" },
+    json: { type: "boolean", description: "Print the result as JSON (shape in docs/reference.md)" },
   },
   async run({ args }) {
-    const { pinDirectory, unpinDirectory, showPin } = await import("../shell/pin-file.js");
-    const { usageError } = await import("../core/errors.js");
-    const { log } = await import("../terminal/log.js");
     if (args.unset) {
       if (args.name) throw usageError("use `cao pin NAME` or `cao pin --unset`, not both");
-      await log.success(unpinDirectory(process.cwd()));
+      const result = unpinDirectory(process.cwd());
+      await log.success(result.message);
+      if (args.json) printJson({ account: null, pinFile: result.removed });
       return;
     }
     if (!args.name) {
       process.stdout.write(`${showPin(process.cwd())}\n`);
       return;
     }
-    await log.success(pinDirectory(process.cwd(), String(args.name)));
+    const result = pinDirectory(process.cwd(), String(args.name));
+    await log.success(result.message);
+    if (args.json) printJson({ account: String(args.name), pinFile: result.file });
   },
 });

@@ -1,4 +1,6 @@
+import fs from "node:fs";
 import { defineCommand } from "citty";
+import { promptSegment } from "../shell/prompt-segment.js";
 
 export default defineCommand({
   meta: {
@@ -10,13 +12,11 @@ export default defineCommand({
   },
   async run({ args }) {
     if (args.starship) {
-      const fs = await import("node:fs");
       process.stdout.write(
         fs.readFileSync(new URL("../../templates/starship.toml", import.meta.url), "utf8"),
       );
       return;
     }
-    const { promptSegment } = await import("../shell/prompt-segment.js");
     const segment = promptSegment();
     if (segment) process.stdout.write(`${segment}\n`);
   },

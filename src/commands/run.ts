@@ -1,4 +1,6 @@
 import { defineCommand } from "citty";
+import { codexArgs } from "../run/codex-args.js";
+import { runCaoRun } from "../run/run-command.js";
 
 export default defineCommand({
   meta: {
@@ -21,8 +23,6 @@ export default defineCommand({
     gateway: { type: "boolean", description: "Run codex once through the running gateway instead" },
   },
   async run({ args }) {
-    const { codexArgs } = await import("../run/codex-args.js");
-    const { runCaoRun } = await import("../run/run-command.js");
     await runCaoRun(args, codexArgs.passthrough);
   },
 });

@@ -1,4 +1,12 @@
 import { defineCommand } from "citty";
+import { loadSnapshot } from "../core/account-view.js";
+import { usageError } from "../core/errors.js";
+import { dataDir } from "../core/paths.js";
+import { runLiveView } from "../pool/live-screen.js";
+import { runDoctorCommand } from "../status/doctor-command.js";
+import { reportJson, reportMarkdown } from "../status/report.js";
+import { showStatus } from "../status/show.js";
+import { printJson, printOut } from "../terminal/stdout.js";
 
 export default defineCommand({
   meta: {
@@ -10,6 +18,10 @@ export default defineCommand({
     full: { type: "boolean", description: "Every field, one per line" },
     pretty: { type: "boolean", description: "The dashboard, even when not on a terminal" },
     json: { type: "boolean", description: "Machine-readable output (stable shape, see README)" },
+    watch: {
+      type: "boolean",
+      description: "Live view, refreshed in place (also `cao top`); q or Ctrl-C quits",
+    },
     doctor: { type: "boolean", description: "Health checks; exit 0 ok, 1 warnings, 2 errors" },
     report: { type: "string", description: "A report: md (default) or json" },
     "expires-within-hours": {
@@ -22,8 +34,11 @@ export default defineCommand({
     },
   },
   async run({ args }) {
+    if (args.watch) {
+      await runLiveView(dataDir());
+      return;
+    }
     if (args.doctor) {
-      const { runDoctorCommand } = await import("../status/doctor-command.js");
       await runDoctorCommand({
         json: Boolean(args.json),
         expiresWithinHours: args["expires-within-hours"],
@@ -32,19 +47,14 @@ export default defineCommand({
       return;
     }
     if (args.report !== undefined) {
-      const { loadSnapshot } = await import("../status/model.js");
-      const { printJson, printOut } = await import("../terminal/stdout.js");
       const format = args.report === "" ? "md" : args.report;
-      const { reportJson, reportMarkdown } = await import("../status/report.js");
       if (format === "json") printJson(reportJson(loadSnapshot()));
       else if (format === "md") printOut(reportMarkdown(loadSnapshot()));
       else {
-        const { usageError } = await import("../core/errors.js");
         throw usageError(`unknown report format ${JSON.stringify(format)}`, "use md or json");
       }
       return;
     }
-    const { showStatus } = await import("../status/show.js");
     await showStatus({
       compact: Boolean(args.compact),
       full: Boolean(args.full),

@@ -1,4 +1,7 @@
 import { defineCommand } from "citty";
+import { defaultAccountNotes, pickAccount, setDefaultAccount } from "../accounts/switch.js";
+import { ExitCode } from "../core/exit-codes.js";
+import { log } from "../terminal/log.js";
 
 export default defineCommand({
   meta: { name: "switch", description: "Pick the default account (interactive without a name)" },
@@ -6,14 +9,15 @@ export default defineCommand({
     name: { type: "positional", description: "Account name (omit to pick from a list)", required: false },
   },
   async run({ args }) {
-    const { setDefaultAccount, pickAccount } = await import("../accounts/switch.js");
-    const { log } = await import("../terminal/log.js");
     const name = args.name ? String(args.name) : await pickAccount();
     if (name === undefined) {
+      // Ctrl-C or Esc in the picker: an interruption, not a choice.
       await log.info("nothing changed");
+      process.exitCode = ExitCode.interrupted;
       return;
     }
     setDefaultAccount(name);
     await log.success(`default account set to ${name}`);
+    for (const note of defaultAccountNotes(name)) await log.warn(note);
   },
 });

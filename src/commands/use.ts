@@ -1,4 +1,12 @@
 import { defineCommand } from "citty";
+import { defaultAccountNotes } from "../accounts/switch.js";
+import { validateAccountName } from "../core/account-name.js";
+import { usageError } from "../core/errors.js";
+import { loadRegistry, requireAccount, updateRegistry } from "../core/registry.js";
+import { setShellAccountCode, unsetShellAccountCode } from "../shell/shell-code.js";
+import { parseShell } from "../shell/shells.js";
+import { log } from "../terminal/log.js";
+import { printJson } from "../terminal/stdout.js";
 
 export default defineCommand({
   meta: { name: "use", description: "Set the default account (or, with --shell, this shell's account)" },
@@ -9,12 +17,9 @@ export default defineCommand({
       description: "Only for the current shell (needs the shell integration: `cao init`)",
     },
     unset: { type: "boolean", description: "With --shell: follow the directory pin and default again" },
+    json: { type: "boolean", description: "Print the result as JSON (shape in docs/reference.md)" },
   },
   async run({ args }) {
-    const { validateAccountName } = await import("../core/account-name.js");
-    const { requireAccount, updateRegistry, loadRegistry } = await import("../core/registry.js");
-    const { usageError } = await import("../core/errors.js");
-    const { log } = await import("../terminal/log.js");
     if (args.shell) {
       // Set (as a prefix, for this call only) by the `cao` function of `cao init`,
       // which evaluates what is printed here: a child process cannot change its shell.
@@ -25,8 +30,6 @@ export default defineCommand({
           'load it with `eval "$(cao init bash)"` (or zsh; fish: `cao init fish | source`), or `cao init SHELL --install`',
         );
       }
-      const { parseShell } = await import("../shell/shell-arg.js");
-      const { setShellAccountCode, unsetShellAccountCode } = await import("../shell/shell-code.js");
       const shell = parseShell(host);
       if (args.unset) {
         process.stdout.write(`${unsetShellAccountCode(shell)}\n`);
@@ -48,5 +51,8 @@ export default defineCommand({
       registry.default_account = name;
     });
     await log.success(`default account set to ${name}`);
+    const notes = defaultAccountNotes(name);
+    for (const note of notes) await log.warn(note);
+    if (args.json) printJson({ defaultAccount: name, notes });
   },
 });

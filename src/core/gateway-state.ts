@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { errnoCode } from "./errors.js";
 import { dataDir, stateDir } from "./paths.js";
+import { isProcessAlive } from "./process-identity.js";
 import { readStateLine, writeStateLine } from "./state-files.js";
 
 /**
@@ -41,15 +41,7 @@ export function readGatewayState(dir = dataDir()): GatewayState | undefined {
   return { pid, url, account };
 }
 
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive but not ours (still alive).
-    return errnoCode(error) === "EPERM";
-  }
-}
+export { isProcessAlive };
 
 /** `.state/gateway-enabled` (read by the wrappers and shims in shell): present = routing on, "autostart" = start a dead gateway. */
 export function writeGatewayRouting(
@@ -63,7 +55,7 @@ export function writeGatewayRouting(
   writeStateLine(gatewayEnabledPath(dir), routing.autostart ? "autostart" : "");
 }
 
-/** The `-c` override that routes the built-in provider through the gateway (Route A in codex-facts). */
+/** The `-c` override that routes the built-in provider through the gateway (Route A in docs/codex-notes.md, "Pointing Codex at a local gateway"). */
 export function gatewayCodexArgs(url: string): string[] {
   return ["-c", `openai_base_url=${JSON.stringify(url)}`];
 }

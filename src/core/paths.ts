@@ -45,3 +45,5 @@ export function mainCodexHome(env: NodeJS.ProcessEnv = process.env): string {
   }
   return path.join(os.homedir(), ".codex");
 }
+/** cao's own settings (core/settings.ts, docs/pool.md). */
+export const settingsPath = (dir = dataDir()): string => path.join(dir, "cao.toml");

@@ -26,25 +26,33 @@ export interface UsageLine {
   secondaryResetsAtMs?: number | undefined;
 }
 
-export function writeUsageState(account: string, usage: UsageLine, dir = dataDir()): void {
+/** The `.state/usage/<account>` line for these figures. */
+export function usageStateLine(usage: UsageLine): string {
   const field = (value: number | undefined, scale = 1) =>
     value === undefined || !Number.isFinite(value) ? "-" : String(Math.round(value / scale));
-  const line = [
+  return [
     field(usage.primaryUsedPercent),
     field(usage.primaryResetsAtMs, 1000),
     field(usage.secondaryUsedPercent),
     field(usage.secondaryResetsAtMs, 1000),
   ].join(" ");
-  writeStateLine(path.join(stateDir(dir), "usage", account), line);
+}
+
+/**
+ * The usage line is a cache of the status file (rewritten from it on the next
+ * change), so it is written without fsync: the gateway updates it while serving.
+ */
+export function writeUsageState(account: string, line: string, dir = dataDir()): void {
+  writeStateLine(path.join(stateDir(dir), "usage", account), line, false);
 }
 
 export function removeAccountState(account: string, dir = dataDir()): void {
   fs.rmSync(path.join(stateDir(dir), "usage", account), { force: true });
 }
 
-export function writeStateLine(file: string, line: string): void {
+export function writeStateLine(file: string, line: string, durable = true): void {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  writeFileAtomic(file, `${line}\n`, { mode: 0o644 });
+  writeFileAtomic(file, `${line}\n`, { mode: 0o644, durable });
 }
 
 export function readStateLine(file: string): string | undefined {

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import which from "which";
 import { findRealCodex } from "../core/codex-binary.js";
 import { DEFAULT_GATEWAY_CONFIG } from "../gateway/config.js";
 import { type Gateway, startGateway } from "../gateway/server.js";
@@ -139,7 +140,15 @@ async function runDemoOnce(options: DemoOptions): Promise<{ code: number; codexF
       }
       print("");
       print("Gateway log:");
-      for (const line of gatewayLog.filter((l) => !l.startsWith("usage check"))) print(`  ${line}`);
+      // The simulated backend offers no WebSocket (as some edges do not): Codex's switch to HTTP is
+      // routine, so it is said once below rather than shown as a failing line.
+      const fellBack = gatewayLog.some((l) => l.includes("falls back to HTTP"));
+      const shown = gatewayLog.filter(
+        (l) => !l.startsWith("usage check") && !l.includes("falls back to HTTP"),
+      );
+      for (const line of shown) print(`  ${line}`);
+      if (fellBack)
+        print("  (this backend offers no WebSocket, so codex spoke HTTP: normal, nothing failed)");
       print("");
       print("cao status afterwards:");
       // Closing flushes the gateway's batched status writes to the store read here.
@@ -149,14 +158,12 @@ async function runDemoOnce(options: DemoOptions): Promise<{ code: number; codexF
       for (const line of status.accounts) print(formatAccountLine(line, width));
       print(`  new codex sessions start on: ${gateway!.context.router.preferred() ?? "-"}`);
       print("");
-      print(
-        code === 0
-          ? `Both turns completed (${((Date.now() - started) / 1000).toFixed(1)} s); the client never saw a usage limit or an auth error.`
-          : "The demo did not complete; the lines above show where it stopped.",
-      );
-      print(
-        "With your own accounts: `cao add NAME` for each, `cao gateway start --detach`, `cao run --gateway`.",
-      );
+      if (code === 0) {
+        print(`What happened (${((Date.now() - started) / 1000).toFixed(1)} s, one session, two turns):`);
+        for (const line of DEMO_STORY) print(`  ${line}`);
+      } else print("The demo did not complete; the lines above show where it stopped.");
+      print("");
+      for (const line of nextSteps()) print(line);
       return code;
     }
   } finally {
@@ -188,6 +195,25 @@ function demoReply(input: FakeTurnInput): FakeReply {
   if (!input.hasToolOutput) return { kind: "shell", command: DEMO_COMMAND };
   const printed = input.toolOutput.trim().split("\n").at(-1) ?? "";
   return { kind: "text", text: `The command printed "${printed}".` };
+}
+
+/** What the lines above show, in words (the script in ./script.js makes it happen this way). */
+const DEMO_STORY = [
+  "- work ran out during turn 1; the backend's usage headers said so, and the gateway moved the",
+  "  session to personal before any request failed.",
+  "- personal had been used up elsewhere (no warning): its 429 never reached codex; the gateway",
+  "  cooled personal down and replayed the same request on spare.",
+  "- turn 2 stayed on spare. Codex saw no usage limit, no 429 and no auth error.",
+];
+
+/** The hint that works from here: `cao` when it is on PATH, otherwise how to get it there first. */
+function nextSteps(): string[] {
+  const steps = "`cao add NAME` for each account, `cao gateway start --detach`, `cao run --gateway`.";
+  if (which.sync("cao", { nothrow: true })) return [`With your own accounts: ${steps}`];
+  return [
+    "cao is not on your PATH yet. From this checkout: `npm install -g .` (or `npm pack` and",
+    `\`npm install -g ./cao-cli-*.tgz\`). Then, with your own accounts: ${steps}`,
+  ];
 }
 
 /** $CAO_CODEX_BIN, else the pinned codex next to cao (a development checkout), else the one on PATH. */

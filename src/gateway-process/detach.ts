@@ -96,7 +96,7 @@ function lastLogLine(dir: string, from: number): string {
     const text = fs.readFileSync(logFilePath(dir), "utf8").slice(from).trim();
     const lines = text.split("\n").filter((line) => !line.includes("hint:"));
     // A log line may carry a timestamp (gateway lines) or a level tag (cao's own error line).
-    return lines.at(-1)?.replace(/^(?:\d{4}-\S+\s+)?(?:\[error\]\s*)?/i, "") ?? "no output";
+    return lines.at(-1)?.replace(/^(?:\d{4}-\S+\s+)?(?:error:\s*)?/i, "") ?? "no output";
   } catch {
     return "no output";
   }

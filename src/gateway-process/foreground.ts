@@ -1,11 +1,33 @@
+import fs from "node:fs";
 import { dataDir } from "../core/paths.js";
 import type { GatewayConfig } from "../gateway/config.js";
 import { startGateway } from "../gateway/server.js";
-import { acquirePidFile, releasePidFile } from "./process-files.js";
+import { batchedWriter } from "./log-batch.js";
+import { formatLogLine, maxLogBytes, RotatingLog } from "./log-file.js";
+import { acquirePidFile, logFilePath, releasePidFile } from "./process-files.js";
 
-/** A log line with a timestamp, to stderr (the log file when detached). Never pass tokens. */
+/** Where log lines go: the data dir's gateway.log (rotated while running) when stderr is that file, else stderr. */
+let sink: ((text: string) => void) | undefined;
+
+// Batched (a synchronous write per request costs the request path); to the rotating log once detached.
+const logLines = batchedWriter((text) => (sink ? sink(text) : process.stderr.write(text)));
+
+/** A log line with a timestamp, to stderr (the log file when detached), batched. Never pass tokens. */
 export function gatewayLog(line: string): void {
-  process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  logLines.line(formatLogLine(line));
+}
+
+function useLogFileWhenDetached(dir: string): void {
+  const file = logFilePath(dir);
+  try {
+    const out = fs.fstatSync(2);
+    const onDisk = fs.lstatSync(file);
+    if (!onDisk.isFile() || out.ino !== onDisk.ino || out.dev !== onDisk.dev) return;
+  } catch {
+    return;
+  }
+  const log = new RotatingLog(file, maxLogBytes());
+  sink = (text) => log.write(text);
 }
 
 /**
@@ -15,6 +37,7 @@ export function gatewayLog(line: string): void {
  */
 export async function runGatewayForeground(config: GatewayConfig, dir = dataDir()): Promise<void> {
   acquirePidFile(dir);
+  useLogFileWhenDetached(dir);
   let gateway: Awaited<ReturnType<typeof startGateway>>;
   try {
     gateway = await startGateway({ config, dir, log: gatewayLog, publishState: true });
@@ -23,6 +46,8 @@ export async function runGatewayForeground(config: GatewayConfig, dir = dataDir(
     throw error;
   }
   gatewayLog(`gateway listening on ${gateway.url} (upstream ${config.baseUrl})`);
+  // The line `cao gateway start --detach` waits for goes out at once.
+  logLines.flush();
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       gatewayLog(`${signal}: stopping`);

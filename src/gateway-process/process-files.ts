@@ -5,6 +5,8 @@ import { CaoError, errnoCode } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { isProcessAlive, readGatewayState, removeGatewayState } from "../core/gateway-state.js";
 import { dataDir } from "../core/paths.js";
+import { isSameProcess, processStartTime } from "../core/process-identity.js";
+import { maxLogBytes, openLogForAppend, rotateIfLarge } from "./log-file.js";
 
 /**
  * The gateway's process files in the data dir: `gateway.pid` (created with
@@ -13,57 +15,82 @@ import { dataDir } from "../core/paths.js";
  */
 export const pidFilePath = (dir = dataDir()): string => path.join(dir, "gateway.pid");
 export const logFilePath = (dir = dataDir()): string => path.join(dir, "gateway.log");
-const MAX_LOG_BYTES = 10 * 1024 * 1024;
 
-/** The pid of the running gateway, or undefined; stale files (dead or foreign pid) are cleaned. */
+/** What gateway.pid says: nothing, a pid (with its start time where /proc exists), or junk (what and why). */
+export type PidFileRead =
+  | { kind: "missing" }
+  | { kind: "pid"; pid: number; startTime: string | undefined }
+  | { kind: "junk"; problem: string };
+
+export function readPidFile(dir = dataDir()): PidFileRead {
+  let text: string;
+  try {
+    text = fs.readFileSync(pidFilePath(dir), "utf8");
+  } catch (error) {
+    if (errnoCode(error) === "ENOENT") return { kind: "missing" };
+    return { kind: "junk", problem: `unreadable (${errnoCode(error) ?? "read error"})` };
+  }
+  const [pidText, startTime] = text.trim().split(/\s+/);
+  const pid = Number(pidText);
+  if (!text.trim())
+    return { kind: "junk", problem: "empty (left by a start that failed, e.g. on a full disk)" };
+  if (!Number.isInteger(pid) || pid <= 0 || (startTime !== undefined && !/^\d+$/.test(startTime))) {
+    return { kind: "junk", problem: `holds no pid (${JSON.stringify(text.slice(0, 40))})` };
+  }
+  return { kind: "pid", pid, startTime };
+}
+
+/** The pid of the running gateway, or undefined; stale files (dead, reused or foreign pid, junk) are cleaned. */
 export function runningGatewayPid(dir = dataDir()): number | undefined {
-  const pid = readPid(dir);
-  if (pid !== undefined && isProcessAlive(pid) && looksLikeGateway(pid)) return pid;
-  if (pid !== undefined) fs.rmSync(pidFilePath(dir), { force: true });
+  const read = readPidFile(dir);
+  if (read.kind === "pid" && isSameProcess(read.pid, read.startTime) && looksLikeGateway(read.pid)) {
+    return read.pid;
+  }
+  if (read.kind !== "missing") fs.rmSync(pidFilePath(dir), { force: true });
   const state = readGatewayState(dir);
   if (state && !(isProcessAlive(state.pid) && looksLikeGateway(state.pid))) removeGatewayState(dir);
   return undefined;
 }
 
-/** Takes the pid file for this process, or explains which gateway already runs. */
+/**
+ * Takes the pid file for this process, or explains which gateway already
+ * runs. The file is written in full first and then linked into place (link
+ * fails if it exists), so it is never seen empty: an empty or junk file is
+ * always left over from a failed start and is cleaned like a stale pid.
+ */
 export function acquirePidFile(dir = dataDir(), pid = process.pid): void {
   ensurePrivateDir(dir);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      fs.writeFileSync(pidFilePath(dir), `${pid}\n`, { flag: "wx", mode: 0o600 });
-      return;
-    } catch (error) {
-      if (errnoCode(error) !== "EEXIST") throw error;
+  const file = pidFilePath(dir);
+  const tmp = `${file}.${pid}.tmp`;
+  try {
+    fs.writeFileSync(tmp, `${`${pid} ${processStartTime(pid) ?? ""}`.trim()}\n`, { mode: 0o600 });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        fs.linkSync(tmp, file);
+        return;
+      } catch (error) {
+        if (errnoCode(error) !== "EEXIST") throw error;
+      }
+      const running = runningGatewayPid(dir);
+      if (running !== undefined && running !== pid) {
+        const url = readGatewayState(dir)?.url;
+        throw new CaoError(
+          `the gateway is already running (pid ${running}${url ? `, ${url}` : ""})`,
+          ExitCode.failure,
+          "stop it first with `cao gateway stop`",
+        );
+      }
+      if (running === pid) return;
     }
-    const running = runningGatewayPid(dir);
-    if (running !== undefined && running !== pid) {
-      const url = readGatewayState(dir)?.url;
-      throw new CaoError(
-        `the gateway is already running (pid ${running}${url ? `, ${url}` : ""})`,
-        ExitCode.failure,
-        "stop it first with `cao gateway stop`",
-      );
-    }
-    if (running === pid) return;
+  } finally {
+    fs.rmSync(tmp, { force: true });
   }
-  throw new CaoError(
-    `could not take ${pidFilePath(dir)}`,
-    ExitCode.failure,
-    "remove it if no gateway is running",
-  );
+  throw new CaoError(`could not take ${file}`, ExitCode.failure, "remove it if no gateway is running");
 }
 
 export function releasePidFile(dir = dataDir(), pid = process.pid): void {
-  if (readPid(dir) === pid) fs.rmSync(pidFilePath(dir), { force: true });
-}
-
-function readPid(dir: string): number | undefined {
-  try {
-    const pid = Number(fs.readFileSync(pidFilePath(dir), "utf8").trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
+  const read = readPidFile(dir);
+  if (read.kind === "pid" && read.pid === pid) fs.rmSync(pidFilePath(dir), { force: true });
 }
 
 /**
@@ -81,14 +108,10 @@ function looksLikeGateway(pid: number): boolean {
   return cmdline.includes("gateway") || cmdline.includes("demo");
 }
 
-/** Opens the log for appending (0600), rotating it once it grew past 10 MB. */
+/** Opens the log for appending (0600, never through a symlink), rotating it once it grew too large. */
 export function openLogFile(dir = dataDir()): number {
   ensurePrivateDir(dir);
   const file = logFilePath(dir);
-  try {
-    if (fs.statSync(file).size > MAX_LOG_BYTES) fs.renameSync(file, `${file}.1`);
-  } catch {
-    // No log yet.
-  }
-  return fs.openSync(file, "a", 0o600);
+  rotateIfLarge(file, maxLogBytes());
+  return openLogForAppend(file);
 }

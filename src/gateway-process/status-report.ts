@@ -1,9 +1,14 @@
-import { isCoolingDown, loadStatuses } from "../core/account-status.js";
+import {
+  pickAccountJson,
+  ROUTING_KEYS,
+  type RoutingAccountJson,
+  type UsageWindowJson,
+} from "../core/account-json.js";
+import { loadSnapshot } from "../core/account-view.js";
 import { readGatewayState } from "../core/gateway-state.js";
 import { dataDir } from "../core/paths.js";
-import { loadRegistry } from "../core/registry.js";
 import { gatewayConfigPath } from "../gateway/config.js";
-import { logFilePath, pidFilePath, runningGatewayPid } from "./process-files.js";
+import { logFilePath, pidFilePath, readPidFile, runningGatewayPid } from "./process-files.js";
 
 /** `cao gateway status --json`: a stable shape. */
 export interface GatewayStatusReport {
@@ -13,63 +18,49 @@ export interface GatewayStatusReport {
   /** The account new sessions (and new codex launches) start on. */
   account: string | null;
   pidFile: string;
+  /** What was wrong with gateway.pid (empty, junk) when this report cleaned it, else null. */
+  pidFileProblem: string | null;
   logFile: string;
   configFile: string;
-  accounts: AccountLine[];
-}
-
-export interface AccountLine {
-  name: string;
-  coolingDownUntilMs: number | null;
-  primaryUsedPercent: number | null;
-  secondaryUsedPercent: number | null;
-  lastError: string | null;
-  authProblem: string | null;
+  accounts: RoutingAccountJson[];
 }
 
 export function gatewayStatus(dir = dataDir()): GatewayStatusReport {
+  const pidFileBefore = readPidFile(dir);
   const pid = runningGatewayPid(dir);
   const state = pid === undefined ? undefined : readGatewayState(dir);
-  const statuses = loadStatuses(dir);
-  const now = Date.now();
-  const accounts = loadRegistry(dir).accounts.map((name): AccountLine => {
-    const status = statuses[name] ?? {};
-    const fresh = (window: { usedPercent: number; resetsAtMs?: number } | undefined) =>
-      window && (window.resetsAtMs === undefined || window.resetsAtMs > now)
-        ? window.usedPercent
-        : window
-          ? 0
-          : null;
-    return {
-      name,
-      coolingDownUntilMs: isCoolingDown(status, now) ? (status.cooldownUntilMs ?? null) : null,
-      primaryUsedPercent: fresh(status.rateLimits?.primary),
-      secondaryUsedPercent: fresh(status.rateLimits?.secondary),
-      lastError: status.lastError ?? null,
-      authProblem: status.authProblem ?? null,
-    };
-  });
+  const accounts = loadSnapshot(dir).accounts.map((a) => pickAccountJson(a, ROUTING_KEYS));
   return {
     running: pid !== undefined,
     pid: pid ?? null,
     url: state?.url ?? null,
     account: state?.account ?? null,
     pidFile: pidFilePath(dir),
+    pidFileProblem:
+      pidFileBefore.kind === "junk" ? `gateway.pid was ${pidFileBefore.problem}; removed it` : null,
     logFile: logFilePath(dir),
     configFile: gatewayConfigPath(dir),
     accounts,
   };
 }
 
-export function formatAccountLine(line: AccountLine, width: number): string {
+/** A window's use, or nothing once it has reset (its percent is then stale). */
+function currentPercent(window: UsageWindowJson | null, nowMs: number): number | null {
+  if (!window) return null;
+  return window.resetsAt && Date.parse(window.resetsAt) <= nowMs ? 0 : window.usedPercent;
+}
+
+export function formatAccountLine(line: RoutingAccountJson, width: number, nowMs = Date.now()): string {
   const parts: string[] = [];
-  if (line.primaryUsedPercent !== null) parts.push(`5h ${Math.round(line.primaryUsedPercent)}%`);
-  if (line.secondaryUsedPercent !== null) parts.push(`week ${Math.round(line.secondaryUsedPercent)}%`);
-  if (line.coolingDownUntilMs !== null) {
-    parts.push(`cooling down until ${new Date(line.coolingDownUntilMs).toLocaleTimeString()}`);
+  const fiveHour = currentPercent(line.usage.fiveHour, nowMs);
+  const weekly = currentPercent(line.usage.weekly, nowMs);
+  if (fiveHour !== null) parts.push(`5h ${Math.round(fiveHour)}%`);
+  if (weekly !== null) parts.push(`week ${Math.round(weekly)}%`);
+  if (line.coolingDown && line.cooldownUntil) {
+    parts.push(`cooling down until ${new Date(line.cooldownUntil).toLocaleTimeString()}`);
   }
   if (line.authProblem) parts.push(`login problem: ${line.authProblem}`);
-  else if (line.lastError && line.coolingDownUntilMs === null) parts.push(`last error: ${line.lastError}`);
+  else if (line.lastError && !line.coolingDown) parts.push(`last error: ${line.lastError}`);
   return `  ${line.name.padEnd(width)}  ${parts.join(", ") || "no usage seen yet"}`;
 }
 
@@ -80,6 +71,7 @@ export function formatGatewayStatus(status: GatewayStatusReport): string {
         `new sessions start on: ${status.account ?? "-"}`,
       ]
     : ["gateway: not running (start it with `cao gateway start --detach`)"];
+  if (status.pidFileProblem) lines.push(`note: ${status.pidFileProblem}`);
   lines.push(`log: ${status.logFile}`);
   if (status.accounts.length > 0) {
     const width = Math.max(...status.accounts.map((a) => a.name.length));

@@ -3,7 +3,8 @@ import { parse as parseToml } from "smol-toml";
 import { findBlock, withoutConfigBlock } from "../core/codex-config-block.js";
 import { CaoError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
-import { renderTemplate, tomlString } from "./render.js";
+import { tomlString } from "../core/quoting.js";
+import { renderTemplate } from "../core/template.js";
 
 /**
  * Writing the marked block `cao gateway enable --config` adds to the user's

@@ -4,8 +4,10 @@ import os from "node:os";
 import path from "node:path";
 import { writeFileAtomic } from "../core/atomic-write.js";
 import { CaoError } from "../core/errors.js";
+import { systemdQuote, xmlEscape } from "../core/quoting.js";
+import { renderTemplate } from "../core/template.js";
 import { GATEWAY_NODE_FLAGS } from "../gateway-process/detach.js";
-import { caoCommandArgs, renderTemplate, systemdQuote, xmlEscape } from "./render.js";
+import { caoCommandArgs } from "./cao-command.js";
 
 /**
  * `cao gateway service`: the gateway as a user service that starts at login

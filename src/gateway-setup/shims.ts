@@ -4,7 +4,9 @@ import path from "node:path";
 import { writeFileAtomic } from "../core/atomic-write.js";
 import { isCaoShim } from "../core/codex-binary.js";
 import { CaoError } from "../core/errors.js";
-import { caoCommandArgs, psQuote, renderTemplate, shQuote } from "./render.js";
+import { psQuote, shQuote } from "../core/quoting.js";
+import { renderTemplate } from "../core/template.js";
+import { caoCommandArgs } from "./cao-command.js";
 
 export type ShimPlatform = "posix" | "windows";
 

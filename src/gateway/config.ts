@@ -167,7 +167,7 @@ export function saveConfig(config: GatewayConfig, dir = dataDir()): string {
   return file;
 }
 
-/** The URL codex is pointed at (Route A in codex-facts: `-c openai_base_url=<this>`). */
+/** The URL codex is pointed at (Route A in docs/codex-notes.md, "Pointing Codex at a local gateway": `-c openai_base_url=<this>`). */
 export function codexUrl(host: string, port: number): string {
   const shown = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
   return `http://${shown}:${port}/v1`;

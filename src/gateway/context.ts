@@ -1,7 +1,9 @@
 import type { Agent } from "undici";
 import type { GatewayConfig } from "./config.js";
 import type { TokenManager } from "./credentials.js";
+import type { PoolNotifier } from "./notifications.js";
 import type { Router } from "./router.js";
+import type { StrangerLog } from "./stranger-log.js";
 import type { UsageChecker } from "./usage-check.js";
 
 /**
@@ -14,11 +16,14 @@ export interface GatewayContext {
   router: Router;
   tokens: TokenManager;
   usage: UsageChecker;
+  notifier: PoolNotifier;
   agent: Agent;
   /** Upstream origin and base path, parsed once from `config.baseUrl`. */
   upstream: { origin: string; basePath: string };
   /** One line to the gateway log. Never pass a token here. */
   log(line: string): void;
+  /** Requests without a valid token, logged rate-limited (anyone local can send them). */
+  strangers: StrangerLog;
 }
 
 /** `/v1/responses?x=1` → the upstream path `<basePath>/responses?x=1`; undefined outside `/v1`. */

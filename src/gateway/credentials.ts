@@ -24,6 +24,8 @@ const DEAD_LOGIN = /refresh_token_(reused|expired|invalidated)/;
 const REFRESH_FAILURE_BACKOFF_MS = 30_000;
 /** How long a superseded access token is still accepted from callers. */
 const SUPERSEDED_TTL_MS = 24 * 3_600_000;
+/** How often a request retries saving tokens that only live in memory (maintenance also retries). */
+const UNSAVED_RETRY_MS = 5_000;
 
 export interface Credentials {
   accessToken: string;
@@ -53,7 +55,30 @@ interface AccountTokens {
   problem: string | undefined;
   refreshing: Promise<void> | undefined;
   lastRefreshFailureAtMs: number;
-  accepted: { digest: Buffer; untilMs: number }[];
+  accepted: AcceptedToken[];
+  /** Refresh tokens this account rotated away from: dead, never to be sent again (digests). */
+  superseded: Buffer[];
+  /** The auth.json content that holds rotated tokens the disk refused (ENOSPC, EIO, EACCES): memory is the only copy. */
+  unsaved: { auth: AuthFile; sinceMs: number; reason: string; lastTryMs: number } | undefined;
+}
+
+/** An account whose current login lives only in the gateway's memory. */
+export interface UnsavedLogin {
+  account: string;
+  sinceMs: number;
+  reason: string;
+}
+
+interface AcceptedToken {
+  digest: Buffer;
+  untilMs: number;
+}
+
+/** A caller verified on one connection: its token, and the entry that admitted it. */
+interface VerifiedCaller {
+  bearer: Buffer;
+  account: AccountTokens;
+  entry: AcceptedToken;
 }
 
 export interface TokenEvents {
@@ -61,6 +86,9 @@ export interface TokenEvents {
   /** A refresh failed for a passing reason (network, 5xx): the account stays usable while its token lasts. */
   refreshFailed(account: string, reason: string): void;
   problem(account: string, problem: string, deadLogin: boolean): void;
+  /** Rotated tokens could not be written: the login lives only in memory until `saved`. */
+  unsaved(account: string, reason: string): void;
+  saved(account: string, how: string): void;
 }
 
 const digest = (token: string): Buffer => crypto.createHash("sha256").update(token).digest();
@@ -68,6 +96,15 @@ const digest = (token: string): Buffer => crypto.createHash("sha256").update(tok
 export class TokenManager {
   private readonly accounts = new Map<string, AccountTokens>();
   private lastCallerReloadMs = 0;
+  /**
+   * Codex sends the same token on every request of a keep-alive connection:
+   * once verified there, the next request is checked against that token
+   * alone (constant-time, no hash), for as long as the entry that admitted it
+   * is still accepted. So the cache admits nothing the full check would not:
+   * only tokens that matched, never past the entry's expiry, its supersession
+   * falling out of the list, or the account's removal.
+   */
+  private readonly verified = new WeakMap<object, VerifiedCaller>();
 
   constructor(
     names: readonly string[],
@@ -92,6 +129,8 @@ export class TokenManager {
         refreshing: undefined,
         lastRefreshFailureAtMs: 0,
         accepted: [],
+        superseded: [],
+        unsaved: undefined,
       };
       this.accounts.set(name, account);
       this.load(account);
@@ -105,6 +144,15 @@ export class TokenManager {
   /** Why the account cannot serve, or undefined when it can. */
   problem(name: string): string | undefined {
     return this.get(name).problem;
+  }
+
+  /** Logins whose rotated tokens are only in memory (the disk refused them). */
+  unsavedLogins(): UnsavedLogin[] {
+    return [...this.accounts.values()].flatMap((account) =>
+      account.unsaved
+        ? [{ account: account.name, sinceMs: account.unsaved.sinceMs, reason: account.unsaved.reason }]
+        : [],
+    );
   }
 
   /** The `chatgpt_account_id` behind an account name (for matching a caller's `chatgpt-account-id`). */
@@ -123,6 +171,7 @@ export class TokenManager {
       throw new AccountUnavailableError(name, account.problem ?? "no access token");
     }
     const now = Date.now();
+    if (account.unsaved && now - account.unsaved.lastTryMs >= UNSAVED_RETRY_MS) this.persist(account);
     const nearExpiry =
       account.expiresAtMs !== undefined && account.expiresAtMs - now < this.options.refreshBeforeMs;
     const backingOff = now - account.lastRefreshFailureAtMs < REFRESH_FAILURE_BACKOFF_MS;
@@ -151,6 +200,7 @@ export class TokenManager {
     const now = Date.now();
     await Promise.all(
       [...this.accounts.values()].map(async (account) => {
+        if (account.unsaved) this.persist(account);
         this.reloadIfChanged(account);
         if (account.problem || account.expiresAtMs === undefined) return;
         if (account.expiresAtMs - now >= this.options.refreshBeforeMs) return;
@@ -160,9 +210,34 @@ export class TokenManager {
     );
   }
 
-  /** The account whose token the caller presented, or undefined (constant-time comparisons). */
-  authenticate(bearer: string | undefined): string | undefined {
+  /** Last chance before the gateway exits: tries to save what only memory holds; returns what is still unsaved. */
+  flushUnsaved(): UnsavedLogin[] {
+    for (const account of this.accounts.values()) this.persist(account);
+    return this.unsavedLogins();
+  }
+
+  /**
+   * The account whose token the caller presented, or undefined (constant-time
+   * comparisons). `connection` (the request's socket) keys the cache above.
+   */
+  authenticate(bearer: string | undefined, connection?: object): string | undefined {
     if (!bearer) return undefined;
+    const cached = connection && this.verified.get(connection);
+    if (cached && cached.entry.untilMs > Date.now() && cached.account.accepted.includes(cached.entry)) {
+      const presented = Buffer.from(bearer);
+      // Only the length of the user's own token can leak here, not its bytes.
+      if (presented.length === cached.bearer.length && crypto.timingSafeEqual(presented, cached.bearer))
+        return cached.account.name;
+    }
+    const found = this.verify(bearer);
+    if (connection) {
+      if (found) this.verified.set(connection, { bearer: Buffer.from(bearer), ...found });
+      else this.verified.delete(connection);
+    }
+    return found?.account.name;
+  }
+
+  private verify(bearer: string): Omit<VerifiedCaller, "bearer"> | undefined {
     const found = this.match(digest(bearer));
     if (found) return found;
     // A token we have not seen: maybe Codex or a new login just rewrote an
@@ -174,14 +249,15 @@ export class TokenManager {
     return this.match(digest(bearer));
   }
 
-  private match(candidate: Buffer): string | undefined {
+  private match(candidate: Buffer): Omit<VerifiedCaller, "bearer"> | undefined {
     const now = Date.now();
-    let found: string | undefined;
+    let found: Omit<VerifiedCaller, "bearer"> | undefined;
     for (const account of this.accounts.values()) {
       account.accepted = account.accepted.filter((entry) => entry.untilMs > now);
       for (const entry of account.accepted) {
         // No early exit: every comparison runs whatever matched.
-        if (crypto.timingSafeEqual(entry.digest, candidate) && found === undefined) found = account.name;
+        if (crypto.timingSafeEqual(entry.digest, candidate) && found === undefined)
+          found = { account, entry };
       }
     }
     return found;
@@ -211,6 +287,13 @@ export class TokenManager {
       account.mtimeMs = 0;
     }
     const read = readAuthFile(account.file);
+    const onDisk = read.kind === "ok" ? read.auth.tokens?.refresh_token : undefined;
+    if (account.unsaved && (!onDisk || this.isSuperseded(account, onDisk))) {
+      // The disk still holds what we rotated away from (or nothing readable): memory is the truth until saved.
+      return account.unsaved.auth;
+    }
+    // Logged out or removed: its tokens are no longer the user's to present.
+    if (read.kind === "missing") account.accepted = [];
     if (read.kind !== "ok") {
       this.setProblem(
         account,
@@ -223,6 +306,11 @@ export class TokenManager {
     if (!tokens?.access_token || !tokens.refresh_token) {
       this.setProblem(account, "auth.json holds no ChatGPT tokens", false);
       return undefined;
+    }
+    if (account.unsaved) {
+      // A new login (or Codex's own refresh) replaced the file: it wins over what only memory held.
+      account.unsaved = undefined;
+      this.options.events.saved(account.name, "a newer login replaced the file");
     }
     this.adopt(account, read.auth);
     account.problem = undefined;
@@ -276,6 +364,10 @@ export class TokenManager {
     const stillFresh =
       account.expiresAtMs !== undefined && account.expiresAtMs - Date.now() >= this.options.refreshBeforeMs;
     if (account.accessToken !== before && (reason === "unauthorized_recovery" || stillFresh)) return;
+    if (!account.refreshToken || this.isSuperseded(account, account.refreshToken)) {
+      // Sending a rotated-away token would make the server revoke the whole login.
+      throw this.refreshFailure(account, "token refresh skipped: only a superseded refresh token is known");
+    }
     const body = JSON.stringify({
       client_id: CODEX_CLIENT_ID,
       grant_type: "refresh_token",
@@ -313,24 +405,75 @@ export class TokenManager {
     return new AccountUnavailableError(account.name, reason);
   }
 
-  /** Merges the new tokens into the file as it is now (unknown keys kept), atomically, 0600. */
+  /**
+   * Merges the new tokens into the file as it is now (unknown keys kept),
+   * atomically, 0600. The new tokens are adopted in memory first: once the
+   * server rotated the refresh token the old one is dead, so a failed write
+   * (full disk, EIO, EACCES) must not drop the only live copy. It is retried
+   * until the disk takes it.
+   */
   private writeRefreshed(
     account: AccountTokens,
     fresh: { access_token?: unknown; id_token?: unknown; refresh_token?: unknown },
   ): void {
-    const read = readAuthFile(account.file);
-    const auth: AuthFile = read.kind === "ok" ? read.auth : {};
+    const auth = account.unsaved?.auth ?? onDiskOrEmpty(account.file);
     const tokens = { ...(auth.tokens ?? {}) };
     if (typeof fresh.access_token === "string") tokens.access_token = fresh.access_token;
     if (typeof fresh.id_token === "string") tokens.id_token = fresh.id_token;
     // The refresh token rotates; the old one is dead from now on.
-    if (typeof fresh.refresh_token === "string") tokens.refresh_token = fresh.refresh_token;
+    if (typeof fresh.refresh_token === "string" && fresh.refresh_token !== tokens.refresh_token) {
+      if (tokens.refresh_token)
+        account.superseded = [...account.superseded, digest(tokens.refresh_token)].slice(-16);
+      tokens.refresh_token = fresh.refresh_token;
+    }
     const next: AuthFile = { ...auth, tokens, last_refresh: new Date().toISOString() };
-    writeFileAtomic(account.file, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
     this.adopt(account, next);
-    account.mtimeMs = fs.statSync(account.file).mtimeMs;
     account.problem = undefined;
+    account.unsaved = {
+      auth: next,
+      sinceMs: account.unsaved?.sinceMs ?? Date.now(),
+      reason: "",
+      lastTryMs: 0,
+    };
+    this.persist(account);
   }
+
+  /** Writes the memory-only tokens; on failure says so (once per reason) and keeps them for the next try. */
+  private persist(account: AccountTokens): void {
+    const unsaved = account.unsaved;
+    if (!unsaved) return;
+    unsaved.lastTryMs = Date.now();
+    try {
+      writeFileAtomic(account.file, `${JSON.stringify(unsaved.auth, null, 2)}\n`, { mode: 0o600 });
+      account.mtimeMs = fs.statSync(account.file).mtimeMs;
+    } catch (error) {
+      const reason = `could not save the refreshed tokens to ${account.file} (${describe(error)})`;
+      if (reason !== unsaved.reason) {
+        unsaved.reason = reason;
+        this.options.events.unsaved(account.name, reason);
+      }
+      return;
+    }
+    account.unsaved = undefined;
+    if (unsaved.reason) {
+      this.options.events.saved(
+        account.name,
+        `after ${Math.round((Date.now() - unsaved.sinceMs) / 1000)} s in memory only`,
+      );
+    }
+  }
+
+  private isSuperseded(account: AccountTokens, refreshToken: string): boolean {
+    const candidate = digest(refreshToken);
+    let found = false;
+    for (const entry of account.superseded) if (crypto.timingSafeEqual(entry, candidate)) found = true;
+    return found;
+  }
+}
+
+function onDiskOrEmpty(file: string): AuthFile {
+  const read = readAuthFile(file);
+  return read.kind === "ok" ? read.auth : {};
 }
 
 function describe(error: unknown): string {

@@ -1,10 +1,13 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { Dispatcher } from "undici";
+import { markVerified } from "./connection-guard.js";
 import { createStreamDecoder, decodeBody, readableAcceptEncoding } from "./content-encoding.js";
 import { bearerOf, type GatewayContext, sessionKeyOf, upstreamPath } from "./context.js";
 import { AccountUnavailableError, type Credentials } from "./credentials.js";
+import { isLocalResourceError } from "./local-errors.js";
 import { parseUsageLimit, rateLimitsFromEvent, rateLimitsFromHeaders, usageLimitBody } from "./signals.js";
 import { createSseTap } from "./sse-tap.js";
+import { turnIdOfHeader } from "./turn-id.js";
 import { HOP_BY_HOP } from "./upstream.js";
 import { sendUpstream, type UpstreamResponse } from "./upstream-response.js";
 
@@ -32,15 +35,16 @@ export async function handleHttp(
     sendJson(res, 404, { error: { message: "not found: the gateway serves /v1/...", type: "not_found" } });
     return;
   }
-  const caller = ctx.tokens.authenticate(bearerOf(req.headers.authorization));
+  const caller = ctx.tokens.authenticate(bearerOf(req.headers.authorization), req.socket);
   if (caller === undefined) {
     // Not the user's token. Codex answers a 401 by re-reading its auth.json.
-    ctx.log(`${req.method} ${req.url} 401 unauthorized caller`);
+    ctx.strangers.unauthorized(req.method ?? "?", req.url ?? "/");
     sendJson(res, 401, {
       error: { message: "the cao gateway only serves the tokens of your own accounts", type: "unauthorized" },
     });
     return;
   }
+  markVerified(req.socket);
   const abort = new AbortController();
   const onClientGone = () => {
     if (!res.writableFinished) abort.abort();
@@ -75,6 +79,8 @@ export async function handleHttp(
 
 class Exchange {
   private readonly sessionKey: string | undefined;
+  /** Why the router moved this request's session (for the log line). */
+  private moveReason: string | undefined;
   private readonly baseHeaders: Record<string, string | string[]>;
   /** The last failure to show the client when nothing succeeds (5xx, network). */
   private lastFailure: { status: number; headers: IncomingHttpHeaders; body: Buffer | string } | undefined;
@@ -110,6 +116,7 @@ class Exchange {
         }
         if (!choice) break;
         tried.add(choice.account);
+        this.moveReason = choice.reason;
         if (await this.serveOn(choice.account, choice.movedFrom, true)) return;
       }
     }
@@ -128,7 +135,11 @@ class Exchange {
       router.accountsChanged();
       return false;
     }
-    router.recordAttempt(account);
+    router.recordAttempt(account, {
+      session: this.sessionKey,
+      turn: turnIdOfHeader(this.req.headers["x-codex-turn-metadata"]),
+      transport: "http",
+    });
     let response = await this.send(account, credentials, movedFrom);
     if (response && response.statusCode === 401 && credentials) {
       // Never show Codex an upstream 401: refresh (once, shared) and try again.
@@ -230,7 +241,9 @@ class Exchange {
       }
       if (attempt >= config.upstreamRetries) {
         // A 5xx answer is recorded by the caller, which reads its body.
-        if (!response) this.ctx.router.recordFailure(account, `upstream ${failure}`);
+        if (!response && isLocalResourceError(failure)) {
+          this.ctx.log(`${this.describe()} ${failure} on this machine: not counted against ${account}`);
+        } else if (!response) this.ctx.router.recordFailure(account, `upstream ${failure}`);
         return response;
       }
       if (response) await response.dump();
@@ -256,7 +269,8 @@ class Exchange {
         )
       : undefined;
     const firstByteMs = performance.now() - this.started;
-    const line = `${this.describe()} ${account}${movedFrom ? ` (moved from ${movedFrom})` : ""} ${response.statusCode}`;
+    const moved = movedFrom ? ` (moved from ${movedFrom}: ${this.moveReason ?? "moved"})` : "";
+    const line = `${this.describe()} ${account}${moved} ${response.statusCode}`;
     response.pipeTo(this.res, tap?.write).then(
       () => {
         tap?.end();

@@ -1,4 +1,13 @@
-import type { AccountStatus, RateLimits, StatusMap } from "../core/account-status.js";
+import type { AccountStatus, RateLimits, RateLimitWindow, StatusMap } from "../core/account-status.js";
+import {
+  accountCaps,
+  accountSettings,
+  blockedUntil,
+  blockReason,
+  defaultSettings,
+  type Settings,
+  windowUsed,
+} from "../core/pool-policy.js";
 import type { UsageLimit } from "./signals.js";
 import type { StatusWriter } from "./status-writer.js";
 
@@ -17,13 +26,18 @@ import type { StatusWriter } from "./status-writer.js";
  *
  * Sticky: a session stays on its account (prompt cache) until that account is
  * cooling down, has a dead login, or crossed a proactive threshold while another
- * account is still below it. A new session goes to the account with the most
- * known headroom (10-point steps), and among similar ones to the one whose
- * window resets soonest (its unused quota is lost at the reset anyway).
+ * account is still below it, or was paused or reached its reserve (cao.toml).
+ * A new session goes, among the accounts of the highest priority, by the
+ * strategy: "headroom" (default) to the most known headroom (10-point steps),
+ * and among similar ones to the one whose window resets soonest (its unused
+ * quota is lost at the reset anyway); "reset-soonest" to the soonest reset;
+ * "listed" in registry order.
  */
 export interface RouteChoice {
   account: string;
   movedFrom: string | undefined;
+  /** Why the session left `movedFrom` (for the sessions record and the log). */
+  reason: string | undefined;
 }
 
 export interface RouterOptions {
@@ -35,15 +49,40 @@ export interface RouterOptions {
   problem(account: string): string | undefined;
   /** Called when the account a new session would get changes (the state file follows it). */
   onPreferredChange?(account: string | undefined): void;
+  /** Pauses, reserves, priorities and strategy (cao.toml), read fresh on every pick. */
+  settings?(): Settings;
+  /** A session moved to another account (the sessions record). */
+  onMove?(session: string, from: string, to: string, reason: string): void;
+  /** Usage, cooldowns or logins changed (the notifier looks a moment later). */
+  onStateChange?(): void;
+  /** A model request was sent on `account` (the sessions record). */
+  onServe?(account: string, served: Served): void;
+}
+
+/** What the transport knows about a request it sends, for the sessions record. */
+export interface Served {
+  session: string | undefined;
+  turn: string | null;
+  transport: "http" | "websocket";
 }
 
 interface AccountState {
   cooldownUntilMs: number;
   rateLimits: RateLimits | undefined;
   planType: string | undefined;
+  /** When rate limits were last recorded in full (queued for the store, routing recomputed). */
+  limitsRecordedAtMs: number;
 }
 
+/**
+ * Every response repeats the account's rate limits (headers and a stream
+ * event), mostly unchanged: then recording them again changes nothing but
+ * `observedAtMs`, which is refreshed at most this often.
+ */
+const UNCHANGED_LIMITS_REFRESH_MS = 1000;
+
 const MAX_SESSIONS = 10_000;
+const DEFAULTS = defaultSettings();
 
 export class Router {
   private readonly state = new Map<string, AccountState>();
@@ -62,6 +101,7 @@ export class Router {
         cooldownUntilMs: status.cooldownUntilMs ?? 0,
         rateLimits: status.rateLimits,
         planType: undefined,
+        limitsRecordedAtMs: 0,
       });
     }
     this.preferredAccount = this.choose(undefined, new Set(), Date.now());
@@ -72,13 +112,37 @@ export class Router {
     const current = sessionKey === undefined ? undefined : this.sessions.get(sessionKey);
     const account = this.choose(current, exclude, now);
     if (account === undefined) return undefined;
+    const movedFrom = current !== undefined && current !== account ? current : undefined;
     if (sessionKey !== undefined && account !== current) {
       this.sessions.delete(sessionKey);
       this.sessions.set(sessionKey, account);
       if (this.sessions.size > MAX_SESSIONS)
         this.sessions.delete(this.sessions.keys().next().value as string);
     }
-    return { account, movedFrom: current !== undefined && current !== account ? current : undefined };
+    const reason = movedFrom && this.leaveReason(movedFrom, exclude, now);
+    if (sessionKey !== undefined && movedFrom !== undefined && reason !== undefined)
+      this.options.onMove?.(sessionKey, movedFrom, account, reason);
+    return { account, movedFrom, reason };
+  }
+
+  /** Why a session cannot stay on `account`: the first rule that moved it. */
+  private leaveReason(account: string, exclude: ReadonlySet<string>, now: number): string {
+    const problem = this.options.problem(account);
+    if (problem) return `login: ${problem}`;
+    if (this.isCoolingDown(account, now)) return "usage limit";
+    const blocked = blockReason(account, this.settings(), this.state.get(account)?.rateLimits, now);
+    if (blocked) return blocked;
+    if (exclude.has(account)) return "failed on this request";
+    return "proactive: past the threshold";
+  }
+
+  /** Why the account cannot be picked now (paused, keeping a reserve), or undefined. */
+  blocked(account: string, now = Date.now()): string | undefined {
+    return blockReason(account, this.settings(), this.state.get(account)?.rateLimits, now);
+  }
+
+  private settings(): Settings {
+    return this.options.settings?.() ?? DEFAULTS;
   }
 
   /** The account a new session (and a new codex launch) would start on. */
@@ -90,6 +154,14 @@ export class Router {
     return this.accounts;
   }
 
+  rateLimitsOf(account: string): RateLimits | undefined {
+    return this.state.get(account)?.rateLimits;
+  }
+
+  cooldownUntil(account: string): number {
+    return this.state.get(account)?.cooldownUntilMs ?? 0;
+  }
+
   isCoolingDown(account: string, now = Date.now()): boolean {
     return (this.state.get(account)?.cooldownUntilMs ?? 0) > now;
   }
@@ -98,7 +170,8 @@ export class Router {
     return this.accounts.filter((name) => this.isCoolingDown(name, now));
   }
 
-  recordAttempt(account: string): void {
+  recordAttempt(account: string, served?: Served): void {
+    if (served) this.options.onServe?.(account, served);
     const now = Date.now();
     this.writer.queue(account, (s) => ({ ...s, lastAttemptAtMs: now }));
   }
@@ -120,6 +193,10 @@ export class Router {
   recordRateLimits(account: string, limits: RateLimits): void {
     const state = this.state.get(account);
     if (!state) return;
+    const now = Date.now();
+    if (sameWindows(state.rateLimits, limits) && now - state.limitsRecordedAtMs < UNCHANGED_LIMITS_REFRESH_MS)
+      return;
+    state.limitsRecordedAtMs = now;
     state.rateLimits = { ...state.rateLimits, ...limits };
     const merged = state.rateLimits;
     this.writer.queue(account, (s) => ({ ...s, rateLimits: merged }));
@@ -176,11 +253,16 @@ export class Router {
   exhausted(): { resetsAtMs: number | undefined; planType: string | undefined } {
     let resetsAtMs: number | undefined;
     let planType: string | undefined;
+    const now = Date.now();
+    const settings = this.settings();
     for (const name of this.accounts) {
       const state = this.state.get(name);
-      if (!state || state.cooldownUntilMs === 0 || this.options.problem(name)) continue;
-      if (resetsAtMs === undefined || state.cooldownUntilMs < resetsAtMs) {
-        resetsAtMs = state.cooldownUntilMs;
+      if (!state || this.options.problem(name)) continue;
+      // A reserve ends at its window's reset; a pause has no end to announce.
+      const back = Math.max(state.cooldownUntilMs, blockedUntil(name, settings, state.rateLimits, now) ?? 0);
+      if (back === 0 || blockReason(name, settings, state.rateLimits, now) === "paused") continue;
+      if (resetsAtMs === undefined || back < resetsAtMs) {
+        resetsAtMs = back;
         planType = state.planType;
       }
     }
@@ -188,6 +270,7 @@ export class Router {
   }
 
   private updatePreferred(): void {
+    this.options.onStateChange?.();
     const next = this.choose(undefined, new Set(), Date.now());
     if (next === this.preferredAccount) return;
     this.preferredAccount = next;
@@ -195,8 +278,13 @@ export class Router {
   }
 
   private choose(current: string | undefined, exclude: ReadonlySet<string>, now: number): string | undefined {
+    const settings = this.settings();
     const usable = this.accounts.filter(
-      (name) => !exclude.has(name) && !this.isCoolingDown(name, now) && !this.options.problem(name),
+      (name) =>
+        !exclude.has(name) &&
+        !this.isCoolingDown(name, now) &&
+        !this.options.problem(name) &&
+        !blockReason(name, settings, this.state.get(name)?.rateLimits, now),
     );
     if (usable.length === 0) return undefined;
     if (current !== undefined && usable.includes(current) && !this.overThreshold(current, now))
@@ -206,13 +294,18 @@ export class Router {
         name,
         order,
         over: this.overThreshold(name, now),
-        ...this.headroom(name, now),
+        priority: accountSettings(settings, name).priority,
+        ...this.headroom(name, settings, now),
       }))
       .sort(
         (a, b) =>
           Number(a.over) - Number(b.over) ||
-          Math.floor(b.headroom / 10) - Math.floor(a.headroom / 10) ||
-          a.resetsAtMs - b.resetsAtMs ||
+          b.priority - a.priority ||
+          (settings.strategy === "headroom"
+            ? Math.floor(b.headroom / 10) - Math.floor(a.headroom / 10) || a.resetsAtMs - b.resetsAtMs
+            : settings.strategy === "reset-soonest"
+              ? a.resetsAtMs - b.resetsAtMs || b.headroom - a.headroom
+              : 0) ||
           a.order - b.order,
       );
     const best = ranked[0]!;
@@ -222,11 +315,7 @@ export class Router {
   }
 
   private usedPercent(account: string, which: "primary" | "secondary", now: number): number {
-    const window = this.state.get(account)?.rateLimits?.[which];
-    if (!window) return 0;
-    // A window that has reset since we saw it starts from zero again.
-    if (window.resetsAtMs !== undefined && window.resetsAtMs <= now) return 0;
-    return window.usedPercent;
+    return windowUsed(this.state.get(account)?.rateLimits, which, now);
   }
 
   private overThreshold(account: string, now: number): boolean {
@@ -236,15 +325,31 @@ export class Router {
     );
   }
 
-  private headroom(account: string, now: number): { headroom: number; resetsAtMs: number } {
+  private headroom(
+    account: string,
+    settings: Settings,
+    now: number,
+  ): { headroom: number; resetsAtMs: number } {
     const limits = this.state.get(account)?.rateLimits;
     // Known room beats unknown room; with nothing known at all, registry order decides.
     if (!limits?.primary && !limits?.secondary) return { headroom: -1, resetsAtMs: Number.POSITIVE_INFINITY };
+    const caps = accountCaps(accountSettings(settings, account));
     const headroom = Math.min(
-      this.options.primaryThreshold - this.usedPercent(account, "primary", now),
-      this.options.secondaryThreshold - this.usedPercent(account, "secondary", now),
+      Math.min(this.options.primaryThreshold, caps.primary) - this.usedPercent(account, "primary", now),
+      Math.min(this.options.secondaryThreshold, caps.secondary) - this.usedPercent(account, "secondary", now),
     );
-    const reset = this.state.get(account)?.rateLimits?.primary?.resetsAtMs;
+    const reset = limits.primary?.resetsAtMs;
     return { headroom, resetsAtMs: reset !== undefined && reset > now ? reset : Number.POSITIVE_INFINITY };
   }
+}
+
+/** Whether `next` says nothing new about the windows it carries (observedAtMs aside). */
+function sameWindows(known: RateLimits | undefined, next: RateLimits): boolean {
+  const same = (a: RateLimitWindow | undefined, b: RateLimitWindow | undefined) =>
+    b === undefined ||
+    (a !== undefined &&
+      a.usedPercent === b.usedPercent &&
+      a.windowMinutes === b.windowMinutes &&
+      a.resetsAtMs === b.resetsAtMs);
+  return known !== undefined && same(known.primary, next.primary) && same(known.secondary, next.secondary);
 }

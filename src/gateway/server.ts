@@ -1,16 +1,29 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { loadStatuses } from "../core/account-status.js";
+import { notifyDesktop } from "../core/desktop-notify.js";
 import { CaoError, errnoCode } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
+import { createGatewayKey, HEALTH_PATH } from "../core/gateway-identity.js";
 import { readGatewayState, removeGatewayState, writeGatewayState } from "../core/gateway-state.js";
 import { loadRegistry } from "../core/registry.js";
+import { SettingsWatcher } from "../core/settings.js";
 import { codexUrl, type GatewayConfig } from "./config.js";
+import {
+  guardConnections,
+  HEADERS_TIMEOUT_MS,
+  KEEP_ALIVE_TIMEOUT_MS,
+  REQUEST_TIMEOUT_MS,
+} from "./connection-guard.js";
 import type { GatewayContext } from "./context.js";
 import { DEFAULT_REFRESH_URL, TokenManager } from "./credentials.js";
+import { serveHealth } from "./health.js";
+import { PoolNotifier } from "./notifications.js";
 import { handleHttp, sendJson } from "./proxy.js";
 import { Router } from "./router.js";
+import { SessionWriter } from "./session-writer.js";
 import { StatusWriter } from "./status-writer.js";
+import { StrangerLog } from "./stranger-log.js";
 import { closeUpgradedSockets, handleUpgrade } from "./upgrade.js";
 import { createUpstreamAgent, jsonPoster } from "./upstream.js";
 import { UsageChecker } from "./usage-check.js";
@@ -24,6 +37,8 @@ export interface GatewayOptions {
   publishState?: boolean;
   /** Only these accounts (default: every account in the registry). */
   accounts?: string[];
+  /** Shows a notification (default: the desktop's notifier; tests pass their own or use PATH). */
+  notify?(title: string, body: string): void;
   /** Token endpoint (default: $CODEX_REFRESH_TOKEN_URL_OVERRIDE, else auth.openai.com, as Codex does). */
   refreshUrl?: string;
 }
@@ -39,6 +54,8 @@ export interface Gateway {
 /** How often tokens near expiry are refreshed and cooling accounts re-checked in the background. */
 const MAINTENANCE_MS = 30_000;
 
+const describeError = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, dir } = options;
   const names = options.accounts ?? loadRegistry(dir).accounts;
@@ -53,7 +70,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const base = new URL(config.baseUrl);
   const agent = createUpstreamAgent(config.timeoutMs);
   const writer = new StatusWriter(dir, 1000, log);
+  const sessionLog = new SessionWriter(dir, 1000, log);
   let router: Router | undefined;
+  let notifier: PoolNotifier | undefined;
+  // `cao pause`, `cao config set` reach a running gateway at its next pick (a stat, no polling thread).
+  const settings = new SettingsWatcher(dir, (message) => {
+    log(message);
+    queueMicrotask(() => router?.accountsChanged());
+  });
   const tokens = new TokenManager(names, {
     dir,
     refreshBeforeMs: config.refreshBeforeSeconds * 1000,
@@ -63,6 +87,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     events: {
       refreshed(account) {
         log(`refreshed the token of ${account}`);
+        notifier?.loginRestored(account);
         writer.queue(account, (s) => {
           const { authProblem: _dropped, ...rest } = s;
           return rest;
@@ -79,7 +104,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           lastError: problem,
           ...(deadLogin && { authProblem: problem }),
         }));
+        if (deadLogin) notifier?.deadLogin(account, problem);
         router?.accountsChanged();
+      },
+      unsaved(account, reason) {
+        log(
+          `WARNING: the login of ${account} now lives only in the gateway's memory: ${reason}. ` +
+            "The gateway keeps retrying; free some disk space and do not stop the gateway until it says saved",
+        );
+      },
+      saved(account, how) {
+        log(`the login of ${account} is saved to disk again (${how})`);
       },
     },
   });
@@ -100,6 +135,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       secondaryThreshold: config.secondaryThreshold,
       cooldownMs: config.cooldownSeconds * 1000,
       problem: (account) => tokens.problem(account),
+      settings: () => settings.get(),
+      onStateChange: () => notifier?.poke(),
+      onMove: (session, from, to, reason) => sessionLog.moved(session, from, to, reason),
+      onServe: (account, served) => {
+        if (served.session !== undefined)
+          sessionLog.served(served.session, account, served.turn, served.transport);
+      },
       onPreferredChange: (account) => {
         log(`new sessions now start on ${account ?? "(no account available)"}`);
         publish(account);
@@ -108,6 +150,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     loadStatuses(dir),
     writer,
   );
+  const routed = router;
+  notifier = new PoolNotifier({
+    accounts: names,
+    settings: () => settings.get(),
+    limits: (account) => routed.rateLimitsOf(account),
+    cooldownUntil: (account) => routed.cooldownUntil(account),
+    problem: (account) => tokens.problem(account),
+    send: (title, body) => options.notify?.(title, body) ?? notifyDesktop(title, body),
+    log,
+  });
   const usage = new UsageChecker({
     agent,
     origin: base.origin,
@@ -122,13 +174,34 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     router,
     tokens,
     usage,
+    notifier,
     agent,
     upstream: { origin: base.origin, basePath: base.pathname.replace(/\/+$/, "") },
     log,
+    strangers: new StrangerLog(log),
   };
 
-  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 });
+  let key: string | undefined;
+  if (options.publishState) {
+    try {
+      key = createGatewayKey(dir);
+    } catch (error) {
+      log(`could not write the gateway key; status cannot verify this gateway: ${describeError(error)}`);
+    }
+  }
+  const server = http.createServer({
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    headersTimeout: HEADERS_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    // How often those timeouts are checked (Node's default, 30 s, would let a slow socket live 45 s).
+    connectionsCheckingInterval: 5_000,
+  });
+  guardConnections(server);
   server.on("request", (req, res) => {
+    if (req.method === "GET" && req.url?.startsWith(`${HEALTH_PATH}?`)) {
+      serveHealth(key, tokens, req, res);
+      return;
+    }
     handleHttp(context, req, res).catch((error: unknown) => {
       log(`internal error: ${error instanceof Error ? error.message : error}`);
       if (!res.headersSent)
@@ -183,6 +256,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const close = () => {
     closing ??= (async () => {
       clearInterval(timer);
+      notifier?.close();
       // Upgraded sockets are not the HTTP server's to close; server.close would wait for them.
       await closeUpgradedSockets(context);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -192,6 +266,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       await closed;
       clearTimeout(force);
       writer.flush();
+      context.strangers.endWindow(Date.now());
+      for (const lost of tokens.flushUnsaved()) {
+        log(
+          `WARNING: the gateway stops with the login of ${lost.account} unsaved (${lost.reason}); ` +
+            `log in again with \`cao add ${lost.account} --relogin\` once the disk has room`,
+        );
+      }
+      sessionLog.flush();
       await agent.close().catch(() => {});
       if (options.publishState && readGatewayState(dir)?.pid === process.pid) removeGatewayState(dir);
     })();

@@ -1,7 +1,7 @@
 import type { RateLimits, RateLimitWindow } from "../core/account-status.js";
 
 /**
- * Reading Codex's quota signals (codex-facts, "Quota and rate-limit signals"):
+ * Reading Codex's quota signals (docs/codex-notes.md, "Quota and rate-limit signals"):
  * `x-codex-primary|secondary-*` response headers, `codex.rate_limits` stream
  * events, `/wham/usage` answers and the 429 usage-limit error body.
  */

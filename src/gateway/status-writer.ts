@@ -1,4 +1,5 @@
 import { type AccountStatus, updateAccountStatus } from "../core/account-status.js";
+import { FlushTimer } from "./flush-timer.js";
 
 type Change = (status: AccountStatus) => AccountStatus;
 
@@ -9,27 +10,25 @@ type Change = (status: AccountStatus) => AccountStatus;
  */
 export class StatusWriter {
   private readonly pending = new Map<string, Change[]>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly timer: FlushTimer;
 
   constructor(
     private readonly dir: string,
-    private readonly delayMs = 200,
+    delayMs = 200,
     private readonly onError: (message: string) => void = () => {},
-  ) {}
+  ) {
+    this.timer = new FlushTimer(delayMs, () => this.flush());
+  }
 
   queue(account: string, change: Change): void {
     const list = this.pending.get(account);
     if (list) list.push(change);
     else this.pending.set(account, [change]);
-    if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), this.delayMs);
-      this.timer.unref();
-    }
+    this.timer.arm();
   }
 
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.timer.disarm();
     const batch = [...this.pending];
     this.pending.clear();
     for (const [account, changes] of batch) {

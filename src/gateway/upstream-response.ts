@@ -1,14 +1,15 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Agent, Dispatcher } from "undici";
+import { type ClientOut, CoalescedWriter } from "./coalesced-write.js";
 import { decodeBody, OWN_ACCEPT_ENCODING } from "./content-encoding.js";
 
 /**
  * One upstream exchange on undici's low-level dispatch API: the response
  * arrives with its body paused, and the caller decides what it is for (stream
- * it to the client, read a small error body, or drop it). Streaming writes each
- * chunk straight to the client socket and pauses the upstream socket while the
- * client is slow: no intermediate stream and nothing buffered beyond a chunk,
- * which is where the time and memory of a proxy go.
+ * it to the client, read a small error body, or drop it). Streaming writes
+ * straight to the client socket, one write per upstream read, and pauses the
+ * upstream socket while the client is slow: no intermediate stream and nothing
+ * buffered beyond a bound, which is where the time and memory of a proxy go.
  */
 export interface UpstreamRequest {
   origin: string;
@@ -39,24 +40,24 @@ export class UpstreamResponse {
     private readonly controller: Dispatcher.DispatchController,
   ) {}
 
-  /** Streams the body to `out` with backpressure; `onChunk` sees every chunk first. */
-  pipeTo(
-    out: NodeJS.WritableStream & { once(event: "drain", fn: () => void): unknown },
-    onChunk?: (chunk: Buffer) => void,
-  ): Promise<void> {
+  /**
+   * Streams the body to `out` with backpressure, one write per upstream socket
+   * read (coalesced-write.ts); `onChunk` sees every write first.
+   */
+  pipeTo(out: ClientOut, onChunk?: (chunk: Buffer) => void): Promise<void> {
     return new Promise((resolve, reject) => {
+      const writer = new CoalescedWriter(out, this.controller, onChunk);
       this.attach({
-        data: (chunk) => {
-          onChunk?.(chunk);
-          if (out.write(chunk)) return true;
-          out.once("drain", () => this.controller.resume());
-          return false;
-        },
+        data: (chunk) => writer.push(chunk),
         end: () => {
-          out.end();
+          writer.end();
           resolve();
         },
-        error: reject,
+        error: (error) => {
+          // What arrived before the break still goes out (the caller then cuts the connection).
+          writer.flush();
+          reject(error);
+        },
       });
     });
   }

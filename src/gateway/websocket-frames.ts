@@ -43,7 +43,7 @@ export function usageLimitOfEvent(event: Record<string, unknown>): UsageLimit | 
   return parseUsageLimit(JSON.stringify({ error: event.error }));
 }
 
-/** The error event Codex answers by opening a new connection and resending the full input (codex-facts). */
+/** The error event Codex answers by opening a new connection and resending the full input (docs/codex-notes.md, "The Responses WebSocket"). */
 export function previousResponseNotFoundFrame(previousResponseId: string): string {
   return JSON.stringify({
     type: "error",

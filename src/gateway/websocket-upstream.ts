@@ -3,6 +3,7 @@ import WebSocket from "ws";
 import { decodeBody } from "./content-encoding.js";
 import type { GatewayContext } from "./context.js";
 import { AccountUnavailableError, type Credentials } from "./credentials.js";
+import { isLocalResourceError } from "./local-errors.js";
 import { backoffMs } from "./proxy.js";
 import { parseUsageLimit, rateLimitsFromHeaders } from "./signals.js";
 import { HOP_BY_HOP } from "./upstream.js";
@@ -112,7 +113,11 @@ export async function openUpstream(ctx: GatewayContext, request: UpstreamRequest
       if (attempt.status === 426) return { kind: "unavailable", reason: "upstream answered 426" };
     }
     lastFailure = describeFailure(attempt);
-    router.recordFailure(account, `websocket ${lastFailure}`);
+    if (attempt.kind === "network" && isLocalResourceError(attempt.message)) {
+      ctx.log(
+        `WS ${describeSession(request)} ${attempt.message} on this machine: not counted against ${account}`,
+      );
+    } else router.recordFailure(account, `websocket ${lastFailure}`);
   }
 }
 

@@ -1,9 +1,12 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import WebSocket, { type RawData, WebSocketServer } from "ws";
+import { markVerified } from "./connection-guard.js";
 import { bearerOf, type GatewayContext, sessionKeyOf, upstreamPath } from "./context.js";
 import { backoffMs } from "./proxy.js";
+import type { Served } from "./router.js";
 import { rateLimitsFromEvent, usageLimitBody } from "./signals.js";
+import { turnIdOfFrame } from "./turn-id.js";
 import {
   createdResponseId,
   parseFrame,
@@ -64,9 +67,10 @@ export async function handleResponsesWebSocket(
   if (path === undefined || !/\/responses(\?|$)/.test(url)) return reject(socket, 404, "not found");
   const caller = ctx.tokens.authenticate(bearerOf(req.headers.authorization));
   if (caller === undefined) {
-    ctx.log(`WS ${url} 401 unauthorized caller`);
+    ctx.strangers.unauthorized("WS", url);
     return reject(socket, 401, "the cao gateway only serves the tokens of your own accounts");
   }
+  markVerified(req.socket);
   const request: UpstreamRequest = {
     path,
     clientHeaders: req.headers,
@@ -193,8 +197,12 @@ class ResponsesSession {
       }
     }
     if (!this.upstream && !(await this.reconnect())) return;
-    if (create) this.ctx.router.recordAttempt(this.account);
+    if (create && frame) this.ctx.router.recordAttempt(this.account, this.served(frame));
     this.upstream?.send(data, { binary: isBinary });
+  }
+
+  private served(frame: Buffer): Served {
+    return { session: this.request.sessionKey, turn: turnIdOfFrame(frame), transport: "websocket" };
   }
 
   /** Whether the router now wants this session on another account (it keeps the session there). */
@@ -276,7 +284,7 @@ class ResponsesSession {
     if (!pending.answered) {
       const frame = await this.replayable(pending);
       if (frame) {
-        this.ctx.router.recordAttempt(this.account);
+        this.ctx.router.recordAttempt(this.account, this.served(pending.frame));
         this.upstream?.send(frame, { binary: false });
         return;
       }

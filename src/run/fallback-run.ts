@@ -1,8 +1,11 @@
-import { type AccountStatus, isCoolingDown, loadStatuses } from "../core/account-status-read.js";
+import { type AccountStatus, isCoolingDown, loadStatuses } from "../core/account-status.js";
 import { findRealCodex } from "../core/codex-binary.js";
 import { codexEnv } from "../core/codex-env.js";
 import { CaoError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
+import { blockReason, type Settings } from "../core/pool-policy.js";
+import type { SessionEvent } from "../core/session-store.js";
+import { loadSettingsIfAny } from "../core/settings-load.js";
 import { isTerminal } from "../terminal/stdout.js";
 import { readyAccountHome } from "./account-home.js";
 import { accountOrder } from "./account-order.js";
@@ -22,15 +25,19 @@ const say = async (level: "info" | "warn", message: string) =>
  * `maxPasses` passes. Returns codex's own exit status.
  */
 export async function runWithFallback(options: RunOptions): Promise<number> {
-  const order = accountOrder(options);
+  const settings = await loadSettingsIfAny();
+  const order = accountOrder(options, settings);
   const bin = findRealCodex(options.codexPath);
   // Both ends on a terminal: codex gets it as it is (no pipe), detection reads the rollout only.
   const terminal = (await isTerminal(0)) && (await isTerminal(1));
   let previous: string | undefined;
+  let moveReason = "";
+  // The sessions record: one `cao run` is one session, each attempt a turn (its id: codex's session id).
+  const record: RunRecord = { session: `run-${Date.now().toString(36)}-${process.pid}`, move: undefined };
   for (let pass = 1; pass <= options.maxPasses; pass++) {
     if (pass > 1) {
       // Waiting only to skip every account again helps nobody.
-      if (!anyReadyBy(order, Date.now() + options.retryDelayMs)) break;
+      if (!anyReadyBy(order, settings, Date.now() + options.retryDelayMs)) break;
       const wait = options.retryDelayMs > 0 ? ` in ${options.retryDelayMs / 1000} s` : "";
       await say("info", `every account is out of quota; pass ${pass} of ${options.maxPasses}${wait}`);
       await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs));
@@ -41,12 +48,18 @@ export async function runWithFallback(options: RunOptions): Promise<number> {
         await say("warn", `skipping ${account}: it needs a new login (${status.authProblem})`);
         continue;
       }
+      const blocked = blockReason(account, settings, status?.rateLimits, Date.now());
+      if (blocked) {
+        if (pass === 1) await say("info", `skipping ${account}: ${blocked}`);
+        continue;
+      }
       if (isCoolingDown(status)) {
         if (pass === 1) await say("info", `skipping ${account}: out of quota until ${until(status)}`);
         continue;
       }
       if (previous !== undefined) await say("info", `running codex on ${account}`);
-      const { exitCode, verdict } = await attempt(account, bin, options.codexArgs, terminal);
+      record.move = previous === undefined ? undefined : { from: previous, reason: moveReason };
+      const { exitCode, verdict } = await attempt(account, bin, options.codexArgs, terminal, record);
       if (verdict.ambiguous) await say("warn", `${verdict.ambiguous}; not switching accounts`);
       // Ctrl-C means stop: the account is marked, but no other one is started.
       if (!verdict.quota || exitCode === ExitCode.interrupted) return exitCode;
@@ -57,9 +70,15 @@ export async function runWithFallback(options: RunOptions): Promise<number> {
       const what = verdict.quota.kind === "plan" ? "has no Codex in its plan" : "hit its usage limit";
       await say("warn", `${account} ${what}${resets}`);
       previous = account;
+      moveReason = verdict.quota.kind === "plan" ? "no Codex in its plan" : "usage limit";
     }
   }
-  throw exhaustedError(order);
+  throw exhaustedError(order, settings);
+}
+
+interface RunRecord {
+  session: string;
+  move: { from: string; reason: string } | undefined;
 }
 
 async function attempt(
@@ -67,15 +86,17 @@ async function attempt(
   bin: string,
   args: string[],
   terminal: boolean,
+  record: RunRecord,
 ): Promise<{ exitCode: number; verdict: RunVerdict }> {
   const home = await readyAccountHome(account);
   const startedAtMs = Date.now();
   const running = runCodex(bin, args, codexEnv(home), terminal);
   running.catch(() => {}); // handled below, after the imports; not an unhandled rejection meanwhile
   // What is only needed once codex has exited loads while it runs (off the start-up path).
-  const [{ judgeRun }, { recordAttempt }] = await Promise.all([
+  const [{ judgeRun }, { recordAttempt }, { recordSessionEvents }] = await Promise.all([
     import("./run-evidence.js"),
     import("./attempt-record.js"),
+    import("../core/session-store.js"),
   ]);
   const run = await running;
   const verdict = judgeRun({
@@ -87,18 +108,52 @@ async function attempt(
     stderrQuota: run.watch?.quota,
   });
   recordAttempt(account, startedAtMs, run.exitCode, verdict);
+  const base = { session: record.session, source: "run", atMs: startedAtMs } as const;
+  const events: SessionEvent[] = [
+    ...(record.move
+      ? [{ ...base, kind: "move", from: record.move.from, to: account, reason: record.move.reason } as const]
+      : []),
+    {
+      ...base,
+      kind: "serve",
+      account,
+      turn: run.watch?.sessionId ?? null,
+      transport: "run",
+      exitCode: run.exitCode,
+    },
+  ];
+  try {
+    recordSessionEvents(events);
+  } catch (error) {
+    // A record, not a signal: codex ran, its status stands.
+    await say("warn", `could not record the session: ${error instanceof Error ? error.message : error}`);
+  }
   return { exitCode: run.exitCode, verdict };
 }
 
-function anyReadyBy(order: string[], atMs: number): boolean {
+function anyReadyBy(order: string[], settings: Settings, atMs: number): boolean {
   const statuses = loadStatuses();
-  return order.some((a) => !statuses[a]?.authProblem && !isCoolingDown(statuses[a], atMs));
+  return order.some(
+    (a) =>
+      !statuses[a]?.authProblem &&
+      !isCoolingDown(statuses[a], atMs) &&
+      !blockReason(a, settings, statuses[a]?.rateLimits, atMs),
+  );
 }
 
 const until = (status: AccountStatus | undefined) => formatResetTime(status?.cooldownUntilMs ?? Date.now());
 
-function exhaustedError(order: string[]): CaoError {
+function exhaustedError(order: string[], settings: Settings): CaoError {
   const statuses = loadStatuses();
+  const now = Date.now();
+  const held = order.filter((a) => blockReason(a, settings, statuses[a]?.rateLimits, now));
+  if (held.length === order.length) {
+    return new CaoError(
+      `no account may run codex: ${held.map((a) => `${a} is ${blockReason(a, settings, statuses[a]?.rateLimits, now)}`).join("; ")}`,
+      ExitCode.failure,
+      "`cao unpause NAME`, or lower a reserve with `cao config set accounts.NAME.reserve-weekly 0`",
+    );
+  }
   const cooling = order
     .filter((a) => isCoolingDown(statuses[a]))
     .sort((a, b) => (statuses[a]?.cooldownUntilMs ?? 0) - (statuses[b]?.cooldownUntilMs ?? 0));

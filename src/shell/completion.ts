@@ -1,10 +1,8 @@
 import type { CommandDef } from "citty";
+import { fillTemplate } from "../core/template.js";
 import { type CompletionEntry, completionEntries } from "./completion-spec.js";
 import { readShellSource } from "./render.js";
 import { quote, SHELL_EXTENSION, type ShellName } from "./shells.js";
-
-/** The comment line in shells/completion.* that the command table replaces (a comment, so the file lints as it is). */
-const TABLE_LINE = /^[ \t]*# ::CAO_COMMANDS::.*$/m;
 
 /** The completion script for a command tree (the caller passes cao's own: the shell layer never imports the CLI). */
 export async function renderCompletion(
@@ -12,8 +10,9 @@ export async function renderCompletion(
   tree: CommandDef | CompletionEntry[],
 ): Promise<string> {
   const table = Array.isArray(tree) ? tree : await completionEntries(tree);
-  const template = readShellSource(`completion.${SHELL_EXTENSION[shell]}`);
-  return template.replace(TABLE_LINE, () => renderTable(shell, table));
+  const name = `completion.${SHELL_EXTENSION[shell]}`;
+  // The comment line `# ::CAO_COMMANDS::` becomes the command table.
+  return fillTemplate(readShellSource(name), { CAO_COMMANDS: renderTable(shell, table) }, name);
 }
 
 function renderTable(shell: ShellName, entries: CompletionEntry[]): string {

@@ -8,7 +8,7 @@ import { ExitCode } from "../core/exit-codes.js";
 import { loadRegistry, requireAccount } from "../core/registry.js";
 
 /** Writes `<dir>/.cao-account` (the name on its first line); returns a message for the user. */
-export function pinDirectory(dir: string, rawName: string): string {
+export function pinDirectory(dir: string, rawName: string): { file: string; message: string } {
   const name = validateAccountName(rawName);
   requireAccount(loadRegistry(), name);
   const file = path.join(dir, PIN_FILE);
@@ -17,18 +17,18 @@ export function pinDirectory(dir: string, rawName: string): string {
   } catch (error) {
     throw new CaoError(`cannot write ${file}: ${errnoCode(error) ?? String(error)}`, ExitCode.failure);
   }
-  return `${dir} and its subdirectories now use ${name} (${file})`;
+  return { file, message: `${dir} and its subdirectories now use ${name} (${file})` };
 }
 
-export function unpinDirectory(dir: string): string {
+export function unpinDirectory(dir: string): { removed: string | null; message: string } {
   const file = path.join(dir, PIN_FILE);
   if (!fs.existsSync(file)) {
     const inherited = findPin(dir);
     const note = inherited ? `; the pin in effect here is ${inherited.file}` : "";
-    return `${dir} has no ${PIN_FILE}${note}`;
+    return { removed: null, message: `${dir} has no ${PIN_FILE}${note}` };
   }
   fs.rmSync(file);
-  return `removed ${file}`;
+  return { removed: file, message: `removed ${file}` };
 }
 
 /** The nearest pin, as `NAME FILE`, or a note that there is none. */

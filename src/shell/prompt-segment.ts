@@ -1,5 +1,6 @@
 import path from "node:path";
-import { resolveActiveAccount } from "../core/active-account.js";
+import { type ActiveAccount, resolveActiveAccount } from "../core/active-account.js";
+import { CaoError } from "../core/errors.js";
 import { dataDir, stateDir } from "../core/paths.js";
 import { readStateLine } from "../core/state-files.js";
 
@@ -9,11 +10,21 @@ import { readStateLine } from "../core/state-files.js";
  * `ACCOUNT USED%` while the last known 5-hour window has not reset yet.
  */
 export function promptSegment(nowMs = Date.now(), cwd = process.cwd()): string {
-  const active = resolveActiveAccount({ cwd });
+  const active = activeOrNone(cwd);
   if (!active) return "";
   const line = readStateLine(path.join(stateDir(dataDir()), "usage", active.name)) ?? "";
   const [used, reset] = line.trim().split(/\s+/);
   if (!used || !/^\d+$/.test(used)) return active.name;
   if (reset && /^\d+$/.test(reset) && Number(reset) * 1000 <= nowMs) return active.name;
   return `${active.name} ${used}%`;
+}
+
+/** A prompt never fails: an invalid pin or $CAO_ACCOUNT shows no account (codex itself reports it). */
+function activeOrNone(cwd: string): ActiveAccount | undefined {
+  try {
+    return resolveActiveAccount({ cwd });
+  } catch (error) {
+    if (error instanceof CaoError) return undefined;
+    throw error;
+  }
 }

@@ -1,9 +1,5 @@
-import fs from "node:fs";
-import path from "node:path";
+import { fillTemplate, readTemplate, shellsDir } from "../core/template.js";
 import { quote, SHELL_EXTENSION, type ShellName } from "./shells.js";
-
-/** The one substitution token in shells/*: the cao executable's path, quoted per shell. */
-export const CAO_TOKEN = "::CAO::";
 
 /** What the prompt part of the script does: nothing, keep $CAO_PROMPT current, or also show it. */
 export type PromptMode = "none" | "hook" | "show";
@@ -12,10 +8,8 @@ export interface InitOptions {
   prompt: PromptMode;
 }
 
-const shellsDir = path.join(import.meta.dirname, "../../shells");
-
 export function readShellSource(file: string): string {
-  return fs.readFileSync(path.join(shellsDir, file), "utf8");
+  return readTemplate(shellsDir, file);
 }
 
 /** The flags that reproduce these options on the command line (install lines, cache regeneration). */
@@ -45,7 +39,8 @@ export function renderInit(shell: ShellName, caoPath: string, options: InitOptio
   const parts = [readShellSource(`cao.${ext}`)];
   if (options.prompt !== "none") parts.push(readShellSource(`prompt-hook.${ext}`));
   if (options.prompt === "show") parts.push(readShellSource(`prompt-show.${ext}`));
-  const body = parts.join("\n").replaceAll(CAO_TOKEN, quote(shell, caoPath));
+  // The one token in shells/cao.*: the cao executable's path, quoted per shell.
+  const body = fillTemplate(parts.join("\n"), { CAO: quote(shell, caoPath) }, `cao.${ext}`);
   return `${body}\n# To load cao in every new ${shell}, add this line to your ${rcName(shell)}:\n#   ${installLine(shell, options)}\n`;
 }
 

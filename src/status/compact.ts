@@ -1,5 +1,10 @@
-import { type AccountView, loginLabel, type StatusSnapshot, type UsageWindowView } from "./model.js";
-import { relativeTime } from "./time-format.js";
+import {
+  type AccountView,
+  loginLabel,
+  type StatusSnapshot,
+  type UsageWindowView,
+} from "../core/account-view.js";
+import { relativeTime } from "../core/time-format.js";
 
 const usage = (label: string, w: UsageWindowView | null) =>
   w ? ` | ${label}: ${Math.round(w.usedPercent)}%` : "";

@@ -1,5 +1,10 @@
-import { type AccountView, loginLabel, type StatusSnapshot, type UsageWindowView } from "./model.js";
-import { relativeTime, timeWithRelative } from "./time-format.js";
+import {
+  type AccountView,
+  loginLabel,
+  type StatusSnapshot,
+  type UsageWindowView,
+} from "../core/account-view.js";
+import { relativeTime, timeWithRelative } from "../core/time-format.js";
 
 export function usageText(w: UsageWindowView | null, nowMs: number): string {
   if (!w) return "unknown";
@@ -8,6 +13,7 @@ export function usageText(w: UsageWindowView | null, nowMs: number): string {
 }
 
 export function loginText(a: AccountView): string {
+  if (a.memoryOnly) return `ONLY IN THE GATEWAY'S MEMORY (${a.memoryOnly.reason})`;
   if (a.status.authProblem) return `NEEDS A NEW LOGIN (${a.status.authProblem})`;
   return a.auth.problem ? `${loginLabel(a)}: ${a.auth.problem}` : "logged in";
 }

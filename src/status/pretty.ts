@@ -1,51 +1,105 @@
-import { loginText } from "./full.js";
-import type { AccountView, StatusSnapshot, UsageWindowView } from "./model.js";
-import { relativeTime } from "./time-format.js";
+import {
+  type AccountView,
+  loginLabel,
+  type StatusSnapshot,
+  type UsageWindowView,
+} from "../core/account-view.js";
+import { formatDuration } from "../core/time-format.js";
+import type { painter, Style } from "../terminal/colour.js";
 
-const BAR_WIDTH = 20;
+type Paint = ReturnType<typeof painter>;
 
-function bar(w: UsageWindowView | null, nowMs: number): string {
-  if (!w) return `${"·".repeat(BAR_WIDTH)}  unknown`;
+const BAR_WIDTH = 10;
+
+/** Usage colours by level: green with room, yellow getting close, red at the routing thresholds. */
+function levelStyle(usedPercent: number): Style {
+  if (usedPercent >= 90) return "red";
+  return usedPercent >= 70 ? "yellow" : "green";
+}
+
+/** `████████░░  80% 2h`: the window's use as a bar, its percent, and when it resets. */
+function windowCell(w: UsageWindowView | null, nowMs: number, paint: Paint): string {
+  if (!w) return `${"·".repeat(BAR_WIDTH)} ${"?".padStart(4)} ${"".padEnd(6)}`;
   const pct = Math.max(0, Math.min(100, w.usedPercent));
   const filled = Math.round((pct / 100) * BAR_WIDTH);
-  const resets = w.resetsAtMs ? `  resets ${relativeTime(w.resetsAtMs, nowMs)}` : "";
-  return `${"█".repeat(filled)}${"░".repeat(BAR_WIDTH - filled)} ${String(Math.round(pct)).padStart(3)}%${resets}`;
+  const bar = paint(levelStyle(pct), "█".repeat(filled)) + "░".repeat(BAR_WIDTH - filled);
+  const resets = w.resetsAtMs && w.resetsAtMs > nowMs ? formatDuration(w.resetsAtMs - nowMs) : "";
+  return `${bar} ${`${Math.round(pct)}%`.padStart(4)} ${resets.padEnd(6)}`;
 }
 
-function accountLines(a: AccountView, nowMs: number): string[] {
-  const who = [a.auth.email, a.auth.plan].filter(Boolean).join(" · ");
-  const s = a.status;
-  const cooldown = a.coolingDown ? `ends ${relativeTime(s.cooldownUntilMs, nowMs)}` : "none";
-  const lines = [
-    `${a.isDefault ? "*" : " "} ${a.name}${who ? `  ${who}` : ""}`,
-    `    login   ${loginText(a)}`,
-    `    5h      ${bar(a.fiveHour, nowMs)}`,
-    `    weekly  ${bar(a.weekly, nowMs)}`,
-    `    token expires ${relativeTime(a.auth.accessExpiresAtMs, nowMs)} · cooldown ${cooldown} · failures ${s.consecutiveFailures ?? 0}`,
-  ];
-  if (s.lastError) lines.push(`    last error: ${s.lastError}`);
-  return lines;
+/** The login in a word or two: `ok 3d` (token valid for 3 days; refreshed by codex or the gateway). */
+function loginCell(a: AccountView, nowMs: number): { text: string; style?: Style } {
+  const label = loginLabel(a);
+  if (label !== "logged-in") return { text: label, style: label === "no-refresh-token" ? "yellow" : "red" };
+  const expires = a.auth.accessExpiresAtMs;
+  if (!expires) return { text: "ok" };
+  return expires > nowMs
+    ? { text: `ok ${formatDuration(expires - nowMs)}` }
+    : { text: "ok, expired", style: "yellow" };
 }
 
-/** The TTY dashboard: every account in one box, usage as bars. */
-export function renderPretty(snapshot: StatusSnapshot, columns = 100): string {
+const HEADER = ["ACCOUNT", "LOGIN", "5-HOUR USE  RESETS", "WEEKLY USE  RESETS", "COOLDOWN", "FAILS"];
+
+/**
+ * The terminal dashboard: one row per account (so eight fit a 40-row terminal
+ * with room to spare), usage as bars coloured by level; `cao status --full`
+ * has every field.
+ */
+export function renderPretty(snapshot: StatusSnapshot, columns: number, paint: Paint): string {
   const now = snapshot.generatedAtMs;
   const count = snapshot.accounts.length;
-  const title = `cao status · ${count} account${count === 1 ? "" : "s"} · default: ${snapshot.defaultAccount ?? "none"}`;
-  const sections = snapshot.accounts.map((a) => accountLines(a, now));
-  const all = [title, ...sections.flat()];
-  const width = Math.max(20, Math.min(columns - 4, Math.max(...all.map((l) => [...l].length))));
-  const fit = (line: string) => {
-    const chars = [...line];
-    return chars.length > width
-      ? `${chars.slice(0, width - 1).join("")}…`
-      : line + " ".repeat(width - chars.length);
-  };
-  const row = (line: string) => `│ ${fit(line)} │`;
-  const rule = (l: string, r: string) => `${l}${"─".repeat(width + 2)}${r}`;
-  const out = [rule("╭", "╮"), row(title)];
-  for (const section of sections) out.push(rule("├", "┤"), ...section.map(row));
-  if (count === 0) out.push(rule("├", "┤"), row("no accounts yet: cao add NAME"));
-  out.push(rule("╰", "╯"));
-  return out.join("\n");
+  const pool = snapshot.pool?.percent === undefined ? "" : ` · pool headroom ${snapshot.pool.percent}%`;
+  const title = `cao status · ${count} account${count === 1 ? "" : "s"} · default: ${snapshot.defaultAccount ?? "none"}${pool}`;
+  if (count === 0) return `${title}\nno accounts yet: cao add NAME`;
+  const nameWidth = Math.max(HEADER[0]?.length ?? 0, ...snapshot.accounts.map((a) => a.name.length + 2));
+  const logins = snapshot.accounts.map((a) => loginCell(a, now));
+  const loginWidth = Math.max(HEADER[1]?.length ?? 0, ...logins.map((l) => l.text.length));
+  const windowWidth = BAR_WIDTH + 12;
+  const header = [
+    (HEADER[0] ?? "").padEnd(nameWidth),
+    (HEADER[1] ?? "").padEnd(loginWidth),
+    (HEADER[2] ?? "").padEnd(windowWidth),
+    (HEADER[3] ?? "").padEnd(windowWidth),
+    (HEADER[4] ?? "").padEnd(9),
+    HEADER[5],
+  ].join("  ");
+  const rows = snapshot.accounts.map((a, i) => {
+    const login = logins[i] ?? { text: "" };
+    const loginText = login.text.padEnd(loginWidth);
+    const cooldown =
+      a.coolingDown && a.status.cooldownUntilMs ? formatDuration(a.status.cooldownUntilMs - now) : "-";
+    const failures = a.status.consecutiveFailures ?? 0;
+    const cells = [
+      `${a.isDefault ? "*" : " "} ${a.name}`.padEnd(nameWidth),
+      login.style ? paint(login.style, loginText) : loginText,
+      windowCell(a.fiveHour, now, paint),
+      windowCell(a.weekly, now, paint),
+      a.coolingDown ? paint("yellow", cooldown.padEnd(9)) : cooldown.padEnd(9),
+      failures > 0 ? paint("red", String(failures)) : String(failures),
+    ];
+    return cells.join("  ");
+  });
+  const problems = snapshot.accounts
+    .filter((a) => a.status.lastError || a.status.authProblem)
+    .map(
+      (a) =>
+        `  ${a.name}: ${a.status.authProblem ? `needs \`cao add ${a.name} --relogin\`` : a.status.lastError}`,
+    );
+  const out = [paint("bold", title), "", paint("dim", header), ...rows];
+  if (problems.length) out.push("", ...problems);
+  out.push(
+    "",
+    paint("dim", "* default · `cao status --full` for every field · `cao status --doctor` checks health"),
+  );
+  return out.map((line) => clip(line, columns)).join("\n");
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: measuring text without its colour codes
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/** A row wider than the terminal is cut (with …) rather than wrapped into the next row. */
+function clip(line: string, columns: number): string {
+  const visible = [...line.replace(ANSI, "")];
+  if (visible.length <= columns) return line;
+  return `${visible.slice(0, Math.max(1, columns - 1)).join("")}…`;
 }

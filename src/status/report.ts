@@ -1,6 +1,6 @@
-import { type AccountJson, accountJson } from "./json.js";
-import { loginLabel, type StatusSnapshot } from "./model.js";
-import { relativeTime } from "./time-format.js";
+import { type AccountJson, accountJson } from "../core/account-json.js";
+import { loginLabel, type StatusSnapshot } from "../core/account-view.js";
+import { relativeTime } from "../core/time-format.js";
 
 export interface StatusReportJson {
   generatedAt: string;

@@ -1,5 +1,5 @@
+import { loadSnapshot, markMemoryOnlyLogins, type StatusSnapshot, withPool } from "../core/account-view.js";
 import { stdoutIsTerminal, writeStdout } from "../terminal/stdout.js";
-import { loadSnapshot } from "./model.js";
 
 export interface ViewChoice {
   compact: boolean;
@@ -15,18 +15,34 @@ export interface ViewChoice {
  * start-up path every module counts.
  */
 export async function showStatus(choice: ViewChoice): Promise<void> {
-  const snapshot = loadSnapshot();
+  const snapshot = await withPool(loadSnapshot());
+  await markMemoryOnlyLogins(snapshot);
   if (choice.json) {
-    writeStdout(JSON.stringify((await import("./json.js")).snapshotJson(snapshot), null, 2));
+    writeStdout(JSON.stringify((await import("../core/account-json.js")).snapshotJson(snapshot), null, 2));
   } else if (snapshot.accounts.length === 0 && !choice.pretty) {
     writeStdout("no accounts yet; add one with `cao add NAME`");
   } else if (choice.full) {
     writeStdout((await import("./full.js")).renderFull(snapshot));
   } else if (choice.pretty || (!choice.compact && (await stdoutIsTerminal()))) {
-    writeStdout((await import("./pretty.js")).renderPretty(snapshot, process.stdout.columns || 100));
+    const { painter } = await import("../terminal/colour.js");
+    const columns = process.stdout.columns || 120;
+    writeStdout((await import("./pretty.js")).renderPretty(snapshot, columns, painter(1)));
   } else {
     writeStdout((await import("./compact.js")).renderCompact(snapshot));
   }
+  if (!choice.json) for (const line of memoryOnlyWarnings(snapshot)) writeStdout(line);
+}
+
+/** Said in every text view, whatever it shows: these logins die with the gateway unless the disk takes them. */
+export function memoryOnlyWarnings(snapshot: StatusSnapshot): string[] {
+  return snapshot.accounts.flatMap((a) =>
+    a.memoryOnly
+      ? [
+          `WARNING: the login of ${a.name} lives only in the gateway's memory (${a.memoryOnly.reason}); ` +
+            "free disk space and keep the gateway running until it is saved",
+        ]
+      : [],
+  );
 }
 
 const VIEW_FLAGS = ["--compact", "--full", "--pretty", "--json"];

@@ -1,324 +1,236 @@
-// The gateway's cost, measured side by side in one run against the fake
-// backend: every request is made twice, interleaved, once directly to the
-// backend and once through a real `cao gateway start` process.
-//   added time to first byte (target < 1 ms at p50)
-//   streaming throughput through / direct (target >= 0.9x), next to a bare TCP
-//   relay's ratio: the floor for any extra process on this machine
-//   failover, 429 -> the same request streamed from the next account, added time (target < 10 ms)
-//   gateway RSS with 100 concurrent streams (target < 80 MB)
-// The backend, the gateway and this client are three processes, so none of them
-// steals the others' event loop.
-import { type ChildProcess, spawn } from "node:child_process";
+// The gateway's cost on the HTTP path, against a bare TCP relay (the floor for
+// any process between Codex and the upstream), a minimal HTTP proxy made of
+// the gateway's own parts ("http floor": what any HTTP-aware hop costs) and
+// going direct, all to the same fake backend in the same run, interleaved and
+// paired (see lib/paired.ts). Targets (issue 12):
+//   tiny answer: time to first byte <= relay + 0.5 ms (p50 of paired differences)
+//   1 MB burst (1000 x 1 KB events written at once): total <= 1.10x the relay's
+//   4 MB spread over time: total <= 1.03x the relay's
+//   failover (429 -> the next account's stream): <= +5 ms first byte
+//   peak RSS <= 80 MB with 100 concurrent 1 MB streams, < 70 MB after
+//   CPU per MB printed for the gateway and the relay
+// Run: npm run bench -- gateway   (or: npm run build && node --import tsx test/bench/gateway.bench.ts)
+// CAO_BENCH_SCALE=0.3 runs fewer rounds; CAO_BENCH_NODE_FLAGS="..." tries other gateway node flags;
+// CAO_BENCH_BASELINE=<other checkout>/dist/bin/cao.cjs measures that build too, as "before", in the
+// same rounds (a before/after comparison that the machine's load cannot skew).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Agent, request } from "undici";
-import { GATEWAY_NODE_FLAGS } from "../../src/gateway-process/detach.js";
-import { caoBin, repoRoot } from "../helpers/cli.js";
-import { percentile } from "./lib/measure.js";
+import { caoBin } from "../helpers/cli.js";
+import { benchAgent, type HttpTarget, timeResponse } from "./lib/http-client.js";
+import { median, medianDifference, medianRatio, p90, pairedRounds, verdict } from "./lib/paired.js";
+import { cpuMs, gatewayFlags, Processes, rssMb, type Shape, tokenOf } from "./lib/processes.js";
 
-const BIG_BYTES = 4 * 1024 * 1024;
+const scale = Number(process.env.CAO_BENCH_SCALE ?? 1);
+const rounds = (n: number) => Math.max(3, Math.round(n * scale));
+const baseline = process.env.CAO_BENCH_BASELINE;
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "cao-bench-gateway-"));
-const children: ChildProcess[] = [];
-const agent = new Agent({ connections: 256, keepAliveTimeout: 30_000 });
+const procs = new Processes(root);
+const out: string[] = [];
+const row = (...cells: string[]) => out.push(`| ${cells.join(" | ")} |`);
+const ms = (value: number, digits = 2) => `${value.toFixed(digits)} ms`;
+const x = (value: number) => `${value.toFixed(3)}x`;
+const withP90 = (values: number[]) => `${ms(median(values), 3)} (${p90(values).toFixed(3)})`;
 
-interface Backend {
-  origin: string;
-  upstreamBaseUrl: string;
-  refreshUrl: string;
-}
-
-/** The fake backend in its own process; it also logs in the data dirs' accounts. */
-async function startBackend(dirs: Record<string, { name: string; accountId: string }[]>): Promise<Backend> {
-  const dist = path.join(repoRoot, "dist");
-  const script = `
-    import { startFakeBackend } from ${JSON.stringify(path.join(dist, "fake-backend/server.js"))};
-    import { registerFakeAccounts, writeSandboxCodexConfig } from ${JSON.stringify(path.join(dist, "gateway/sandbox.js"))};
-    const dirs = ${JSON.stringify(dirs)};
-    const big = "x".repeat(${BIG_BYTES});
-    const backend = await startFakeBackend({
-      accounts: [
-        { accountId: "b-main", email: "main@example.com" },
-        { accountId: "b-spare", email: "spare@example.com" },
-        { accountId: "b-out", email: "out@example.com", notIncluded: true },
-      ],
-      reply: (input) =>
-        input.userText === "big" ? { kind: "text", text: big, deltaChars: 16384 }
-        : input.userText === "typical" ? { kind: "text", text: big.slice(0, 262144), deltaChars: 256 }
-        : { kind: "text", text: "ok" },
-    });
-    writeSandboxCodexConfig(backend, ${JSON.stringify(path.join(root, "codex"))});
-    for (const [dir, accounts] of Object.entries(dirs)) registerFakeAccounts(backend, dir, accounts);
-    console.log(JSON.stringify({ origin: backend.origin, upstreamBaseUrl: backend.upstreamBaseUrl, refreshUrl: backend.refreshUrl }));
-  `;
-  const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
-    stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, CAO_MAIN_CODEX_HOME: path.join(root, "codex") },
-  });
-  children.push(child);
-  const line = await firstLine(child, (text) => text.startsWith("{"));
-  return JSON.parse(line) as Backend;
-}
-
-/** A real gateway process (`cao gateway start`) with the detached start's node flags, on a free port. */
-async function startGatewayProcess(dir: string, backend: Backend, extra: string[] = []) {
-  const child = spawn(
-    process.execPath,
-    // As `cao gateway start --detach` runs it (GATEWAY_NODE_FLAGS).
-    [
-      ...GATEWAY_NODE_FLAGS,
-      caoBin,
-      "gateway",
-      "start",
-      "--port",
-      "0",
-      "--base-url",
-      backend.upstreamBaseUrl,
-      ...extra,
-    ],
-    {
-      stdio: ["ignore", "ignore", "pipe"],
-      env: { ...process.env, CAO_HOME: dir, CODEX_REFRESH_TOKEN_URL_OVERRIDE: backend.refreshUrl },
-    },
-  );
-  children.push(child);
-  const line = await firstLine(child, (text) => text.includes("gateway listening on"), "stderr");
-  const url = /listening on (\S+)/.exec(line)?.[1] ?? "";
-  // Keep draining its log so the pipe never blocks it.
-  child.stderr?.resume();
-  return { url, pid: child.pid ?? 0 };
-}
-
-/**
- * A bare TCP relay in its own process (socket.pipe both ways, no HTTP): the
- * floor for any process placed between Codex and the backend on this machine,
- * printed next to the gateway so its throughput ratio can be read against it.
- */
-async function startTcpRelay(upstream: string) {
-  const { hostname, port } = new URL(upstream);
-  const script = `
-    import net from "node:net";
-    const server = net.createServer((client) => {
-      const up = net.connect(${Number(port)}, ${JSON.stringify(hostname)});
-      client.pipe(up); up.pipe(client);
-      client.on("error", () => up.destroy()); up.on("error", () => client.destroy());
-    }).listen(0, "127.0.0.1", () => console.log(server.address().port));`;
-  const child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, "--input-type=module", "-e", script], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  children.push(child);
-  const relayPort = await firstLine(child, (text) => /^\d+$/.test(text.trim()));
-  return upstream.replace(`:${port}`, `:${relayPort.trim()}`);
-}
-
-function firstLine(
-  child: ChildProcess,
-  match: (text: string) => boolean,
-  from: "stdout" | "stderr" = "stdout",
-) {
-  return new Promise<string>((resolve, reject) => {
-    let buffer = "";
-    const stream = from === "stdout" ? child.stdout : child.stderr;
-    const onData = (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const line = buffer.split("\n").find(match);
-      if (line) {
-        stream?.off("data", onData);
-        resolve(line);
-      }
-    };
-    stream?.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`process exited ${code} before it was ready: ${buffer}`)));
-  });
-}
-
-const token = (dir: string, name: string) =>
-  JSON.parse(fs.readFileSync(path.join(dir, name, "auth.json"), "utf8")).tokens.access_token as string;
-
-const body = (text: string) =>
-  JSON.stringify({
-    model: "gpt-5",
-    stream: true,
-    input: [{ type: "message", role: "user", content: [{ type: "input_text", text }] }],
-  });
-
-interface Target {
-  url: string;
-  headers: Record<string, string>;
-}
-
-/** Time to first body byte, and to the end, of one streamed response. */
-async function timeOne(
-  target: Target,
-  text: string,
-  session: string,
-): Promise<{ firstMs: number; totalMs: number; bytes: number }> {
-  const start = performance.now();
-  const response = await request(`${target.url}/responses`, {
-    method: "POST",
-    dispatcher: agent,
-    headers: { "content-type": "application/json", "session-id": session, ...target.headers },
-    body: body(text),
-  });
-  let firstMs = 0;
-  let bytes = 0;
-  for await (const chunk of response.body) {
-    if (bytes === 0) firstMs = performance.now() - start;
-    bytes += (chunk as Buffer).length;
-  }
-  if (response.statusCode !== 200) throw new Error(`${target.url}: HTTP ${response.statusCode}`);
-  return { firstMs, totalMs: performance.now() - start, bytes };
-}
-
-function cpuSeconds(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-const backendPid = () => children[0]?.pid ?? 0;
-
-const median = (values: number[]) =>
-  percentile(
-    [...values].sort((a, b) => a - b),
-    50,
-  );
-const p90 = (values: number[]) =>
-  percentile(
-    [...values].sort((a, b) => a - b),
-    90,
-  );
-const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
+/** The gateways under test: this checkout's, and the baseline's when given. */
+const builds = { cao: caoBin, ...(baseline && { before: baseline }) } as Record<string, string>;
+const gatewayNames = Object.keys(builds);
 
 try {
-  const mainDir = path.join(root, "main");
-  const failoverDir = path.join(root, "failover");
-  const memoryDir = path.join(root, "memory");
-  const backend = await startBackend({
-    [mainDir]: [{ name: "main", accountId: "b-main" }],
-    [memoryDir]: [{ name: "main", accountId: "b-main" }],
-    // "out" comes first and refuses every request (usage_not_included); with no cooldown the
-    // gateway tries it again each time, so every request pays one 429 and a replay on "spare".
-    [failoverDir]: [
-      { name: "out", accountId: "b-out" },
-      { name: "spare", accountId: "b-spare" },
-    ],
-  });
-  const gateway = await startGatewayProcess(mainDir, backend);
-  const failover = await startGatewayProcess(failoverDir, backend, ["--cooldown-seconds", "0"]);
-  const direct: Target = {
+  const dir = (name: string) => path.join(root, name);
+  const logins: Record<string, { name: string; accountId: string }[]> = {};
+  for (const name of gatewayNames) {
+    logins[dir(name)] = [{ name: "main", accountId: "b-main" }];
+    logins[dir(`${name}-memory`)] = [{ name: "main", accountId: "b-main" }];
+  }
+  // "out" comes first and refuses every request (usage_not_included); with no cooldown the
+  // gateway tries it again each time, so every request pays one 429 and a replay on "spare".
+  logins[dir("failover")] = [
+    { name: "out", accountId: "b-out" },
+    { name: "spare", accountId: "b-spare" },
+  ];
+  const backend = await procs.backend(logins);
+  const mainToken = tokenOf(dir("cao"), "main");
+  const direct: HttpTarget = {
     url: backend.upstreamBaseUrl,
-    headers: { authorization: `Bearer ${token(mainDir, "main")}`, "chatgpt-account-id": "b-main" },
+    headers: { authorization: `Bearer ${mainToken}`, "chatgpt-account-id": "b-main" },
   };
-  const through: Target = {
-    url: gateway.url,
-    headers: { authorization: `Bearer ${token(mainDir, "main")}` },
+  const relay = await procs.relay(backend.upstreamBaseUrl);
+  const floor = await procs.httpFloor(backend.upstreamBaseUrl);
+  const failover = await procs.gateway(dir("failover"), backend, ["--cooldown-seconds", "0"]);
+  const targets: Record<string, HttpTarget> = {
+    direct,
+    relay: { ...direct, url: relay.url },
+    floor: { ...direct, url: floor.url },
+    failover: {
+      url: failover.url,
+      headers: { authorization: `Bearer ${tokenOf(dir("failover"), "spare")}` },
+    },
   };
-  const viaRelay: Target = { ...direct, url: await startTcpRelay(backend.upstreamBaseUrl) };
-  const throughFailover: Target = {
-    url: failover.url,
-    headers: { authorization: `Bearer ${token(failoverDir, "spare")}` },
-  };
-
-  // Time to first byte and failover: small replies, interleaved, after a warm-up.
-  const samples = { direct: [] as number[], through: [] as number[], failover: [] as number[] };
-  for (let i = 0; i < 320; i++) {
-    const record = i >= 20;
-    const a = await timeOne(direct, "hi", `d${i}`);
-    const b = await timeOne(through, "hi", `g${i}`);
-    const c = await timeOne(throughFailover, "hi", `f${i}`);
-    if (record) {
-      samples.direct.push(a.firstMs);
-      samples.through.push(b.firstMs);
-      samples.failover.push(c.firstMs);
-    }
+  const pids: Record<string, number> = { relay: relay.pid, floor: floor.pid };
+  for (const name of gatewayNames) {
+    const gateway = await procs.gateway(dir(name), backend, [], builds[name]);
+    targets[name] = { url: gateway.url, headers: { authorization: `Bearer ${tokenOf(dir(name), "main")}` } };
+    pids[name] = gateway.pid;
   }
-  const addedFirstByte = median(samples.through) - median(samples.direct);
-  const addedFailover = median(samples.failover) - median(samples.through);
+  const run = (names: readonly string[], shape: Shape, n: number, pick: "firstMs" | "totalMs") => {
+    const bytes: Record<string, number> = {};
+    return pairedRounds(names, { rounds: rounds(n), warmup: Math.ceil(rounds(n) / 10) }, async (name, i) => {
+      const timing = await timeResponse(targets[name]!, shape, `${shape}-${name}-${i}`);
+      bytes[name] = (bytes[name] ?? 0) + timing.bytes;
+      return timing[pick];
+    }).then((samples) => ({ samples, bytes }));
+  };
+  const hops = ["direct", "relay", "floor", ...gatewayNames];
 
-  // Throughput: 4 MB replies, interleaved.
-  const cpuBefore = { gateway: cpuSeconds(gateway.pid), backend: cpuSeconds(backendPid()) };
-  const rates = { direct: [] as number[], through: [] as number[], relay: [] as number[] };
-  const wireMb = { direct: 0, through: 0, relay: 0 };
-  const rate = (r: { bytes: number; totalMs: number }) => r.bytes / 1048576 / (r.totalMs / 1000);
-  for (let i = 0; i < 12; i++) {
-    const a = await timeOne(direct, "big", `D${i}`);
-    const b = await timeOne(through, "big", `G${i}`);
-    const c = await timeOne(viaRelay, "big", `R${i}`);
-    wireMb.direct += a.bytes / 1048576;
-    wireMb.through += b.bytes / 1048576;
-    wireMb.relay += c.bytes / 1048576;
-    if (i >= 2) {
-      rates.direct.push(rate(a));
-      rates.through.push(rate(b));
-      rates.relay.push(rate(c));
-    }
+  out.push("\n## gateway (HTTP): cao vs a bare TCP relay vs direct, interleaved and paired");
+  out.push(
+    `${os.availableParallelism()} cores, shared; node ${process.version}; gateway flags: ${gatewayFlags().join(" ") || "(none)"}`,
+  );
+  out.push(
+    "relay: a bare TCP relay (socket.pipe); http floor: Node's HTTP server + undici forwarding, none of cao's work",
+  );
+  row(
+    "measure",
+    "direct",
+    "relay",
+    "http floor",
+    "cao",
+    "cao vs relay",
+    "cao vs direct",
+    "cao vs floor",
+    "target",
+  );
+  row("---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---");
+  const before: string[] = [];
+
+  // Time to first byte (and failover) on tiny answers.
+  const tiny = (await run([...hops, "failover"], "tiny", 400, "firstMs")).samples;
+  const ttfb = (name: string) => medianDifference(tiny[name]!, tiny.relay!);
+  row(
+    "tiny answer, time to first byte p50 (p90)",
+    withP90(tiny.direct!),
+    withP90(tiny.relay!),
+    withP90(tiny.floor!),
+    withP90(tiny.cao!),
+    `+${ms(ttfb("cao"), 3)}`,
+    `+${ms(medianDifference(tiny.cao!, tiny.direct!), 3)}`,
+    `+${ms(medianDifference(tiny.cao!, tiny.floor!), 3)}`,
+    `<= relay + 0.5 ms: ${verdict(ttfb("cao") <= 0.5)} (aim + 0.3 ms: ${verdict(ttfb("cao") <= 0.3)})`,
+  );
+  if (baseline)
+    before.push(`| tiny answer, first byte vs relay | +${ms(ttfb("before"), 3)} | +${ms(ttfb("cao"), 3)} |`);
+  const addedFailover = medianDifference(tiny.failover!, tiny.cao!);
+  row(
+    "failover 429 -> next account, first byte p50",
+    "",
+    "",
+    "",
+    ms(median(tiny.failover!), 3),
+    "",
+    `+${ms(addedFailover, 3)} over cao without the 429`,
+    "",
+    `<= +5 ms: ${verdict(addedFailover <= 5)}`,
+  );
+
+  // Throughput shapes, with the CPU each hop spent on the burst.
+  const cpuBefore = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid)]));
+  const burst = await run(hops, "burst", 300, "totalMs");
+  const cpu = Object.fromEntries(
+    Object.entries(pids).map(([name, pid]) => [
+      name,
+      (cpuMs(pid) - (cpuBefore[name] ?? 0)) / ((burst.bytes[name] ?? 0) / 1048576),
+    ]),
+  );
+  const spread = (await run(hops, "spread", 15, "totalMs")).samples;
+  for (const [label, samples, bound] of [
+    ["1 MB burst (1000 x 1 KB events at once), total", burst.samples, 1.1],
+    ["4 MB spread over time (16 KB per ms), total", spread, 1.03],
+  ] as const) {
+    const vsRelay = (name: string) => medianRatio(samples[name]!, samples.relay!);
+    row(
+      label,
+      ms(median(samples.direct!)),
+      `${ms(median(samples.relay!))} (${x(medianRatio(samples.relay!, samples.direct!))} direct)`,
+      `${ms(median(samples.floor!))} (${x(vsRelay("floor"))} relay)`,
+      ms(median(samples.cao!)),
+      x(vsRelay("cao")),
+      x(medianRatio(samples.cao!, samples.direct!)),
+      x(medianRatio(samples.cao!, samples.floor!)),
+      `<= ${bound}x relay: ${verdict(vsRelay("cao") <= bound)}`,
+    );
+    if (baseline) before.push(`| ${label}, vs relay | ${x(vsRelay("before"))} | ${x(vsRelay("cao"))} |`);
   }
-  const throughputRatio = median(rates.through) / median(rates.direct);
-  const relayRatio = median(rates.relay) / median(rates.direct);
-  // Per MB that process itself carried: the gateway only the gateway's share, the backend all three.
-  const cpu = {
-    gateway: ((cpuSeconds(gateway.pid) - cpuBefore.gateway) * 1000) / wireMb.through,
-    backend:
-      ((cpuSeconds(backendPid()) - cpuBefore.backend) * 1000) /
-      (wireMb.direct + wireMb.through + wireMb.relay),
-  };
+  row(
+    "CPU per MB (burst rounds)",
+    "",
+    ms(cpu.relay!),
+    ms(cpu.floor!),
+    ms(cpu.cao!),
+    x(cpu.cao! / cpu.relay!),
+    "",
+    x(cpu.cao! / cpu.floor!),
+    "printed",
+  );
+  if (baseline) before.push(`| CPU per MB (burst) | ${ms(cpu.before!)} | ${ms(cpu.cao!)} |`);
 
-  // Memory: a fresh gateway's peak RSS while 100 large streams pass at once.
-  const fresh = await startGatewayProcess(memoryDir, backend);
-  const throughFresh: Target = {
-    url: fresh.url,
-    headers: { authorization: `Bearer ${token(memoryDir, "main")}` },
-  };
-  const rss = () =>
-    Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${fresh.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
-  await timeOne(throughFresh, "hi", "warm");
-  const idleRss = rss();
-  const peakWhile = async (text: string) => {
-    let peak = rss();
-    const sampler = setInterval(() => {
-      peak = Math.max(peak, rss());
-    }, 10);
-    await Promise.all(Array.from({ length: 100 }, (_, i) => timeOne(throughFresh, text, `${text}${i}`)));
-    clearInterval(sampler);
-    return Math.max(peak, rss());
-  };
-  // Typical: answers of 256 KB in 1000 small deltas; stress: 4 MB each, as fast as loopback goes.
-  const typicalRss = await peakWhile("typical");
-  const stressRss = await peakWhile("big");
-  // Sustained: four more typical rounds. A stream's objects outlive the young generation, so
-  // their garbage piles up in the old one until a full collection: the first round alone does
-  // not show the peak of a gateway that keeps serving.
-  let sustainedRss = 0;
-  for (let round = 0; round < 4; round++) sustainedRss = Math.max(sustainedRss, await peakWhile("typical"));
-
-  console.log("\n## gateway overhead (fake backend, loopback, separate processes)");
-  console.log("| measure | direct | through the gateway | difference | target |");
-  console.log("| --- | ---: | ---: | ---: | --- |");
-  console.log(
-    `| time to first byte p50 (p90) | ${median(samples.direct).toFixed(2)} ms (${p90(samples.direct).toFixed(2)}) | ${median(samples.through).toFixed(2)} ms (${p90(samples.through).toFixed(2)}) | +${addedFirstByte.toFixed(2)} ms | < 1 ms: ${verdict(addedFirstByte < 1)} |`,
+  // Memory: fresh gateways, rounds of 100 concurrent 1 MB bursts (each gateway in turn), then idle.
+  const memory: Record<string, { pid: number; target: HttpTarget; idle: number; peak: number }> = {};
+  for (const name of gatewayNames) {
+    const fresh = await procs.gateway(dir(`${name}-memory`), backend, [], builds[name]);
+    const target = {
+      url: fresh.url,
+      headers: { authorization: `Bearer ${tokenOf(dir(`${name}-memory`), "main")}` },
+    };
+    await timeResponse(target, "tiny", "warm");
+    memory[name] = { pid: fresh.pid, target, idle: rssMb(fresh.pid), peak: 0 };
+  }
+  const sampler = setInterval(() => {
+    for (const m of Object.values(memory)) m.peak = Math.max(m.peak, rssMb(m.pid));
+  }, 5);
+  await pairedRounds(gatewayNames, { rounds: 3, warmup: 0 }, async (name, round) => {
+    const { target } = memory[name]!;
+    await Promise.all(Array.from({ length: 100 }, (_, i) => timeResponse(target, "burst", `m${round}-${i}`)));
+    return 0;
+  });
+  clearInterval(sampler);
+  // "After": once the streams are done and the gateway has been idle a moment.
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const after = Object.fromEntries(Object.entries(memory).map(([name, m]) => [name, rssMb(m.pid)]));
+  const cao = memory.cao!;
+  row(
+    "gateway RSS, 3 rounds of 100 concurrent 1 MB bursts",
+    "",
+    "",
+    "",
+    `idle ${cao.idle.toFixed(1)} MB, peak ${cao.peak.toFixed(1)} MB`,
+    "",
+    "",
+    "",
+    `<= 80 MB: ${verdict(cao.peak <= 80)}`,
   );
-  console.log(
-    `| failover 429 -> next account, first byte p50 | ${median(samples.through).toFixed(2)} ms (no 429) | ${median(samples.failover).toFixed(2)} ms | +${addedFailover.toFixed(2)} ms | < 10 ms: ${verdict(addedFailover < 10)} |`,
+  row(
+    "gateway RSS 3 s after",
+    "",
+    "",
+    "",
+    `${after.cao!.toFixed(1)} MB`,
+    "",
+    "",
+    "",
+    `< 70 MB: ${verdict(after.cao! < 70)}`,
   );
-  console.log(
-    `| streaming throughput, 4 MB replies (median) | ${median(rates.direct).toFixed(0)} MB/s | ${median(rates.through).toFixed(0)} MB/s | ${throughputRatio.toFixed(3)}x | >= 0.9x: ${verdict(throughputRatio >= 0.9)} |`,
-  );
-  console.log(
-    `| reference: a bare TCP relay process (socket.pipe, no HTTP) | ${median(rates.direct).toFixed(0)} MB/s | ${median(rates.relay).toFixed(0)} MB/s | ${relayRatio.toFixed(3)}x | the floor for any process in between; gateway / relay = ${(throughputRatio / relayRatio).toFixed(3)} |`,
-  );
-  console.log(
-    `| gateway RSS, 100 concurrent typical streams (256 KB) | idle ${idleRss.toFixed(1)} MB | peak ${typicalRss.toFixed(1)} MB | | < 80 MB: ${verdict(typicalRss < 80)} |`,
-  );
-  console.log(
-    `| gateway RSS, 100 concurrent 4 MB streams (stress) | | peak ${stressRss.toFixed(1)} MB | | |`,
-  );
-  console.log(
-    `| gateway RSS, then 4 more rounds of 100 typical streams (sustained) | | peak ${sustainedRss.toFixed(1)} MB | | < 80 MB: ${verdict(sustainedRss < 80)} |`,
-  );
-  console.log(
-    `\nCPU per MB streamed: gateway ${cpu.gateway.toFixed(2)} ms, fake backend ${cpu.backend.toFixed(2)} ms (${os.cpus().length} cores: through the gateway or the relay three busy processes share them, directly two).`,
-  );
+  if (baseline) {
+    const b = memory.before!;
+    before.push(
+      `| RSS idle / peak / 3 s after | ${b.idle.toFixed(1)} / ${b.peak.toFixed(1)} / ${after.before!.toFixed(1)} MB | ${cao.idle.toFixed(1)} / ${cao.peak.toFixed(1)} / ${after.cao!.toFixed(1)} MB |`,
+    );
+    out.push(`\n### before (${baseline}) and after (this checkout), same rounds`);
+    out.push("| measure | before | after |", "| --- | ---: | ---: |", ...before);
+  }
+  console.log(out.join("\n"));
 } finally {
-  for (const child of children) child.kill("SIGTERM");
-  await agent.close();
+  await procs.stop();
+  await benchAgent.close();
   fs.rmSync(root, { recursive: true, force: true });
 }

@@ -1,150 +1,91 @@
-// The WebSocket relay's cost, side by side in one run against the fake backend
-// in WebSocket mode: the same message round trip (a `response.create` prewarm,
-// answered at once with `response.created` + `response.completed`) on a socket
-// straight to the backend and on one through a real `cao gateway start`
-// process, interleaved. Two relayed frames lie on a round trip's critical path
-// (the request up, `response.completed` down; `response.created` overlaps), so
-// the added latency per frame is half the added round-trip time.
-// Target: < 0.5 ms per frame at p50.
-// Backend, gateway and this client are three processes (no shared event loop).
-import { type ChildProcess, spawn } from "node:child_process";
+// The WebSocket relay's cost, against a bare TCP relay and going direct, all
+// to the same fake backend (WebSocket mode) in the same run, interleaved and
+// paired (lib/paired.ts). Targets (issue 12):
+//   per-frame added latency <= the relay's + 0.05 ms: a prewarm round trip
+//     (`response.create` up, `response.created` + `response.completed` down)
+//     has two relayed frames on its critical path, so per frame is half the
+//     added round-trip time;
+//   1 MB of frames (1000 x ~1 KB events) <= 1.05x the relay's time.
+// Run: npm run bench -- websocket   (or: npm run build && node --import tsx test/bench/websocket.bench.ts)
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { WebSocket } from "ws";
-import { GATEWAY_NODE_FLAGS } from "../../src/gateway-process/detach.js";
-import { caoBin, repoRoot } from "../helpers/cli.js";
-import { percentile } from "./lib/measure.js";
+import { median, medianDifference, medianRatio, p90, pairedRounds, verdict } from "./lib/paired.js";
+import { gatewayFlags, Processes, tokenOf } from "./lib/processes.js";
 
-const ROUNDS = 2000;
-const WARMUP = 200;
+const scale = Number(process.env.CAO_BENCH_SCALE ?? 1);
+const rounds = (n: number) => Math.max(3, Math.round(n * scale));
 /** Relayed frames on a round trip's critical path: the request up, `response.completed` down. */
 const FRAMES_PER_ROUND_TRIP = 2;
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "cao-bench-ws-"));
-const dataDir = path.join(root, "data");
-const children: ChildProcess[] = [];
+const procs = new Processes(root);
 
-function firstLine(child: ChildProcess, from: "stdout" | "stderr", match: (text: string) => boolean) {
-  return new Promise<string>((resolve, reject) => {
-    let buffer = "";
-    const stream = from === "stdout" ? child.stdout : child.stderr;
-    const onData = (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const line = buffer.split("\n").find(match);
-      if (line) {
-        stream?.off("data", onData);
-        stream?.resume();
-        resolve(line);
-      }
-    };
-    stream?.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`exited ${code} before it was ready: ${buffer}`)));
-  });
-}
-
-async function startBackend(): Promise<{
-  codexBaseUrl: string;
-  upstreamBaseUrl: string;
-  refreshUrl: string;
-}> {
-  const dist = path.join(repoRoot, "dist");
-  const script = `
-    import { startFakeBackend } from ${JSON.stringify(path.join(dist, "fake-backend/server.js"))};
-    import { registerFakeAccounts } from ${JSON.stringify(path.join(dist, "gateway/sandbox.js"))};
-    const backend = await startFakeBackend({ websocket: true, accounts: [{ accountId: "ws-main", email: "main@example.com" }] });
-    registerFakeAccounts(backend, ${JSON.stringify(dataDir)}, [{ name: "main", accountId: "ws-main" }]);
-    console.log(JSON.stringify({ codexBaseUrl: backend.codexBaseUrl, upstreamBaseUrl: backend.upstreamBaseUrl, refreshUrl: backend.refreshUrl }));
-  `;
-  const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
-    stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, CAO_MAIN_CODEX_HOME: path.join(root, "codex") },
-  });
-  children.push(child);
-  return JSON.parse(await firstLine(child, "stdout", (text) => text.startsWith("{")));
-}
-
-async function startGatewayProcess(upstreamBaseUrl: string, refreshUrl: string): Promise<string> {
-  const child = spawn(
-    process.execPath,
-    [...GATEWAY_NODE_FLAGS, caoBin, "gateway", "start", "--port", "0", "--base-url", upstreamBaseUrl],
-    {
-      stdio: ["ignore", "ignore", "pipe"],
-      env: { ...process.env, CAO_HOME: dataDir, CODEX_REFRESH_TOKEN_URL_OVERRIDE: refreshUrl },
-    },
-  );
-  children.push(child);
-  const line = await firstLine(child, "stderr", (text) => text.includes("gateway listening on"));
-  return /listening on (\S+)/.exec(line)?.[1] ?? "";
-}
-
-/** An open socket and a function that times one request/response round trip on it. */
-async function roundTripper(
-  baseUrl: string,
-  token: string,
-): Promise<{ ws: WebSocket; once: () => Promise<number> }> {
+/** An open socket and a function that times one request until its `response.completed`. */
+async function connect(baseUrl: string, token: string, name: string) {
   const ws = new WebSocket(`${baseUrl.replace(/^http/, "ws")}/responses`, {
-    headers: { authorization: `Bearer ${token}`, "session-id": `bench-${baseUrl}` },
+    headers: { authorization: `Bearer ${token}`, "session-id": `bench-${name}` },
     perMessageDeflate: false,
   });
   await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
   let done: (() => void) | undefined;
-  ws.on("message", (data) => {
-    if (String(data).includes('"response.completed"')) done?.();
+  const completed = Buffer.from('"response.completed"');
+  ws.on("message", (data: Buffer) => {
+    if (data.includes(completed)) done?.();
   });
-  const frame = JSON.stringify({ type: "response.create", model: "gpt-5", generate: false, input: [] });
-  return {
-    ws,
-    once: () =>
-      new Promise<number>((resolve) => {
-        const start = performance.now();
-        done = () => resolve(performance.now() - start);
-        ws.send(frame);
-      }),
-  };
+  const frame = (generate: boolean, text: string) =>
+    JSON.stringify({
+      type: "response.create",
+      model: "gpt-5",
+      generate,
+      input: [{ type: "message", role: "user", content: [{ type: "input_text", text }] }],
+    });
+  const prewarm = frame(false, "tiny");
+  const burst = frame(true, "burst");
+  const time = (message: string) =>
+    new Promise<number>((resolve) => {
+      const start = performance.now();
+      done = () => resolve(performance.now() - start);
+      ws.send(message);
+    });
+  return { ws, roundTrip: () => time(prewarm), megabyte: () => time(burst) };
 }
 
 try {
-  const backend = await startBackend();
-  const gatewayUrl = await startGatewayProcess(backend.upstreamBaseUrl, backend.refreshUrl);
-  const token = JSON.parse(fs.readFileSync(path.join(dataDir, "main", "auth.json"), "utf8")).tokens
-    .access_token;
-  const direct = await roundTripper(backend.codexBaseUrl, token);
-  const through = await roundTripper(gatewayUrl, token);
-  const samples = { direct: [] as number[], through: [] as number[] };
-  for (let round = 0; round < WARMUP + ROUNDS; round++) {
-    // Alternate which goes first, so neither always gets the warmer moment.
-    const order = round % 2 === 0 ? (["direct", "through"] as const) : (["through", "direct"] as const);
-    for (const which of order) {
-      const ms = await (which === "direct" ? direct : through).once();
-      if (round >= WARMUP) samples[which].push(ms);
-    }
-  }
-  const p50 = (values: number[]) =>
-    percentile(
-      [...values].sort((a, b) => a - b),
-      50,
-    );
-  const p90 = (values: number[]) =>
-    percentile(
-      [...values].sort((a, b) => a - b),
-      90,
-    );
-  const directP50 = p50(samples.direct);
-  const throughP50 = p50(samples.through);
-  const perFrame = (throughP50 - directP50) / FRAMES_PER_ROUND_TRIP;
-  console.log("\n## WebSocket relay: message round trip, direct vs through the gateway");
-  console.log("| case | p50 ms | p90 ms | ratio to direct |");
-  console.log("| --- | ---: | ---: | ---: |");
-  console.log(`| direct | ${directP50.toFixed(3)} | ${p90(samples.direct).toFixed(3)} | 1.000x |`);
-  console.log(
-    `| through the gateway | ${throughP50.toFixed(3)} | ${p90(samples.through).toFixed(3)} | ${(throughP50 / directP50).toFixed(3)}x |`,
+  const dataDir = path.join(root, "data");
+  const backend = await procs.backend({ [dataDir]: [{ name: "main", accountId: "b-main" }] });
+  const gateway = await procs.gateway(dataDir, backend);
+  const relay = await procs.relay(backend.codexBaseUrl);
+  const token = tokenOf(dataDir, "main");
+  const sockets = {
+    direct: await connect(backend.codexBaseUrl, token, "direct"),
+    relay: await connect(relay.url, token, "relay"),
+    cao: await connect(gateway.url, token, "cao"),
+  };
+  const names = ["direct", "relay", "cao"] as const;
+  const n = rounds(2000);
+  const trip = await pairedRounds(names, { rounds: n, warmup: Math.ceil(n / 10) }, (name) =>
+    sockets[name].roundTrip(),
   );
-  console.log(
-    `added per relayed frame at p50: ${perFrame.toFixed(3)} ms (target < 0.5 ms: ${perFrame < 0.5 ? "met" : "MISSED"})`,
+  const m = rounds(200);
+  const mb = await pairedRounds(names, { rounds: m, warmup: Math.ceil(m / 10) }, (name) =>
+    sockets[name].megabyte(),
   );
-  direct.ws.close();
-  through.ws.close();
+  const perFrame = (a: number[], b: number[]) => medianDifference(a, b) / FRAMES_PER_ROUND_TRIP;
+  const caoOverRelay = perFrame(trip.cao, trip.relay);
+  const mbRatio = medianRatio(mb.cao, mb.relay);
+  const out = [
+    "\n## gateway (WebSocket): cao vs a bare TCP relay vs direct, interleaved and paired",
+    `${os.availableParallelism()} cores, shared; node ${process.version}; gateway flags: ${gatewayFlags().join(" ") || "(none)"}`,
+    "| measure | direct | relay | cao | cao vs relay | cao vs direct | target |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    `| prewarm round trip p50 (p90) | ${median(trip.direct).toFixed(3)} ms (${p90(trip.direct).toFixed(3)}) | ${median(trip.relay).toFixed(3)} ms (${p90(trip.relay).toFixed(3)}) | ${median(trip.cao).toFixed(3)} ms (${p90(trip.cao).toFixed(3)}) | | | |`,
+    `| added per relayed frame p50 | | +${perFrame(trip.relay, trip.direct).toFixed(3)} ms | +${perFrame(trip.cao, trip.direct).toFixed(3)} ms | +${caoOverRelay.toFixed(3)} ms | | <= relay + 0.05 ms: ${verdict(caoOverRelay <= 0.05)} |`,
+    `| 1 MB of frames (1000 x ~1 KB), total | ${median(mb.direct).toFixed(2)} ms | ${median(mb.relay).toFixed(2)} ms (${medianRatio(mb.relay, mb.direct).toFixed(3)}x direct) | ${median(mb.cao).toFixed(2)} ms | ${mbRatio.toFixed(3)}x | ${medianRatio(mb.cao, mb.direct).toFixed(3)}x | <= 1.05x relay: ${verdict(mbRatio <= 1.05)} |`,
+  ];
+  console.log(out.join("\n"));
+  for (const socket of Object.values(sockets)) socket.ws.close();
 } finally {
-  for (const child of children) child.kill();
+  await procs.stop();
   fs.rmSync(root, { recursive: true, force: true });
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { request } from "undici";
 import { readGatewayState } from "../../src/core/gateway-state.js";
 import type { FakeBackend, FakeReply, FakeTurnInput } from "../../src/demo/fake-backend/types.js";
 import { runCao } from "../helpers/cli.js";
@@ -45,14 +46,23 @@ test("codex exec completes while the first account hits its usage limit mid-turn
   );
   assert.equal(sessions.size, 1, "one codex session throughout");
 
-  await eventually(() => typeof readStatuses(w.dir).one?.cooldownUntilMs === "number");
+  await eventually(
+    () => typeof readStatuses(w.dir).one?.cooldownUntilMs === "number",
+    () => JSON.stringify(readStatuses(w.dir)),
+  );
   const status = await runCao(["status", "--json"], { env: w.world.env });
   assert.equal(status.code, 0, status.stderr);
   const one = JSON.parse(status.stdout).accounts.find((a: { name: string }) => a.name === "one");
   assert.equal(one.coolingDown, true);
   assert.equal(one.lastError, "usage_limit_reached");
   assert.equal(one.usage.fiveHour.usedPercent, 100);
-  assert.ok(Math.abs(Date.parse(one.cooldownUntil) - (Date.now() + 3600_000)) < 10_000);
+  // The cooldown ends exactly when the backend says one's window resets (its usage endpoint tells).
+  const usage = await request(`${w.backend.origin}/backend-api/wham/usage`, {
+    headers: { authorization: `Bearer ${w.token("one")}`, "chatgpt-account-id": "e-one" },
+  });
+  const announced = ((await usage.body.json()) as { rate_limit: { primary_window: { reset_at: number } } })
+    .rate_limit.primary_window.reset_at;
+  assert.equal(one.cooldownUntil, new Date(announced * 1000).toISOString());
   assert.equal(readGatewayState(w.dir)?.account, "two", "the next codex launch starts on two");
 });
 

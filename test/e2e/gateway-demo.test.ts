@@ -15,7 +15,8 @@ for (const mode of ["codex", "scripted"] as const) {
     const world = tempWorld();
     const before = new Set(demoDirs());
     const result = await runCao(["demo", ...(mode === "scripted" ? ["--scripted"] : [])], {
-      env: world.env,
+      // A PATH without cao on it, as after `node dist/cli.js demo` in a fresh checkout.
+      env: { ...world.env, PATH: [path.dirname(process.execPath), "/usr/bin", "/bin"].join(":") },
       timeoutMs: 60_000,
     });
     assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
@@ -30,7 +31,10 @@ for (const mode of ["codex", "scripted"] as const) {
     assert.match(out, /turn 2: spare +200/);
     assert.match(out, /personal +5h 100%, week 0%, cooling down until/);
     assert.match(out, /new codex sessions start on: spare/);
-    assert.match(out, /Both turns completed/);
+    assert.match(out, /What happened \([\d.]+ s, one session, two turns\)/);
+    assert.doesNotMatch(out, /426/, "the HTTP fallback is not shown as a failure");
+    // No cao on this PATH: the closing hint says how to get it before using it.
+    assert.match(out, /cao is not on your PATH yet\. From this checkout: `npm install -g \.`/);
     // Nothing of the user's was touched, and the sandbox is gone.
     assert.ok(!fs.existsSync(path.join(world.dataDir)), "the user's data dir was not created");
     assert.deepEqual(
@@ -49,5 +53,5 @@ test("cao demo with a codex that cannot run here falls back to the scripted clie
   assert.match(result.stdout, /FAILED: codex exited 3: this codex is broken/);
   assert.match(result.stdout, /running it again with the built-in scripted client/);
   assert.match(result.stdout, /turn 1: personal 429 usage_limit_reached/);
-  assert.match(result.stdout, /Both turns completed/);
+  assert.match(result.stdout, /What happened/);
 });

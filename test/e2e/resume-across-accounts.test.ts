@@ -8,6 +8,7 @@ import { startFakeBackend } from "../../src/demo/fake-backend/server.js";
 import type { FakeBackend } from "../../src/demo/fake-backend/types.js";
 import { type CaptureProxy, startCaptureProxy } from "../helpers/capture-proxy.js";
 import { codexBin, runCao, runProcess } from "../helpers/cli.js";
+import { waitUntil } from "../helpers/deadline.js";
 import { tempWorld } from "../helpers/temp.js";
 
 let backend: FakeBackend;
@@ -76,7 +77,10 @@ test("a session started on account A is resumed by id on account B", async () =>
   assert.equal(first.code, 0, first.stderr);
   const sessionId = /session id: ([0-9a-f-]{36})/.exec(first.stdout + first.stderr)?.[1];
   assert.ok(sessionId, `session id in codex output: ${first.stderr}`);
-  assert.ok(proxy.turns.some((t) => t.accountId === "acc-a" && t.body.includes("PAPAYA-7")));
+  assert.ok(
+    proxy.turns.some((t) => t.accountId === "acc-a" && t.body.includes("PAPAYA-7")),
+    `turns on ${proxy.turns.map((t) => t.accountId).join(", ")}`,
+  );
 
   const resumed = await codexIn("b", ["resume", sessionId, "which word was it?"]);
   assert.equal(resumed.code, 0, resumed.stderr);
@@ -93,7 +97,8 @@ test("a session started on account A is resumed by id on account B", async () =>
     .filter((f) => f.endsWith(".jsonl") && f.includes(sessionId));
   assert.equal(rollouts.length, 1, rollouts.join());
   const transcript = fs.readFileSync(path.join(w.codexHome, "sessions", rollouts[0] ?? ""), "utf8");
-  assert.ok(transcript.includes("PAPAYA-7") && transcript.includes("which word was it?"));
+  assert.match(transcript, /PAPAYA-7/);
+  assert.match(transcript, /which word was it\?/);
   // Each home kept its own login: codex did not copy one account's tokens into the other.
   const accountOf = (name: string) =>
     JSON.parse(fs.readFileSync(path.join(w.dataDir, name, "auth.json"), "utf8")).tokens.account_id;
@@ -112,10 +117,11 @@ test("while account A's codex writes a session, account B cannot resume it concu
   const sessionId = /session id: ([0-9a-f-]{36})/.exec(first.stdout + first.stderr)?.[1] ?? "";
   assert.ok(sessionId, first.stderr);
   const holding = codexIn("a", ["resume", sessionId, "HOLD the session"]);
-  const deadline = Date.now() + 60_000;
-  while (!proxy.turns.some((t) => t.body.includes("HOLD the session")) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitUntil(() => proxy.turns.some((t) => t.body.includes("HOLD the session")), {
+    timeoutMs: 60_000,
+    intervalMs: 50,
+    describe: () => `${proxy.turns.length} turns reached the proxy, none holding the session`,
+  });
   const concurrent = await codexIn("b", ["resume", sessionId, "me too"]);
   assert.notEqual(concurrent.code, 0);
   assert.match(concurrent.stderr, /already has an active writer/);

@@ -6,6 +6,8 @@ export interface CapturedTurn {
   accountId: string | undefined;
   /** The request body as JSON text (zstd bodies decompressed). */
   body: string;
+  /** The `accept-encoding` Codex asked for, if any. */
+  acceptEncoding: string | undefined;
 }
 
 export interface CaptureProxy {
@@ -18,7 +20,7 @@ export interface CaptureProxy {
  * A loopback pass-through in front of the fake backend that keeps the body of
  * every model request (`POST .../responses`), so a test can see what context
  * Codex sent the model. The WebSocket upgrade is answered 426, which makes
- * Codex use HTTP for the session (see codex-facts).
+ * Codex use HTTP for the session (docs/codex-notes.md, "The Responses WebSocket").
  */
 export async function startCaptureProxy(target: string): Promise<CaptureProxy> {
   const turns: CapturedTurn[] = [];
@@ -33,6 +35,7 @@ export async function startCaptureProxy(target: string): Promise<CaptureProxy> {
         turns.push({
           accountId: typeof accountId === "string" ? accountId : undefined,
           body: Buffer.from(zstd ? decompress(raw) : raw).toString("utf8"),
+          acceptEncoding: req.headers["accept-encoding"],
         });
       }
       const upstream = http.request(

@@ -10,6 +10,7 @@ import type { FakeAccountSpec, FakeBackend, FakeBackendOptions } from "../../src
 import { registerFakeAccounts, writeSandboxCodexConfig } from "../../src/demo/sandbox.js";
 import { DEFAULT_GATEWAY_CONFIG, type GatewayConfig } from "../../src/gateway/config.js";
 import { type Gateway, startGateway } from "../../src/gateway/server.js";
+import { waitUntil } from "./deadline.js";
 import { tempWorld } from "./temp.js";
 
 /** A fake account plus the cao account name it is registered under. */
@@ -49,11 +50,14 @@ export async function gatewayWorld(
     upstream?: string;
     /** Token endpoint instead of the fake backend's (e.g. one that is down). */
     refreshUrl?: string;
+    /** Runs on the (not yet created) data dir before anything is written to it (to mount a tiny disk, ...). */
+    prepareDataDir?: (dir: string) => void;
     /** Runs on the data dir before the gateway starts (to break a file, ...). */
     beforeStart?: (dir: string) => void;
   } = {},
 ): Promise<GatewayWorld> {
   const world = tempWorld();
+  options.prepareDataDir?.(world.dataDir);
   const backend = await startFakeBackend({
     ...options.backend,
     accounts: accounts.map(({ name: _name, accessTtlSeconds: _ttl, ...spec }) => spec),
@@ -172,11 +176,10 @@ export function readStatuses(dir: string): Record<string, Record<string, unknown
   return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")).statuses : {};
 }
 
-/** Polls until `check` passes (bounded), for effects the gateway applies a moment later. */
-export async function eventually(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/**
+ * Polls until `check` passes (a scaled deadline), for effects the gateway applies a moment later;
+ * on failure the message shows the condition and `describe()` (the values it looked at).
+ */
+export async function eventually(check: () => boolean, describe: () => string = () => ""): Promise<void> {
+  await waitUntil(check, { describe: () => `${check} ${describe()}`.trim() });
 }

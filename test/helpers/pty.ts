@@ -1,11 +1,15 @@
 import { spawn } from "node:child_process";
+import { scaled } from "./deadline.js";
 
 export interface PtySession {
   /** Resolves once the output contains `text` (ANSI codes stripped); rejects after timeoutMs. */
   waitFor(text: string, timeoutMs?: number): Promise<void>;
   write(keys: string): void;
   exit: Promise<number | null>;
+  /** The output with ANSI codes stripped. */
   output(): string;
+  /** The output as the terminal got it, escape codes and all. */
+  rawOutput(): string;
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping ANSI escape sequences
@@ -47,7 +51,7 @@ export function runInPty(command: string, env: NodeJS.ProcessEnv): PtySession {
           reject(
             new Error(`timed out waiting for ${JSON.stringify(text)}; output: ${JSON.stringify(clean())}`),
           );
-        }, timeoutMs);
+        }, scaled(timeoutMs));
         waiters.push({
           text,
           resolve: () => {
@@ -60,5 +64,6 @@ export function runInPty(command: string, env: NodeJS.ProcessEnv): PtySession {
     write: (keys) => child.stdin.write(keys),
     exit,
     output: clean,
+    rawOutput: () => raw,
   };
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -6,8 +7,25 @@ import { after } from "node:test";
 /** A fresh directory removed when the test file finishes. */
 export function tempDir(prefix = "cao-test-"): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    unmountUnder(dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
   return dir;
+}
+
+/** Tests may mount a tiny disk inside a temp dir (tiny-disk.ts): it must go before the dir can. */
+function unmountUnder(dir: string): void {
+  let mounts: string;
+  try {
+    mounts = fs.readFileSync("/proc/mounts", "utf8");
+  } catch {
+    return;
+  }
+  for (const line of mounts.split("\n")) {
+    const point = line.split(" ")[1];
+    if (point?.startsWith(`${dir}/`)) execFileSync("umount", ["-l", point], { stdio: "pipe" });
+  }
 }
 
 /**

@@ -68,7 +68,7 @@ describe("code cache", () => {
     const { pkg, cacheFile, cao } = setup();
     const before = await cao("run", "--", "exec", "hi");
     assert.match(before.stderr, /no accounts yet/);
-    assert.ok(fs.existsSync(cacheFile()));
+    assert.ok(fs.existsSync(cacheFile()), `${cacheFile()} exists`);
     // V8 checks only the source length: an edit of the same length is what a stale cache would hide.
     const bundle = fs.readFileSync(pkg.hotBundle, "utf8");
     fs.writeFileSync(

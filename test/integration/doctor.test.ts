@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { authText, type FixtureLogin } from "../helpers/auth-fixture.js";
-import { codexBin, runCao } from "../helpers/cli.js";
+import { codexBin, codexVersion, runCao } from "../helpers/cli.js";
 import { tempWorld } from "../helpers/temp.js";
 
 /** A world where the real codex is found (via CAO_CODEX_BIN), so only what a test breaks is reported. */
@@ -27,9 +27,10 @@ const login = (name: string, extra: Partial<FixtureLogin> = {}): FixtureLogin =>
 async function doctor(env: NodeJS.ProcessEnv, ...flags: string[]) {
   const r = await runCao(["status", "--doctor", "--json", ...flags], { env });
   const report = JSON.parse(r.stdout);
-  const codes = report.issues.map(
-    (i: { account: string | null; code: string }) => `${i.account ?? "-"}:${i.code}`,
-  );
+  // Every report carries the codex version (info); `codes` leaves it out so each test lists what it broke.
+  const codes = report.issues
+    .map((i: { account: string | null; code: string }) => `${i.account ?? "-"}:${i.code}`)
+    .filter((code: string) => code !== "-:codex-version");
   return { code: r.code, report, codes, stderr: r.stderr };
 }
 
@@ -40,7 +41,15 @@ test("healthy accounts: exit 0, the seed's JSON shape", async () => {
   assert.deepEqual(Object.keys(report), ["generatedAt", "thresholds", "totals", "issues"]);
   assert.deepEqual(report.thresholds, { expiresWithinHours: 24, maxFailures: 3 });
   assert.deepEqual(report.totals, { accounts: 2, ok: 2, warnings: 0, errors: 0 });
-  assert.deepEqual(report.issues, []);
+  // The one finding is the installed codex's version, inside the tested range (info: exit 0).
+  assert.deepEqual(
+    report.issues.map((i: { severity: string; code: string }) => `${i.severity}:${i.code}`),
+    ["info:codex-version"],
+  );
+  assert.match(
+    report.issues[0].message,
+    new RegExp(`codex ${codexVersion.replaceAll(".", "\\.")} .*tested with`),
+  );
   const text = await runCao(["status", "--doctor"], { env: w.env });
   assert.equal(text.code, 0);
   assert.match(text.stdout, /2 account\(s\): 2 ok, 0 warning\(s\), 0 error\(s\)/);
@@ -137,6 +146,32 @@ test("permissions too open and kept corrupt files are reported; a corrupt regist
   fs.writeFileSync(path.join(w.dataDir, "registry.json"), "{not json");
   const broken = await doctor(w.env);
   assert.equal(broken.code, 2);
-  assert.ok(broken.codes.includes("-:store-unreadable"));
+  assert.ok(broken.codes.includes("-:store-unreadable"), broken.codes.join(", "));
   assert.equal(fs.readFileSync(path.join(w.dataDir, "registry.json"), "utf8"), "{not json");
+});
+
+test("the installed codex's version: newer than tested is a warning, older than supported an error", async () => {
+  const w = await doctorWorld({ a: login("a") });
+  const fakeCodex = (version: string) => {
+    const file = path.join(w.root, `codex-${version}`);
+    fs.writeFileSync(file, `#!/bin/sh\necho "codex-cli ${version}"\n`, { mode: 0o755 });
+    return file;
+  };
+  const cases: Array<[string, number, string, RegExp]> = [
+    [
+      "99.0.0",
+      1,
+      "warning:codex-untested",
+      /codex 99\.0\.0 .* is untested: cao is tested with \d+\.\d+\.\d+ to/,
+    ],
+    ["0.1.0", 2, "error:codex-too-old", /codex 0\.1\.0 .* is older than the oldest supported \d+\.\d+\.\d+/],
+    ["garbage", 1, "warning:codex-version-unknown", /--version printed "codex-cli garbage"/],
+  ];
+  for (const [version, exit, finding, message] of cases) {
+    const { code, report } = await doctor({ ...w.env, CAO_CODEX_BIN: fakeCodex(version) });
+    const found = report.issues.map((i: { severity: string; code: string }) => `${i.severity}:${i.code}`);
+    assert.deepEqual(found, [finding], version);
+    assert.equal(code, exit, `${version}: ${JSON.stringify(report.issues)}`);
+    assert.match(report.issues[0].message, message);
+  }
 });

@@ -91,7 +91,8 @@ test("a delay fault holds the first byte, and gives up when the client does", as
   backend.injectFault({ kind: "delay", delayMs: 300 });
   const startedAt = performance.now();
   const response = await post("acc-2");
-  assert.ok(performance.now() - startedAt >= 290);
+  const waitedMs = performance.now() - startedAt;
+  assert.ok(waitedMs >= 290, `answered after ${waitedMs} ms`);
   assert.equal(response.status, 200);
   await response.text();
 
@@ -134,7 +135,7 @@ test("a large reply streams in many deltas without being buffered whole", async 
   const reader = response.body!.getReader();
   const first = await reader.read();
   const firstChunk = Buffer.from(first.value ?? new Uint8Array()).toString();
-  assert.ok(firstChunk.startsWith("event: response.created\n"));
+  assert.match(firstChunk, /^event: response\.created\n/);
   let rest = "";
   for (;;) {
     const { done, value } = await reader.read();

@@ -47,7 +47,10 @@ test("codex exec completes a turn with the reply text; the request records accou
   assert.ok(sessionId, result.stderr);
   assert.equal(request?.sessionId, sessionId);
   // The WebSocket upgrade was refused with 426, so Codex fell back to HTTP SSE at once.
-  assert.ok(backend.requests.some((r) => r.path === "/v1/responses" && r.status === 426));
+  assert.ok(
+    backend.requests.some((r) => r.path === "/v1/responses" && r.status === 426),
+    JSON.stringify(backend.requests.map((r) => `${r.method} ${r.path} ${r.status}`)),
+  );
 });
 
 test("a shell reply makes codex run the command and send its output in a follow-up request", async () => {

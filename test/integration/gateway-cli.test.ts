@@ -9,6 +9,7 @@ import { startFakeBackend } from "../../src/demo/fake-backend/server.js";
 import type { FakeBackend } from "../../src/demo/fake-backend/types.js";
 import { registerFakeAccounts, writeSandboxCodexConfig } from "../../src/demo/sandbox.js";
 import { caoBin, runCao } from "../helpers/cli.js";
+import { waitUntil } from "../helpers/deadline.js";
 import { send } from "../helpers/gateway.js";
 import { tempWorld } from "../helpers/temp.js";
 
@@ -43,7 +44,7 @@ test("start --detach, status, a request through it, refusal of a second start, l
     /gateway running \(pid \d+\) at http:\/\/127\.0\.0\.1:\d+\/v1; new sessions start on one/,
   );
   const [pid, url, account] = fs.readFileSync(statePath, "utf8").trim().split(" ");
-  assert.equal(fs.readFileSync(pidPath, "utf8").trim(), pid);
+  assert.equal(fs.readFileSync(pidPath, "utf8").trim().split(" ")[0], pid, "gateway.pid: PID START_TIME");
   assert.equal(account, "one");
 
   const status = await runCao(["gateway", "status", "--json"], { env: env() });
@@ -96,7 +97,7 @@ test("a stale pid file and state file (the gateway died) are detected and cleane
   fs.writeFileSync(statePath, `${dead} http://127.0.0.1:1/v1 one\n`);
   const status = JSON.parse((await runCao(["gateway", "status", "--json"], { env: env() })).stdout);
   assert.equal(status.running, false);
-  assert.ok(!fs.existsSync(pidPath) && !fs.existsSync(statePath));
+  assert.deepEqual([fs.existsSync(pidPath), fs.existsSync(statePath)], [false, false], "pid and state files");
   // A live but unrelated process in the pid file is not taken for the gateway either.
   const stranger = spawn("sleep", ["30"], { stdio: "ignore" });
   fs.writeFileSync(pidPath, `${stranger.pid}\n`);
@@ -165,21 +166,23 @@ test("logs --follow prints what is appended until interrupted; -n limits the bac
   fs.writeFileSync(log, "old 1\nold 2\nold 3\n", { mode: 0o600 });
   const last = await runCao(["gateway", "logs", "-n", "1"], { env: env() });
   assert.equal(last.stdout, "old 3\n");
-  const follower = spawn(process.execPath, [caoBin, "gateway", "logs", "--follow", "--lines", "0"], {
+  const follower = spawn(process.execPath, [caoBin, "gateway", "logs", "--follow", "--lines", "1"], {
     env: env(),
   });
   let out = "";
   follower.stdout.on("data", (chunk: Buffer) => {
     out += chunk.toString();
   });
-  await new Promise((resolve) => setTimeout(resolve, 400));
+  // The backlog is printed once the follower has read the file up to its end: from then on an
+  // appended line must show up (no fixed wait that a busy machine can outlast).
+  await waitUntil(() => out === "old 3\n", { describe: () => `follower printed ${JSON.stringify(out)}` });
   fs.appendFileSync(log, "new line\n");
-  const deadline = Date.now() + 5000;
-  while (!out.includes("new line") && Date.now() < deadline)
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  await waitUntil(() => out.includes("new line"), {
+    describe: () => `follower printed ${JSON.stringify(out)}`,
+  });
   follower.kill("SIGINT");
   const code = await new Promise((resolve) => follower.on("close", resolve));
-  assert.equal(out, "new line\n");
+  assert.equal(out, "old 3\nnew line\n");
   assert.equal(code, 0);
   fs.rmSync(log);
 });

@@ -6,6 +6,7 @@ import { test } from "node:test";
 import { request } from "undici";
 import { encodeUnsignedJwt } from "../../src/core/jwt.js";
 import { authPath } from "../../src/core/paths.js";
+import { scaled } from "../helpers/deadline.js";
 import {
   eventually,
   gatewayWorld,
@@ -39,7 +40,10 @@ test("upstream 5xx that does not go away: every account tried, then the 5xx is s
   w.backend.clearFaults();
   assert.equal(answer.status, 500);
   assert.deepEqual(modelTrail(w, accounts), ["one:500", "one:500", "two:500", "two:500"]);
-  await eventually(() => readStatuses(w.dir).one?.lastError === "upstream HTTP 500");
+  await eventually(
+    () => readStatuses(w.dir).one?.lastError === "upstream HTTP 500",
+    () => JSON.stringify(readStatuses(w.dir)),
+  );
 });
 
 test("connection reset before any byte: retried; reset mid-stream: the client's stream breaks, no hang", async () => {
@@ -63,7 +67,10 @@ test("connection reset before any byte: retried; reset mid-stream: the client's 
   assert.equal(response.statusCode, 200);
   // Once bytes reached the client nothing can be replayed: the break must reach it (Codex retries the turn).
   await assert.rejects(response.body.text());
-  await eventually(() => readStatuses(w.dir).one?.lastError === "upstream stream broke");
+  await eventually(
+    () => readStatuses(w.dir).one?.lastError === "upstream stream broke",
+    () => JSON.stringify(readStatuses(w.dir)),
+  );
 });
 
 test("timeout waiting for upstream headers: the next account answers, and 504 when none does in time", async () => {
@@ -80,7 +87,8 @@ test("timeout waiting for upstream headers: the next account answers, and 504 wh
   assert.equal(answer.status, 504, answer.text);
   assert.match(answer.text, /timed out/);
   // undici's timers tick coarsely (about a second); what matters is not waiting out the 20 s upstream.
-  assert.ok(Date.now() - started < 10_000, `${Date.now() - started} ms: the slow upstream was waited out`);
+  const tookMs = Date.now() - started;
+  assert.ok(tookMs < scaled(10_000), `${tookMs} ms: the slow upstream was waited out`);
 });
 
 test("unauthorized callers get 401 and never reach upstream", async () => {
@@ -97,7 +105,8 @@ test("unauthorized callers get 401 and never reach upstream", async () => {
   const foreign = w.backend.mintAuth("fu-one").authJson as { tokens: { access_token: string } };
   assert.equal((await send(url, foreign.tokens.access_token)).status, 401);
   assert.deepEqual(modelTrail(w, accounts), []);
-  assert.ok(w.logs.every((line) => !line.includes(w.token("one")) && !line.includes(w.token("two"))));
+  const leaking = w.logs.filter((line) => line.includes(w.token("one")) || line.includes(w.token("two")));
+  assert.equal(leaking.length, 0, `${leaking.length} log line(s) hold a token`);
   // Only /v1 is served.
   assert.equal(
     (await send(`${w.gateway.url.replace("/v1", "")}/backend-api/wham/usage`, w.token("one"))).status,
@@ -114,7 +123,10 @@ test("a corrupt auth.json: that account is skipped, the file kept as it is, the 
   assert.equal(answer.status, 200, answer.text);
   assert.deepEqual(modelTrail(w, accounts), ["two:200"]);
   assert.equal(fs.readFileSync(authPath("one", w.dir), "utf8"), "{ not json");
-  await eventually(() => /not valid JSON/.test(String(readStatuses(w.dir).one?.lastError)));
+  await eventually(
+    () => /not valid JSON/.test(String(readStatuses(w.dir).one?.lastError)),
+    () => JSON.stringify(readStatuses(w.dir)),
+  );
 });
 
 test("client abort: the upstream request is cancelled", async () => {
@@ -148,7 +160,7 @@ test("client abort: the upstream request is cancelled", async () => {
     controller.abort();
     await Promise.race([
       closed,
-      new Promise((_, reject) => setTimeout(() => reject(new Error("upstream still open")), 3000)),
+      new Promise((_, reject) => setTimeout(() => reject(new Error("upstream still open")), scaled(3000))),
     ]);
     await eventually(() => w.logs.some((line) => line.includes("client went away")));
   } finally {

@@ -80,13 +80,19 @@ test("cao remove of an unknown or invalid name fails before asking", async () =>
   assert.deepEqual(registryOf(w.dataDir).accounts, ["a"]);
 });
 
-test("cao remove asks on a terminal: no keeps everything, yes deletes", async () => {
+test("cao remove asks on a terminal: no keeps everything (exit 0), Ctrl-C exits 130, yes deletes", async () => {
   const w = await setup(["a", "b"]);
   const no = runInPty(`${process.execPath} ${caoBin} remove a`, w.env);
   await no.waitFor("Delete account a");
   no.write("\r"); // the answer starts at No
-  assert.equal(await no.exit, 1, no.output());
+  assert.equal(await no.exit, 0, no.output());
+  assert.match(no.output(), /a not removed/);
   assert.ok(fs.existsSync(path.join(w.dataDir, "a", "auth.json")));
+  assert.deepEqual(registryOf(w.dataDir).accounts, ["a", "b"]);
+  const interrupted = runInPty(`${process.execPath} ${caoBin} remove a`, w.env);
+  await interrupted.waitFor("Delete account a");
+  interrupted.write("\u0003");
+  assert.equal(await interrupted.exit, 130, interrupted.output());
   assert.deepEqual(registryOf(w.dataDir).accounts, ["a", "b"]);
   const yes = runInPty(`${process.execPath} ${caoBin} remove a`, w.env);
   await yes.waitFor("Delete account a");
@@ -95,4 +101,37 @@ test("cao remove asks on a terminal: no keeps everything, yes deletes", async ()
   assert.equal(await yes.exit, 0, yes.output());
   assert.equal(fs.existsSync(path.join(w.dataDir, "a")), false);
   assert.deepEqual(registryOf(w.dataDir).accounts, ["b"]);
+});
+
+test("cao remove a b --yes removes both (all checked first: an unknown name removes nothing)", async () => {
+  const w = await setup(["a", "b", "c"]);
+  const unknown = await runCao(["remove", "a", "nope", "--yes"], { env: w.env });
+  assert.equal(unknown.code, 2, unknown.stderr);
+  assert.deepEqual(registryOf(w.dataDir).accounts, ["a", "b", "c"], "nothing removed");
+  const both = await runCao(["remove", "a", "b", "--yes"], { env: w.env });
+  assert.equal(both.code, 0, both.stderr);
+  assert.deepEqual(registryOf(w.dataDir).accounts, ["c"]);
+  assert.equal(fs.existsSync(path.join(w.dataDir, "b")), false);
+});
+
+test("a reserved account name: add refuses it; an old data dir holding one is reported and recoverable", async () => {
+  const w = await setup(["good"]);
+  const add = await runCao(["add", "gateway.log", "--no-login"], { env: w.env });
+  assert.equal(add.code, 2, add.stderr);
+  assert.match(add.stderr, /reserved for cao's own files/);
+  // A data dir from before the rule: the account's home sits where cao's log belongs.
+  const registry = registryOf(w.dataDir);
+  registry.accounts.push("gateway.log");
+  fs.writeFileSync(path.join(w.dataDir, "registry.json"), JSON.stringify(registry));
+  fs.mkdirSync(path.join(w.dataDir, "gateway.log"), { mode: 0o700 });
+  fs.writeFileSync(path.join(w.dataDir, "gateway.log", "auth.json"), "{}", { mode: 0o600 });
+  const doctor = await runCao(["status", "--doctor", "--json"], { env: w.env });
+  const issue = JSON.parse(doctor.stdout).issues.find(
+    (i: { code: string }) => i.code === "account-name-reserved",
+  );
+  assert.equal(issue?.account, "gateway.log", doctor.stdout);
+  const removed = await runCao(["remove", "gateway.log", "--yes"], { env: w.env });
+  assert.equal(removed.code, 0, removed.stderr);
+  assert.deepEqual(registryOf(w.dataDir).accounts, ["good"]);
+  assert.ok(fs.existsSync(path.join(w.dataDir, "gateway.log", "auth.json")), "the path was left in place");
 });

@@ -2,13 +2,18 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
+import { waitUntil } from "../helpers/deadline.js";
 import { fakeCodexWorld } from "./run-fake-codex.js";
 
 const HOUR = 3600_000;
-const near = (actual: number | undefined, expected: number, slackMs = 5000) =>
+/**
+ * `actual` lies between what it would be for the earliest and the latest moment the run could have
+ * set it (a second's rounding allowed): a bound that holds however slow the machine is.
+ */
+const between = (actual: number | undefined, earliest: number, latest: number) =>
   assert.ok(
-    actual !== undefined && Math.abs(actual - expected) <= slackMs,
-    `${actual} is not near ${expected}`,
+    actual !== undefined && actual >= earliest - 1000 && actual <= latest + 1000,
+    `${actual} is not between ${earliest} and ${latest}`,
   );
 const accountsCalled = (world: ReturnType<typeof fakeCodexWorld>) => world.calls().map((c) => c.account);
 
@@ -77,8 +82,8 @@ test("a usage limit in the rollout switches to the next account and records the 
   assert.match(result.stderr, /b hit its usage limit \(resets .+\)/);
   assert.match(result.stderr, /running codex on a/);
   const b = world.statuses().b;
-  near(b?.cooldownUntilMs, startedAt + 5400_000, 10_000);
-  near(b?.lastQuotaAtMs, Date.now(), 10_000);
+  between(b?.cooldownUntilMs, startedAt + 5400_000, Date.now() + 5400_000);
+  between(b?.lastQuotaAtMs, startedAt, Date.now());
   assert.equal(b?.rateLimits?.primary?.usedPercent, 100);
   assert.equal(b?.rateLimits?.secondary?.usedPercent, 50);
   assert.match(b?.lastError ?? "", /^You’ve hit your usage limit/);
@@ -117,10 +122,11 @@ test("quota words do not switch: the same line with exit 0, or a rollout that sa
 test("the plan message (usage_not_included) moves on and cools the account for a default hour", async () => {
   const world = fakeCodexWorld(["a", "b"]);
   world.script({ a: [{ rollout: "plan", exit: 1 }] });
+  const startedAt = Date.now();
   const result = await world.cao(["run", "--", "exec", "hi"]);
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stderr, /a has no Codex in its plan/);
-  near(world.statuses().a?.cooldownUntilMs, Date.now() + HOUR, 10_000);
+  between(world.statuses().a?.cooldownUntilMs, startedAt + HOUR, Date.now() + HOUR);
 });
 
 test("cooling-down accounts are skipped untried; accounts needing a login are skipped with a note", async () => {
@@ -224,8 +230,10 @@ test("SIGTERM to cao reaches codex; cao exits with codex's status", async () => 
   child.stdout.on("data", (c: Buffer) => {
     out += c;
   });
-  const deadline = Date.now() + 20_000;
-  while (!out.includes("started") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await waitUntil(() => out.includes("started"), {
+    timeoutMs: 20_000,
+    describe: () => `stdout ${JSON.stringify(out)}`,
+  });
   child.kill("SIGTERM");
   const code = await new Promise((r) => child.on("close", (c) => r(c)));
   assert.equal(code, 143, "128 + SIGTERM: codex was terminated by the relayed signal");
@@ -250,11 +258,10 @@ test("codex output streams live (nothing is held until codex exits)", async () =
   child.stderr.on("data", (c: Buffer) => {
     err += c;
   });
-  const deadline = Date.now() + 20_000;
-  while (!(out.includes("out-now") && err.includes("err-now")) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  assert.ok(out.includes("out-now") && err.includes("err-now"), `before exit: ${out} | ${err}`);
+  await waitUntil(() => out.includes("out-now") && err.includes("err-now"), {
+    timeoutMs: 20_000,
+    describe: () => `before exit: stdout ${JSON.stringify(out)}, stderr ${JSON.stringify(err)}`,
+  });
   assert.equal(child.exitCode, null, "codex is still running");
   fs.writeFileSync(release, "");
   const code = await new Promise((r) => child.on("close", r));
@@ -338,4 +345,57 @@ test("on a terminal codex gets the terminal itself (no pipes) and the rollout st
     ],
   );
   assert.ok(world.statuses().a?.cooldownUntilMs);
+});
+
+test("cao.toml: a paused account and one keeping its reserve are skipped, with the reason; priority orders the rest", async () => {
+  const world = fakeCodexWorld(["a", "b", "c", "d"]);
+  fs.writeFileSync(
+    path.join(world.dataDir, "cao.toml"),
+    "[accounts.a]\npaused = true\n[accounts.b]\nmax-5h = 80\n[accounts.c]\npriority = -5\n",
+  );
+  const soon = Date.now() + HOUR;
+  world.setStatuses({
+    b: { rateLimits: { observedAtMs: Date.now(), primary: { usedPercent: 81, resetsAtMs: soon } } },
+  });
+  const result = await world.cao(["run", "--", "exec", "hi"]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(accountsCalled(world), ["d"], "d (priority 0) before c (priority -5)");
+  assert.match(result.stderr, /skipping a: paused/);
+  assert.match(result.stderr, /skipping b: keeping its 5-hour reserve \(81% used, cap 80%\)/);
+
+  fs.writeFileSync(path.join(world.dataDir, "cao.toml"), "[accounts.a]\npaused = true\n");
+  const only = await world.cao(["run", "--no-fallback", "--", "exec", "hi"]);
+  assert.equal(only.code, 1, only.stderr);
+  assert.match(only.stderr, /no account may run codex: a is paused/);
+});
+
+test("the sessions record: one cao run is one session, each attempt a turn, the move with its reason", async () => {
+  const world = fakeCodexWorld(["a", "b"]);
+  world.script({
+    a: [{ rollout: "quota", resetsInS: 600, header: true }],
+    b: [{ rollout: "ok", header: true, exit: 0 }],
+  });
+  assert.equal((await world.cao(["run", "--", "exec", "hi"])).code, 0);
+  const listed = await world.cao(["sessions", "--json"]);
+  assert.equal(listed.code, 0, listed.stderr);
+  const [session] = JSON.parse(listed.stdout);
+  assert.equal(session.source, "run");
+  assert.deepEqual(
+    session.turns.map((t: { account: string; exitCode: number; transport: string }) => [
+      t.account,
+      t.transport,
+    ]),
+    [
+      ["a", "run"],
+      ["b", "run"],
+    ],
+  );
+  assert.ok(
+    session.turns.every((t: { id: string | null }) => typeof t.id === "string"),
+    "codex's session ids",
+  );
+  assert.deepEqual(
+    session.moves.map((m: { from: string; to: string; reason: string }) => [m.from, m.to, m.reason]),
+    [["a", "b", "usage limit"]],
+  );
 });

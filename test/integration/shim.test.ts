@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { templatesDir } from "../../src/gateway-setup/render.js";
+import { templatesDir } from "../../src/core/template.js";
 import { renderShims } from "../../src/gateway-setup/shims.js";
 import { codexVersion, runCao, runProcess } from "../helpers/cli.js";
 import { codexPathDir } from "../helpers/real-codex.js";

@@ -127,26 +127,37 @@ describe("cao status views", async () => {
   test("--pretty draws the dashboard; a terminal gets it by default", async () => {
     const r = await runCao(["status", "--pretty"], { env: w.env });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^╭─+╮\n│ cao status · 4 accounts · default: work/);
-    assert.match(r.stdout, /5h {6}█{8}░{12} +42% {2}resets in 20h/);
+    assert.match(r.stdout, /^cao status · 4 accounts · default: work\n/);
+    // One row per account: login, the 5-hour window (42%, resets in 20h) and the weekly one as bars.
+    assert.match(r.stdout, /^\* work +ok 30h +█{4}░{6} +42% 20h +█░{9} +10% /m, r.stdout);
+    assert.match(r.stdout, /^ {2}dead +needs-login /m, r.stdout);
+    assert.match(r.stdout, /^ {2}cool +ok \d+d .* 12h +4$/m, r.stdout);
+    assert.ok(!r.stdout.includes("\u001b["), "no colour in a pipe");
     const pty = runInPty(`${process.execPath} ${caoBin} status`, w.env);
     assert.equal(await pty.exit, 0);
-    assert.match(pty.output(), /╭─+╮/);
     assert.match(pty.output(), /cao status · 4 accounts/);
+    assert.match(pty.output(), /^\* work +ok 30h/m);
   });
 
   test("--json has the documented, stable shape", async () => {
     const r = await runCao(["status", "--json"], { env: w.env });
     assert.equal(r.code, 0, r.stderr);
     const json = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(json), ["generatedAt", "dataDir", "defaultAccount", "accounts"]);
+    assert.deepEqual(Object.keys(json), ["generatedAt", "dataDir", "defaultAccount", "accounts", "pool"]);
     assert.equal(json.defaultAccount, "work");
+    assert.deepEqual(Object.keys(json.pool), ["headroomPercent", "headroomPoints", "usableAccounts"]);
+    assert.equal(
+      json.pool.usableAccounts,
+      json.accounts.filter((a: { authProblem: string | null }) => a.authProblem === null).length,
+      "accounts needing a new login add no headroom",
+    );
     const [work, idle, cool, dead] = json.accounts;
     assert.deepEqual(Object.keys(work), [
       "name",
       "isDefault",
       "loginState",
       "loginProblem",
+      "memoryOnlySince",
       "email",
       "plan",
       "accountId",
@@ -168,7 +179,10 @@ describe("cao status views", async () => {
     assert.equal(work.accountId, "acc-work");
     assert.equal(work.usage.fiveHour.usedPercent, 42);
     assert.equal(work.usage.fiveHour.windowMinutes, 300);
-    assert.ok(Date.parse(work.usage.weekly.resetsAt) > Date.now());
+    assert.ok(
+      Date.parse(work.usage.weekly.resetsAt) > Date.now(),
+      `weekly resets at ${work.usage.weekly.resetsAt}`,
+    );
     assert.equal(idle.loginState, "not-logged-in");
     assert.equal(idle.usage.fiveHour, null);
     assert.equal(cool.coolingDown, true);
@@ -302,4 +316,38 @@ describe("cao status edge cases", () => {
     assert.equal(work.loginState, "auth-unreadable");
     assert.equal(work.loginProblem, "auth.json is not valid JSON");
   });
+});
+
+test("the dashboard fits eight accounts in a 40-row, 120-column terminal: one row each", async () => {
+  const w = tempWorld();
+  const names = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel-with-a-long-name"];
+  for (const name of names) assert.equal((await runCao(["add", name, "--no-login"], { env: w.env })).code, 0);
+  const now = Date.now();
+  const statuses = Object.fromEntries(
+    names.map((name, i) => [
+      name,
+      {
+        consecutiveFailures: i % 3,
+        lastError: i === 2 ? "usage limit reached" : undefined,
+        rateLimits: {
+          primary: { usedPercent: i * 12, windowMinutes: 300, resetsAtMs: now + (i + 1) * HOUR },
+          secondary: { usedPercent: i * 5, windowMinutes: 10080, resetsAtMs: now + 3 * 24 * HOUR },
+          observedAtMs: now,
+        },
+      },
+    ]),
+  );
+  fs.writeFileSync(path.join(w.dataDir, "account_status.json"), JSON.stringify({ statuses }));
+  const colourEnv: NodeJS.ProcessEnv = { ...w.env };
+  delete colourEnv.NO_COLOR;
+  const pty = runInPty(`${process.execPath} ${caoBin} status`, colourEnv);
+  assert.equal(await pty.exit, 0, pty.output());
+  const lines = pty.output().replace(/\r/g, "").trimEnd().split("\n");
+  assert.ok(lines.length <= 40, `${lines.length} lines:\n${lines.join("\n")}`);
+  const wide = lines.filter((line) => [...line].length > 120);
+  assert.deepEqual(wide, [], "no line wider than the terminal");
+  for (const name of names) {
+    assert.equal(lines.filter((line) => line.includes(` ${name} `)).length, 1, `one row for ${name}`);
+  }
+  assert.ok(pty.rawOutput().includes("\u001b[3"), "usage bars are coloured on a terminal");
 });

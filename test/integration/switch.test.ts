@@ -30,13 +30,14 @@ test("cao switch on a terminal picks the default from a list", async () => {
   assert.equal(fs.readFileSync(path.join(w.dataDir, ".state", "default"), "utf8"), "gamma\n");
 });
 
-test("cao switch cancelled with Ctrl-C changes nothing", async () => {
+test("cao switch cancelled with Ctrl-C changes nothing and exits 130", async () => {
   const w = await worldWithAccounts(["alpha", "beta"]);
   const pty = runInPty(`${process.execPath} ${caoBin} switch`, w.env);
   await pty.waitFor("beta");
   pty.write(DOWN);
   pty.write("\u0003");
-  await pty.exit;
+  assert.equal(await pty.exit, 130, pty.output());
+  assert.match(pty.output(), /nothing changed/);
   assert.equal(defaultOf(w.dataDir), "alpha");
 });
 

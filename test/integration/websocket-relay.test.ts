@@ -11,6 +11,7 @@ import { startFakeBackend } from "../../src/demo/fake-backend/server.js";
 import type { FakeBackend } from "../../src/demo/fake-backend/types.js";
 import { DEFAULT_GATEWAY_CONFIG } from "../../src/gateway/config.js";
 import { type Gateway, startGateway } from "../../src/gateway/server.js";
+import { scaled, waitUntil } from "../helpers/deadline.js";
 import { tempWorld } from "../helpers/temp.js";
 
 /**
@@ -118,9 +119,8 @@ async function refused(headers: Record<string, string>, route = "/responses"): P
   return response.statusCode ?? 0;
 }
 
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 300 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
-  assert.ok(check(), "timed out");
+function until(check: () => boolean): Promise<void> {
+  return waitUntil(check, { describe: () => String(check), intervalMs: 5 });
 }
 
 test("frames keep their kind and bytes both ways; upstream gets the account's token, client its headers", async () => {
@@ -210,7 +210,8 @@ test("stopping the gateway closes its WebSocket sessions (going away)", async ()
   await own.close();
   const [code] = (await closed) as [number];
   assert.equal(code, 1001);
-  assert.ok(Date.now() - started < 1500, "close did not wait for the socket");
+  const tookMs = Date.now() - started;
+  assert.ok(tookMs < scaled(1500), `close took ${tookMs} ms: it waited for the socket`);
 });
 
 test("backpressure: a client that stops reading stops the gateway reading upstream (no buffering it all)", async () => {
@@ -226,8 +227,10 @@ test("backpressure: a client that stops reading stops the gateway reading upstre
     `only ${seen.floodStillQueued} bytes still queued upstream`,
   );
   ws.resume();
-  for (let i = 0; i < 400 && received < FLOOD_FRAMES; i++)
-    await new Promise((resolve) => setTimeout(resolve, 25));
+  await waitUntil(() => received >= FLOOD_FRAMES, {
+    timeoutMs: 10_000,
+    describe: () => `${received} of ${FLOOD_FRAMES} frames received`,
+  });
   assert.equal(received, FLOOD_FRAMES);
   ws.close();
 });

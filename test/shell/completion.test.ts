@@ -25,6 +25,7 @@ test("bash: completes subcommands, nested subcommands, flags and account names",
   assert.deepEqual(await complete("cao", "us"), ["use"]);
   assert.deepEqual(await complete("cao", "use", ""), [
     "--help",
+    "--json",
     "--shell",
     "--unset",
     "side.project",
@@ -60,7 +61,7 @@ test("zsh: registers _cao with compinit and lists the same words and accounts", 
   const script = `autoload -Uz compinit; compinit -u -D; . "$F"; print -r -- "\${_comps[cao]}"; __cao_complete_spec 'use'; print -r -- "$__cao_words $__cao_accounts"; __cao_candidates=(); __cao_complete_accounts; print -r -- "\${(o)__cao_candidates}"`;
   const result = await runShell("zsh", script, { ...world.env, F: file });
   assert.equal(result.code, 0, result.stderr);
-  assert.equal(result.stdout, "_cao\n--shell --unset --help 1\nside.project work\n");
+  assert.equal(result.stdout, "_cao\n--shell --unset --json --help 1\nside.project work\n");
   // Without compinit the script loads quietly and registers nothing.
   const bare = await runShell("zsh", `. "$F"`, { ...world.env, F: file });
   assert.deepEqual([bare.code, bare.stdout, bare.stderr], [0, "", ""]);

@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import v8 from "node:v8";
 import { Language, Parser } from "web-tree-sitter";
 
 /**
@@ -10,6 +11,10 @@ let parser: Promise<Parser> | undefined;
 
 async function powershellParser(): Promise<Parser> {
   parser ??= (async () => {
+    // The grammar's lexer is one huge WebAssembly function; V8's optimizing tier spends 10-20 s of
+    // CPU on it in the background and stalls the event loop meanwhile (every child process this
+    // test file starts waits on it). The baseline compiler alone parses these scripts in milliseconds.
+    v8.setFlagsFromString("--liftoff-only");
     await Parser.init();
     const require = createRequire(import.meta.url);
     const wasm = require.resolve("tree-sitter-powershell/tree-sitter-powershell.wasm");

@@ -75,5 +75,5 @@ test("bash: each codex call reaches the backend as the account the shell chose",
     .filter((r) => r.path.endsWith("/responses"))
     .map((r) => r.accountId);
   assert.ok(accounts.includes("acc-alpha") && accounts.includes("acc-beta"), accounts.join(","));
-  assert.ok(accounts.indexOf("acc-alpha") < accounts.lastIndexOf("acc-beta"));
+  assert.ok(accounts.indexOf("acc-alpha") < accounts.lastIndexOf("acc-beta"), accounts.join(", "));
 });

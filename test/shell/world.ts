@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { caoBin, type RunResult, repoRoot, runProcess } from "../helpers/cli.js";
+import { scaled } from "../helpers/deadline.js";
 import { tempWorld } from "../helpers/temp.js";
 
 /** The shells whose init scripts run here for real (PowerShell is only parse-checked). */
@@ -144,7 +145,7 @@ export async function typeInTmux(
   try {
     for (const step of steps) {
       await tmux("send-keys", "--", ...step.keys);
-      const deadline = Date.now() + 10_000;
+      const deadline = Date.now() + scaled(10_000);
       for (;;) {
         screen = (await tmux("capture-pane", "-p")).stdout;
         if (step.done.test(screen) || Date.now() > deadline) break;

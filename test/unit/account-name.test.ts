@@ -30,3 +30,29 @@ test("refuses names that could escape the data dir or be mistaken for flags", ()
     );
   }
 });
+
+test("refuses names that collide with cao's own files, Windows device names and trailing dots", () => {
+  for (const name of [
+    "account_status.json",
+    "registry.json",
+    "gateway.json",
+    "gateway.pid",
+    "gateway.log",
+    "gateway.log.1",
+    "Gateway.Log",
+    "work.json",
+    "cao-next",
+    "CON",
+    "nul.txt",
+    "com1",
+    "LPT9.tar",
+    "trailing.",
+  ]) {
+    assert.ok(accountNameProblem(name), `${name} was accepted`);
+    assert.throws(() => validateAccountName(name), /invalid account name/);
+    assert.equal(accountNameProblem(name, { allowReserved: true }), undefined, `${name} stays removable`);
+  }
+  for (const name of ["gateway", "console", "com10", "alice@example.com", "logs", "work.2"]) {
+    assert.equal(accountNameProblem(name), undefined, name);
+  }
+});

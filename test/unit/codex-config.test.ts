@@ -30,7 +30,7 @@ test("the block round-trips byte for byte and parses to the user's config plus t
   for (const original of CONFIGS) {
     const withBlock = withConfigBlock(original, URL);
     assert.ok(withBlock.startsWith(`${BLOCK_START}\n`), JSON.stringify(original));
-    assert.ok(withBlock.endsWith(original));
+    assert.ok(withBlock.endsWith(original), JSON.stringify(withBlock));
     const parsed = parseToml(withBlock) as Record<string, unknown>;
     assert.equal(parsed.openai_base_url, URL);
     const { openai_base_url: _route, ...rest } = parsed;

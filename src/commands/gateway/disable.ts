@@ -1,4 +1,7 @@
 import { defineCommand } from "citty";
+import { disableGateway } from "../../gateway-setup/enablement.js";
+import { log } from "../../terminal/log.js";
+import { printJson, printOut } from "../../terminal/stdout.js";
 
 export default defineCommand({
   meta: {
@@ -13,8 +16,6 @@ export default defineCommand({
     json: { type: "boolean", description: "Print what was done as JSON" },
   },
   async run({ args }) {
-    const { disableGateway } = await import("../../gateway-setup/enablement.js");
-    const { printJson, printOut } = await import("../../terminal/stdout.js");
     const report = disableGateway({ shimsDir: args["shims-dir"] });
     if (args.json) {
       printJson(report);
@@ -24,7 +25,6 @@ export default defineCommand({
     if (report.config.changed) printOut(`removed the cao gateway block from ${report.config.file}`);
     printOut("gateway routing off; codex runs directly");
     if (report.kept.length > 0) {
-      const { log } = await import("../../terminal/log.js");
       await log.warn(`not cao shims, left as they are: ${report.kept.join(", ")}`);
     }
   },

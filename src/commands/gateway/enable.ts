@@ -1,4 +1,8 @@
 import { defineCommand } from "citty";
+import { enableGateway } from "../../gateway-setup/enablement.js";
+import { gatewayRouteUrl } from "../../gateway-setup/route-url.js";
+import { log } from "../../terminal/log.js";
+import { printJson, printOut } from "../../terminal/stdout.js";
 
 export default defineCommand({
   meta: {
@@ -19,9 +23,6 @@ export default defineCommand({
     json: { type: "boolean", description: "Print what was done as JSON" },
   },
   async run({ args }) {
-    const { enableGateway } = await import("../../gateway-setup/enablement.js");
-    const { gatewayRouteUrl } = await import("../../gateway-setup/route-url.js");
-    const { printJson, printOut } = await import("../../terminal/stdout.js");
     const report = enableGateway({
       shimsDir: args["shims-dir"],
       configUrl: args.config ? gatewayRouteUrl() : undefined,
@@ -42,7 +43,6 @@ export default defineCommand({
         : "gateway routing on while the gateway runs (`cao gateway start --detach`); otherwise codex runs directly",
     );
     if (report.pathProblem) {
-      const { log } = await import("../../terminal/log.js");
       await log.warn(report.pathProblem);
     }
   },

@@ -1,4 +1,6 @@
 import { defineCommand } from "citty";
+import { usageError } from "../../core/errors.js";
+import { showGatewayLog } from "../../gateway-process/log-view.js";
 
 export default defineCommand({
   meta: { name: "logs", description: "Show the detached gateway's log" },
@@ -7,8 +9,6 @@ export default defineCommand({
     lines: { type: "string", alias: "n", description: "How many of the last lines to show (default 100)" },
   },
   async run({ args }) {
-    const { showGatewayLog } = await import("../../gateway-process/log-view.js");
-    const { usageError } = await import("../../core/errors.js");
     const lines = args.lines === undefined ? 100 : Number(args.lines);
     if (!Number.isInteger(lines) || lines < 0) throw usageError("--lines must be a whole number");
     await showGatewayLog({ lines, follow: Boolean(args.follow) });

@@ -1,4 +1,14 @@
+import os from "node:os";
 import { defineCommand } from "citty";
+import { dataDir } from "../../core/paths.js";
+import { logFilePath } from "../../gateway-process/process-files.js";
+import {
+  hostServiceKind,
+  installService,
+  serviceStatus,
+  uninstallService,
+} from "../../gateway-setup/service.js";
+import { printJson, printOut } from "../../terminal/stdout.js";
 
 // citty reads `--no-activate` as activate=false.
 const activateArg = {
@@ -10,10 +20,6 @@ const activateArg = {
 } as const;
 
 async function context() {
-  const { hostServiceKind } = await import("../../gateway-setup/service.js");
-  const { logFilePath } = await import("../../gateway-process/process-files.js");
-  const { dataDir } = await import("../../core/paths.js");
-  const os = await import("node:os");
   return {
     kind: hostServiceKind(),
     home: os.homedir(),
@@ -30,8 +36,6 @@ const install = defineCommand({
   },
   args: activateArg,
   async run({ args }) {
-    const { installService } = await import("../../gateway-setup/service.js");
-    const { printOut } = await import("../../terminal/stdout.js");
     const result = installService(await context(), args.activate !== false);
     printOut(`installed ${result.file}`);
     printOut(result.activated ? "the gateway service is enabled and started" : (result.note ?? ""));
@@ -42,8 +46,6 @@ const uninstall = defineCommand({
   meta: { name: "uninstall", description: "Stop the gateway service and remove its unit file" },
   args: activateArg,
   async run({ args }) {
-    const { uninstallService } = await import("../../gateway-setup/service.js");
-    const { printOut } = await import("../../terminal/stdout.js");
     const result = uninstallService(await context(), args.activate !== false);
     if (!result.removed) {
       printOut(`no gateway service installed (${result.file})`);
@@ -58,8 +60,6 @@ const status = defineCommand({
   meta: { name: "status", description: "Whether the gateway service is installed and running" },
   args: { json: { type: "boolean", description: "Print the status as JSON" } },
   async run({ args }) {
-    const { serviceStatus } = await import("../../gateway-setup/service.js");
-    const { printJson, printOut } = await import("../../terminal/stdout.js");
     const status = serviceStatus(await context());
     if (args.json) {
       printJson(status);

@@ -1,4 +1,12 @@
 import { defineCommand } from "citty";
+import { usageError } from "../../core/errors.js";
+import { dataDir } from "../../core/paths.js";
+import { resolveConfig, saveConfig, validateConfig } from "../../gateway/config.js";
+import { startDetached } from "../../gateway-process/detach.js";
+import { runGatewayForeground } from "../../gateway-process/foreground.js";
+import { gatewayStatus } from "../../gateway-process/status-report.js";
+import { log } from "../../terminal/log.js";
+import { printJson } from "../../terminal/stdout.js";
 
 export default defineCommand({
   meta: { name: "start", description: "Start the local gateway (foreground, or --detach)" },
@@ -36,11 +44,9 @@ export default defineCommand({
       description: "Forward the caller's own credentials (no switching)",
     },
     save: { type: "boolean", description: "Remember these settings in <data dir>/gateway.json" },
+    json: { type: "boolean", description: "With --detach: print `cao gateway status --json` once it runs" },
   },
   async run({ args }) {
-    const { resolveConfig, saveConfig, validateConfig } = await import("../../gateway/config.js");
-    const { dataDir } = await import("../../core/paths.js");
-    const { log } = await import("../../terminal/log.js");
     const dir = dataDir();
     const flags = validateConfig(
       {
@@ -63,17 +69,20 @@ export default defineCommand({
       },
       "flags",
     );
+    if (args.json && !args.detach)
+      throw usageError("--json goes with --detach (a foreground gateway keeps running)");
     const config = resolveConfig(flags, dir);
     if (args.save) await log.info(`saved the gateway settings to ${saveConfig(config, dir)}`);
     if (args.detach) {
-      const { startDetached } = await import("../../gateway-process/detach.js");
       const state = await startDetached(config, dir);
       await log.success(
         `gateway running (pid ${state.pid}) at ${state.url}; new sessions start on ${state.account}`,
       );
+      if (args.json) {
+        printJson(gatewayStatus(dir));
+      }
       return;
     }
-    const { runGatewayForeground } = await import("../../gateway-process/foreground.js");
     await runGatewayForeground(config, dir);
   },
 });

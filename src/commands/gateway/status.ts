@@ -1,4 +1,6 @@
 import { defineCommand } from "citty";
+import { formatGatewayStatus, gatewayStatus } from "../../gateway-process/status-report.js";
+import { printJson, printOut } from "../../terminal/stdout.js";
 
 export default defineCommand({
   meta: { name: "status", description: "Show whether the gateway runs, where, and on which account" },
@@ -6,8 +8,6 @@ export default defineCommand({
     json: { type: "boolean", description: "Print the status as JSON" },
   },
   async run({ args }) {
-    const { gatewayStatus, formatGatewayStatus } = await import("../../gateway-process/status-report.js");
-    const { printJson, printOut } = await import("../../terminal/stdout.js");
     const status = gatewayStatus();
     if (args.json) printJson(status);
     else printOut(formatGatewayStatus(status));

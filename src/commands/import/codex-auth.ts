@@ -1,4 +1,8 @@
 import { defineCommand } from "citty";
+import { importCodexAuth } from "../../accounts/import-codex-auth.js";
+import { log } from "../../terminal/log.js";
+import { printJson } from "../../terminal/stdout.js";
+import { reportOutcomes } from "./report.js";
 
 export default defineCommand({
   meta: {
@@ -13,10 +17,9 @@ export default defineCommand({
       description: "The snapshot that is active in codex-auth (becomes the default)",
     },
     default: { type: "string", description: "The account to make the default" },
+    json: { type: "boolean", description: "Print the result as JSON (shape in docs/reference.md)" },
   },
   async run({ args }) {
-    const { importCodexAuth } = await import("../../accounts/import-codex-auth.js");
-    const { reportOutcomes } = await import("./report.js");
     const result = importCodexAuth({
       source: args.source,
       overwrite: Boolean(args.overwrite),
@@ -24,7 +27,9 @@ export default defineCommand({
       default: args.default,
     });
     await reportOutcomes(result.outcomes);
-    const { log } = await import("../../terminal/log.js");
     await log.info(`default account: ${result.defaultAccount ?? "none"}`);
+    if (args.json) {
+      printJson({ sources: result.outcomes, defaultAccount: result.defaultAccount });
+    }
   },
 });

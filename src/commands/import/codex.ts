@@ -1,4 +1,8 @@
 import { defineCommand } from "citty";
+import { importCodexLogin } from "../../accounts/import-codex.js";
+import { log } from "../../terminal/log.js";
+import { printJson } from "../../terminal/stdout.js";
+import { reportOutcomes } from "./report.js";
 
 export default defineCommand({
   meta: {
@@ -11,12 +15,12 @@ export default defineCommand({
       description: "The Codex home holding auth.json (default: your main Codex home)",
     },
     name: { type: "string", description: "Account name (default: the login's email)" },
+    json: { type: "boolean", description: "Print the result as JSON (shape in docs/reference.md)" },
   },
   async run({ args }) {
-    const { importCodexLogin } = await import("../../accounts/import-codex.js");
-    const { reportOutcomes } = await import("./report.js");
-    await reportOutcomes(importCodexLogin({ source: args.source, name: args.name }));
-    const { log } = await import("../../terminal/log.js");
+    const outcomes = importCodexLogin({ source: args.source, name: args.name });
+    await reportOutcomes(outcomes);
+    if (args.json) printJson({ sources: outcomes });
     await log.info(
       "codex started outside cao in that home is now logged out; run it through cao (or `cao use`) instead",
     );

@@ -1,4 +1,6 @@
 import { defineCommand } from "citty";
+import { loadRegistry } from "../../core/registry.js";
+import { writeDefaultAccountState } from "../../core/state-files.js";
 
 /**
  * A data dir written by the original project has registry.json but no
@@ -8,8 +10,6 @@ import { defineCommand } from "citty";
 export default defineCommand({
   meta: { name: "sync-default", description: "Write .state/default from registry.json and print it" },
   async run() {
-    const { loadRegistry } = await import("../../core/registry.js");
-    const { writeDefaultAccountState } = await import("../../core/state-files.js");
     const { default_account } = loadRegistry();
     writeDefaultAccountState(default_account);
     if (default_account) process.stdout.write(`${default_account}\n`);

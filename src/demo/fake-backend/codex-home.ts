@@ -23,7 +23,7 @@ export function fakeCodexConfigToml(backend: FakeBackend): string {
  */
 export function offlineCodexSettings(backend: FakeBackend): string {
   return [
-    `chatgpt_base_url = "${backend.origin}/backend-api/"`,
+    `chatgpt_base_url = "${backend.chatgptBaseUrl}"`,
     "check_for_update_on_startup = false",
     "",
     "[analytics]",
@@ -38,17 +38,22 @@ export function offlineCodexSettings(backend: FakeBackend): string {
 
 /**
  * Makes `dir` a ready CODEX_HOME signed in to `accountId` on the fake backend
- * (auth.json 0600 in a 0700 dir). Returns the environment to run codex with.
+ * (auth.json 0600 in a 0700 dir). Returns the environment to run codex with
+ * (with the backend's CA as `CODEX_CA_CERTIFICATE` when it serves HTTPS).
  */
 export function prepareFakeCodexHome(
   backend: FakeBackend,
   dir: string,
   accountId: string,
   options: { accessTtlSeconds?: number } = {},
-): { CODEX_HOME: string; CODEX_REFRESH_TOKEN_URL_OVERRIDE: string } {
+): { CODEX_HOME: string; CODEX_REFRESH_TOKEN_URL_OVERRIDE: string; CODEX_CA_CERTIFICATE?: string } {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const { authJson } = backend.mintAuth(accountId, options);
   fs.writeFileSync(path.join(dir, "auth.json"), `${JSON.stringify(authJson, null, 2)}\n`, { mode: 0o600 });
   fs.writeFileSync(path.join(dir, "config.toml"), fakeCodexConfigToml(backend));
-  return { CODEX_HOME: dir, CODEX_REFRESH_TOKEN_URL_OVERRIDE: backend.refreshUrl };
+  return {
+    CODEX_HOME: dir,
+    CODEX_REFRESH_TOKEN_URL_OVERRIDE: backend.refreshUrl,
+    ...(backend.caCertFile && { CODEX_CA_CERTIFICATE: backend.caCertFile }),
+  };
 }

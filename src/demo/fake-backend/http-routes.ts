@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { accountsCheckBody } from "./accounts-check.js";
 import { authenticate, gateModelRequest, sessionIdOf } from "./admission.js";
 import { chooseEncoding, compressingSink, compressWhole } from "./compression.js";
 import { delay, serveTurn } from "./model-turn.js";
@@ -32,7 +33,13 @@ export async function handleHttp(
       return serveAuthed(state, req, res, path, () => modelsBody());
     if (method === "GET" && path === "/backend-api/wham/usage")
       return serveAuthed(state, req, res, path, (accountId) => usageBody(state.account(accountId)));
+    if (method === "GET" && path === "/backend-api/wham/accounts/check")
+      return serveAuthed(state, req, res, path, (accountId) =>
+        accountsCheckBody(state, accountId, state.httpsOrigin ?? originOf(req)),
+      );
     if (method === "POST" && path === "/oauth/token") return await serveRefresh(state, req, res, path);
+    // The TUI's other backend calls (settings, plugins, MCP, analytics, reset credits): `{}` is enough.
+    if (path.startsWith("/backend-api/")) return serveEmpty(state, req, res, method, path);
     req.resume();
     state.record({ method, path, accountId: undefined, sessionId: sessionIdOf(req.headers), status: 404 });
     sendJson(res, 404, { error: { message: `fake backend: no route ${method} ${path}` } });
@@ -81,7 +88,7 @@ async function serveResponses(
     await delay(fault.delayMs, gone.signal);
     if (res.destroyed) return;
   }
-  const events = serveTurn(state, account, accountId, turn, sessionId);
+  const { events, pace } = serveTurn(state, account, accountId, turn, sessionId);
   const coding = chooseEncoding(state.options.compression, req.headers["accept-encoding"], true);
   const streamCoding = coding === "gzip" || coding === "br" ? coding : undefined;
   if (streamCoding) state.encodedAnswers.push({ path, status: 200, encoding: streamCoding });
@@ -101,6 +108,7 @@ async function serveResponses(
     res,
     events,
     (index) => (index === resetAt ? "reset" : "continue"),
+    pace,
     streamCoding && compressingSink(res, streamCoding),
   );
 }
@@ -124,6 +132,25 @@ function serveAuthed(
   });
   if (admission.ok) sendJson(res, 200, body(admission.accountId), admission.account.rateLimitHeaders());
   else sendJson(res, admission.status, admission.body);
+}
+
+function serveEmpty(
+  state: BackendState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  path: string,
+): void {
+  req.resume();
+  const { accountId } = authenticate(state, req.headers);
+  state.record({ method, path, accountId, sessionId: sessionIdOf(req.headers), status: 200 });
+  sendJson(res, 200, {});
+}
+
+/** The origin a request came in on (used when the backend has no HTTPS side). */
+function originOf(req: IncomingMessage): string {
+  const secure = "encrypted" in req.socket && req.socket.encrypted === true;
+  return `${secure ? "https" : "http"}://${req.headers.host ?? "127.0.0.1"}`;
 }
 
 async function serveRefresh(state: BackendState, req: IncomingMessage, res: ServerResponse, path: string) {

@@ -2,15 +2,16 @@ import type { FakeAccount } from "./accounts.js";
 import { type ResponseEvent, replyEvents } from "./responses-events.js";
 import type { BackendState } from "./state.js";
 import type { ParsedTurn } from "./turn-input.js";
+import type { FakePace } from "./types.js";
 
-/** Serves one admitted model request: counts it against the quota and yields the reply's events. */
+/** Serves one admitted model request: counts it against the quota; its events and how to pace them. */
 export function serveTurn(
   state: BackendState,
   account: FakeAccount,
   accountId: string,
   turn: ParsedTurn,
   sessionId: string | undefined,
-): Generator<ResponseEvent> {
+): { events: Generator<ResponseEvent>; pace: FakePace | undefined } {
   account.served++;
   const reply = state.reply({
     accountId,
@@ -19,7 +20,10 @@ export function serveTurn(
     toolOutput: turn.toolOutput,
     sessionId,
   });
-  return replyEvents(reply, turn.toolNames, [account.rateLimitsEvent()]);
+  return {
+    events: replyEvents(reply, turn.toolNames, [account.rateLimitsEvent()]),
+    pace: reply.kind === "text" ? reply.pace : undefined,
+  };
 }
 
 /** Waits `ms`, or less if `signal` aborts first (the client left, the server is closing). */

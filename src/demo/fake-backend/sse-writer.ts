@@ -1,5 +1,7 @@
 import type { ServerResponse } from "node:http";
+import { delay } from "./model-turn.js";
 import type { ResponseEvent } from "./responses-events.js";
+import type { FakePace } from "./types.js";
 
 /** Bytes collected before one socket write: few syscalls for many small deltas, still streaming. */
 const FLUSH_BYTES = 16 * 1024;
@@ -9,18 +11,28 @@ const FLUSH_BYTES = 16 * 1024;
  * to first byte matters); later ones are batched up to FLUSH_BYTES and written
  * with backpressure, so a large reply is neither buffered whole nor slowed by
  * one write per delta. Resolves false if the client went away.
+ * A `burst` pace writes each event on its own, all at once, instead; a
+ * `spread` one waits between writes (see FakePace). `compressed` sends the
+ * text through the response's content coding instead of as it is.
  */
 export async function writeSse(
   res: ServerResponse,
   events: Iterable<ResponseEvent>,
   beforeEvent?: (index: number) => "continue" | "reset",
+  pace?: FakePace,
   compressed?: { send(chunk: string): Promise<void>; end(): void },
 ): Promise<boolean> {
+  const flushBytes = pace?.kind === "spread" ? (pace.bytesPerWrite ?? FLUSH_BYTES) : FLUSH_BYTES;
+  const gone = new AbortController();
+  res.once("close", () => gone.abort());
   const write = async (chunk: string): Promise<boolean> => {
     if (!compressed) return writePlain(res, chunk);
     await compressed.send(chunk);
     return res.writableNeedDrain ? drained(res) : !res.destroyed;
   };
+  // A burst's writes leave in one syscall (writev), as a server's buffered output does.
+  const burst = pace?.kind === "burst" && !compressed;
+  if (burst) res.cork();
   let pending = "";
   let index = 0;
   for (const event of events) {
@@ -34,12 +46,17 @@ export async function writeSse(
       return false;
     }
     pending += `event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`;
-    if (index === 0 || pending.length >= FLUSH_BYTES) {
+    if (burst) {
+      res.write(pending);
+      pending = "";
+    } else if (index === 0 || pending.length >= flushBytes) {
       if (!(await write(pending))) return false;
       pending = "";
+      if (pace?.kind === "spread") await delay(pace.everyMs, gone.signal);
     }
     index++;
   }
+  if (burst) res.uncork();
   if (pending && !(await write(pending))) return false;
   if (compressed) compressed.end();
   else res.end();

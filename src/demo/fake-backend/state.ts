@@ -20,6 +20,8 @@ export class BackendState {
   readonly refreshCount = new Map<string, number>();
   readonly reuseDetected: string[] = [];
   readonly faults = new FaultQueue();
+  /** `https://127.0.0.1:P` once the HTTPS side listens (options.https), for workspace discovery. */
+  httpsOrigin: string | undefined;
 
   constructor(readonly options: FakeBackendOptions) {
     this.tokens = new TokenAuthority(options.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TTL_SECONDS);

@@ -1,6 +1,6 @@
 /**
  * Contract of the fake ChatGPT backend: a loopback server that speaks what
- * Codex and the gateway expect from chatgpt.com (see shared codex-facts). It is
+ * Codex and the gateway expect from chatgpt.com (see docs/codex-notes.md). It is
  * shipped in the package because `cao demo` runs on it; the tests and the
  * benchmarks use it too. Nothing here talks to a real OpenAI host.
  *
@@ -11,6 +11,8 @@
  *   GET  {base}/responses          WebSocket upgrade (answered 426 unless enabled)
  *   GET  {base}/models             model list Codex accepts
  *   GET  /backend-api/wham/usage   usage windows for the bearer's account
+ *   GET  /backend-api/wham/accounts/check   workspace routing discovery (./accounts-check.ts)
+ *   *    /backend-api/...           the TUI's other calls (settings, plugins, MCP, analytics): 200 {}
  *   POST /oauth/token              refresh with rotation and reuse detection
  */
 
@@ -63,6 +65,11 @@ export interface FakeBackendOptions {
   reply?: (input: FakeTurnInput) => FakeReply;
   /** Serve the Responses WebSocket instead of answering the upgrade with 426. */
   websocket?: boolean;
+  /**
+   * Also serve every route over HTTPS on a second loopback port, with a CA and leaf certificate made
+   * at start (needs the openssl CLI). The interactive TUI needs this for its `chatgpt_base_url`.
+   */
+  https?: boolean;
   /** Response compression (default `when-asked`, as the edge does). */
   compression?: FakeCompression;
 }
@@ -79,10 +86,22 @@ export interface FakeTurnInput {
 }
 
 export type FakeReply =
-  /** `deltaChars` sets the size of each streamed delta (default 64): small values make many deltas (throughput tests). */
-  | { kind: "text"; text: string; deltaChars?: number }
+  /**
+   * `deltaChars` sets the size of each streamed delta (default 64): small values make many deltas
+   * (throughput tests). `pace` sets how the HTTP stream is written (default: batches of 16 KB as fast
+   * as the client reads).
+   */
+  | { kind: "text"; text: string; deltaChars?: number; pace?: FakePace }
   /** Ask Codex to run a shell command (a tool call); Codex sends a follow-up with its output. */
   | { kind: "shell"; command: string[] };
+
+/**
+ * How an SSE answer leaves the backend, for benchmarks of what sits in between:
+ * - `burst`: every event its own write (an HTTP chunk), all in one go without waiting for the
+ *   client, as a server that had the whole answer ready does;
+ * - `spread`: writes of `bytesPerWrite` (default 16 KB) `everyMs` apart, as a model generating.
+ */
+export type FakePace = { kind: "burst" } | { kind: "spread"; everyMs: number; bytesPerWrite?: number };
 
 /**
  * A failure injected into model requests (`POST .../responses`, WebSocket `response.create`), for the
@@ -138,6 +157,11 @@ export interface MintedAuth {
 export interface FakeBackend {
   /** Origin, e.g. `http://127.0.0.1:40123`. */
   readonly origin: string;
+  /** With `https: true`: the TLS origin, e.g. `https://127.0.0.1:40124`, and the CA that signed it (PEM file). */
+  readonly httpsOrigin?: string;
+  readonly caCertFile?: string;
+  /** What Codex's `chatgpt_base_url` should be: `${httpsOrigin ?? origin}/backend-api/`. */
+  readonly chatgptBaseUrl: string;
   /** `${origin}/v1`: for Codex directly (`-c openai_base_url=...`). */
   readonly codexBaseUrl: string;
   /** `${origin}/backend-api/codex`: for the gateway's `--base-url`. */

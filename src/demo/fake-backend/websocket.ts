@@ -124,7 +124,7 @@ class ResponsesConnection {
       this.ws.once("close", () => gone.abort());
       await delay(fault.delayMs, gone.signal);
     }
-    const events = serveTurn(this.state, account, this.accountId, turn, this.sessionId);
+    const { events } = serveTurn(this.state, account, this.accountId, turn, this.sessionId);
     await this.stream(events, turn.userText, fault?.kind === "reset" ? fault.afterEvents : -1);
   }
 

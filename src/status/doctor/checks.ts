@@ -3,7 +3,10 @@ import { corruptFilesCheck } from "./corrupt-files.js";
 import { cooldownCheck, failuresCheck } from "./failures.js";
 import { gatewayConfigCheck } from "./gateway-config.js";
 import { authProblemCheck, loginCheck } from "./login.js";
+import { memoryOnlyCheck } from "./memory-only.js";
 import { permissionsCheck } from "./permissions.js";
+import { pidFileCheck } from "./pid-file.js";
+import { reservedNamesCheck } from "./reserved-names.js";
 import { sharedLoginCheck } from "./shared-login.js";
 import { tokenExpiryCheck } from "./token-expiry.js";
 import type { DoctorCheck } from "./types.js";
@@ -11,7 +14,9 @@ import type { DoctorCheck } from "./types.js";
 /** Every check `cao status --doctor` runs, in report order. Add new checks here. */
 export const doctorChecks: DoctorCheck[] = [
   codexBinaryCheck,
+  reservedNamesCheck,
   loginCheck,
+  memoryOnlyCheck,
   authProblemCheck,
   tokenExpiryCheck,
   failuresCheck,
@@ -20,4 +25,5 @@ export const doctorChecks: DoctorCheck[] = [
   permissionsCheck,
   corruptFilesCheck,
   gatewayConfigCheck,
+  pidFileCheck,
 ];

@@ -1,3 +1,8 @@
+import fs from "node:fs";
+import { readLiveGatewayState } from "../../core/gateway-state.js";
+import { dataDir } from "../../core/paths.js";
+import { mainCodexConfigPath } from "../../gateway-setup/codex-config.js";
+import { configBlockUrl } from "../../gateway-setup/codex-config-block.js";
 import type { DoctorCheck } from "./types.js";
 
 /**
@@ -6,11 +11,6 @@ import type { DoctorCheck } from "./types.js";
  * Codex there retries a closed port forever ("Reconnecting..."): say so.
  */
 export const gatewayConfigCheck: DoctorCheck = async ({ env }) => {
-  const fs = await import("node:fs");
-  const { mainCodexConfigPath } = await import("../../gateway-setup/codex-config.js");
-  const { configBlockUrl } = await import("../../gateway-setup/codex-config-block.js");
-  const { readLiveGatewayState } = await import("../../core/gateway-state.js");
-  const { dataDir } = await import("../../core/paths.js");
   const file = mainCodexConfigPath(env);
   let url: string | undefined;
   try {

@@ -1,7 +1,7 @@
+import { loadSnapshotWithAuth, markMemoryOnlyLogins } from "../../core/account-view.js";
 import { CaoError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-codes.js";
 import { dataDir } from "../../core/paths.js";
-import { loadSnapshotWithAuth } from "../model.js";
 import { doctorChecks } from "./checks.js";
 import type { DoctorCheck, DoctorIssue, DoctorThresholds } from "./types.js";
 
@@ -28,6 +28,7 @@ export async function runDoctor(
   try {
     const { snapshot, authReads } = loadSnapshotWithAuth(dir, nowMs);
     accounts = snapshot.accounts.map((a) => a.name);
+    await markMemoryOnlyLogins(snapshot);
     for (const check of options.checks ?? doctorChecks) {
       issues.push(...(await check({ snapshot, authReads, thresholds, env, nowMs })));
     }
@@ -58,7 +59,8 @@ export function doctorExitCode(report: DoctorReport): number {
 export function renderDoctor(report: DoctorReport): string {
   const { totals } = report;
   const lines = report.issues.map(
-    (i) => `${i.severity.padEnd(7)} ${i.account ?? "-"}: ${i.message} [${i.code}]`,
+    // Installation-wide issues (no account) read as plain sentences, not "-: ...".
+    (i) => `${i.severity.padEnd(7)} ${i.account ? `${i.account}: ` : ""}${i.message} [${i.code}]`,
   );
   lines.push(
     `${totals.accounts} account(s): ${totals.ok} ok, ${totals.warnings} warning(s), ${totals.errors} error(s)`,

@@ -1,4 +1,4 @@
-import { relativeTime } from "../time-format.js";
+import { relativeTime } from "../../core/time-format.js";
 import type { DoctorCheck } from "./types.js";
 
 /**

@@ -1,5 +1,5 @@
+import type { StatusSnapshot } from "../../core/account-view.js";
 import type { AuthRead } from "../../core/auth-file.js";
-import type { StatusSnapshot } from "../model.js";
 
 export type Severity = "info" | "warning" | "error";
 

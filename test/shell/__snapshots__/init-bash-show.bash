@@ -50,11 +50,15 @@ __cao_read_line() {
   [ -f "$1" ] && [ -r "$1" ] || return 1
   \builtin read -r __cao_line <"$1" || [ -n "$__cao_line" ]
   __cao_line=${__cao_line%$'\r'}
+  # Blanks before a CR (a file saved on Windows) are still there: trimmed too.
+  __cao_line=${__cao_line%"${__cao_line##*[![:space:]]}"}
 }
 
 # Sets the caller's __cao_account and __cao_source by the precedence of
 # src/core/active-account.ts: $CAO_ACCOUNT (this shell, `cao use --shell`) >
-# nearest .cao-account (`cao pin`) > .state/default (`cao use`).
+# nearest .cao-account (`cao pin`) > .state/default (`cao use`); the cases
+# are test/fixtures/account-resolution.json. The name may be invalid (the
+# caller checks it).
 # $1 = "prompt" forbids the one Node call (a data dir the original project
 # wrote, which has no .state/default yet): the prompt must never fork.
 __cao_resolve() {
@@ -67,7 +71,10 @@ __cao_resolve() {
   fi
   \builtin local __cao_dir=$PWD
   while :; do
-    if __cao_read_line "$__cao_dir/.cao-account" && __cao_valid_name "$__cao_line"; then
+    # The nearest pin decides, even an invalid one (codex reports it; the
+    # prompt shows nothing): never a parent's pin or the default instead.
+    if [ -f "$__cao_dir/.cao-account" ]; then
+      __cao_read_line "$__cao_dir/.cao-account" || __cao_line=
       __cao_account=$__cao_line
       __cao_source="pin $__cao_dir/.cao-account"
       return 0
@@ -224,7 +231,7 @@ __cao_prompt_update() {
   CAO_PROMPT=''
   \builtin export CAO_PROMPT
   __cao_data_dir
-  __cao_resolve prompt || return 0
+  __cao_resolve prompt && __cao_valid_name "$__cao_account" || return 0
   CAO_PROMPT=$__cao_account
   [ -f "$__cao_data/.state/usage/$__cao_account" ] || return 0
   \builtin read -r __cao_used __cao_reset __cao_rest <"$__cao_data/.state/usage/$__cao_account" || \builtin true

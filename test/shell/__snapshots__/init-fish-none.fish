@@ -43,20 +43,23 @@ function __cao_read_line
     string trim -- "$line"
 end
 
-# Prints "ACCOUNT SOURCE" by the precedence of src/core/active-account.ts:
-# $CAO_ACCOUNT (this shell, `cao use --shell`) > nearest .cao-account
-# (`cao pin`) > .state/default (`cao use`). $argv[2] = prompt forbids the one
+# Prints ACCOUNT and SOURCE, one a line, by the precedence of
+# src/core/active-account.ts: $CAO_ACCOUNT (this shell, `cao use --shell`) >
+# nearest .cao-account (`cao pin`) > .state/default (`cao use`); the cases are
+# test/fixtures/account-resolution.json. The name may be invalid or empty
+# (the caller checks it). $argv[2] = prompt forbids the one
 # Node call (an old data dir without .state/default): the prompt never forks.
 function __cao_resolve
     if test -n "$CAO_ACCOUNT"
-        echo $CAO_ACCOUNT shell
+        printf '%s\n' "$CAO_ACCOUNT" shell
         return 0
     end
     set -l dir $PWD
     while true
-        set -l name (__cao_read_line "$dir/.cao-account")
-        if test -n "$name"; and __cao_valid_name "$name"
-            echo $name "pin $dir/.cao-account"
+        # The nearest pin decides, even an invalid one (codex reports it; the
+        # prompt shows nothing): never a parent's pin or the default instead.
+        if test -f "$dir/.cao-account"
+            printf '%s\n' "$(__cao_read_line "$dir/.cao-account")" "pin $dir/.cao-account"
             return 0
         end
         test -n "$dir"; or break
@@ -67,7 +70,7 @@ function __cao_resolve
         set name (__cao_exe internal sync-default)
     end
     test -n "$name"; or return 1
-    echo $name default
+    printf '%s\n' "$name" default
 end
 
 # Prints the real codex: $CAO_CODEX_BIN, else the first `codex` on PATH that
@@ -143,8 +146,8 @@ end
 # CODEX_API_KEY), visible to codex only and gone when the function returns.
 function codex --description 'codex in the active cao account'
     set -l data (__cao_data_dir)
-    set -l resolved (string split -m 1 ' ' -- (__cao_resolve $data))
-    if test -z "$resolved[1]"
+    set -l resolved (__cao_resolve $data)
+    if test (count $resolved) -eq 0
         echo "cao: no account selected: `cao use NAME` sets the default, `cao pin NAME` this directory's, `cao use --shell NAME` this shell's" >&2
         return 1
     end
@@ -196,8 +199,8 @@ end
 function __cao_prompt_update
     set -gx CAO_PROMPT
     set -l data (__cao_data_dir)
-    set -l resolved (string split -m 1 ' ' -- (__cao_resolve $data prompt))
-    test -n "$resolved[1]"; or return 0
+    set -l resolved (__cao_resolve $data prompt)
+    test (count $resolved) -gt 0; and __cao_valid_name "$resolved[1]"; or return 0
     set -gx CAO_PROMPT $resolved[1]
     set -l usage (string split ' ' -- (__cao_read_line "$data/.state/usage/$resolved[1]"))
     if string match -qr '^[0-9]+$' -- "$usage[1]"

@@ -46,15 +46,18 @@ function global:__cao_read_line([string]$Path) {
 
 # @{ Name; Source } by the precedence of src/core/active-account.ts:
 # $env:CAO_ACCOUNT (this shell, `cao use --shell`) > nearest .cao-account
-# (`cao pin`) > .state/default (`cao use`). -Prompt forbids the one call into
+# (`cao pin`) > .state/default (`cao use`); the cases are
+# test/fixtures/account-resolution.json. The name may be invalid (the caller
+# checks it). -Prompt forbids the one call into
 # cao (an old data dir without .state/default): the prompt starts no process.
 function global:__cao_resolve([string]$Data, [switch]$Prompt) {
     if ($env:CAO_ACCOUNT) { return @{ Name = $env:CAO_ACCOUNT; Source = 'shell' } }
     $dir = $PWD.ProviderPath
     while ($dir) {
         $pinFile = Join-Path $dir '.cao-account'
-        $pin = __cao_read_line $pinFile
-        if ($pin -and (__cao_valid_name $pin)) { return @{ Name = $pin; Source = "pin $pinFile" } }
+        # The nearest pin decides, even an invalid one (codex reports it; the
+        # prompt shows nothing): never a parent's pin or the default instead.
+        if (Test-Path -LiteralPath $pinFile -PathType Leaf) { return @{ Name = [string](__cao_read_line $pinFile); Source = "pin $pinFile" } }
         $parent = Split-Path -Parent $dir
         if ($parent -eq $dir) { break }
         $dir = $parent
@@ -157,12 +160,13 @@ function global:codex {
         $extra = @('-c', "openai_base_url=`"$($gateway.Url)`"")
         $active = @{ Name = $gateway.Account; Source = 'gateway' }
     }
-    $accountHome = Join-Path $data $active.Name
-    if (-not (__cao_valid_name $active.Name) -or -not (Test-Path -LiteralPath $accountHome -PathType Container)) {
+    # (Join-Path refuses an empty name: checked first.)
+    if (-not (__cao_valid_name $active.Name) -or -not (Test-Path -LiteralPath (Join-Path $data $active.Name) -PathType Container)) {
         [Console]::Error.WriteLine("cao: account `"$($active.Name)`" (from $($active.Source)) does not exist; see ``cao list``")
         $global:LASTEXITCODE = 2
         return
     }
+    $accountHome = Join-Path $data $active.Name
     $main = __cao_main_home $data
     $mainConfig = Join-Path $main 'config.toml'
     $accountConfig = Join-Path $accountHome 'config.toml'
@@ -210,7 +214,7 @@ function global:__cao_prompt_update {
     Remove-Item -Path Env:CAO_PROMPT -ErrorAction SilentlyContinue
     $data = __cao_data_dir
     $active = __cao_resolve $data -Prompt
-    if (-not $active) { return }
+    if (-not $active -or -not (__cao_valid_name $active.Name)) { return }
     $segment = $active.Name
     $usage = "$(__cao_read_line (Join-Path $data ".state/usage/$($active.Name)"))".Split(' ')
     if ($usage[0] -match '^[0-9]+$') {

@@ -1,10 +1,11 @@
 import {
   type AccountView,
   type LoginState,
+  loadSnapshot,
   loginLabel,
   type StatusSnapshot,
   type UsageWindowView,
-} from "./model.js";
+} from "./account-view.js";
 import { isoOrNull } from "./time-format.js";
 
 /**
@@ -23,6 +24,8 @@ export interface AccountJson {
   isDefault: boolean;
   loginState: LoginState;
   loginProblem: string | null;
+  /** Set when the running gateway holds this login only in memory (the disk refused the rotated tokens). */
+  memoryOnlySince: string | null;
   email: string | null;
   plan: string | null;
   accountId: string | null;
@@ -44,6 +47,12 @@ export interface StatusJson {
   dataDir: string;
   defaultAccount: string | null;
   accounts: AccountJson[];
+  /** Pauses and reserves (cao.toml) applied; points: 100 = one whole account's window. */
+  pool: {
+    headroomPercent: number | null;
+    headroomPoints: { primary: number; secondary: number };
+    usableAccounts: number;
+  } | null;
 }
 
 const windowJson = (w: UsageWindowView | null): UsageWindowJson | null =>
@@ -55,7 +64,8 @@ export function accountJson(a: AccountView): AccountJson {
     name: a.name,
     isDefault: a.isDefault,
     loginState: loginLabel(a),
-    loginProblem: a.auth.problem ?? null,
+    loginProblem: a.memoryOnly?.reason ?? a.auth.problem ?? null,
+    memoryOnlySince: isoOrNull(a.memoryOnly?.sinceMs),
     email: a.auth.email ?? null,
     plan: a.auth.plan ?? null,
     accountId: a.auth.accountId ?? null,
@@ -83,5 +93,48 @@ export function snapshotJson(snapshot: StatusSnapshot): StatusJson {
     dataDir: snapshot.dataDir,
     defaultAccount: snapshot.defaultAccount,
     accounts: snapshot.accounts.map(accountJson),
+    pool: snapshot.pool
+      ? {
+          headroomPercent: snapshot.pool.percent ?? null,
+          headroomPoints: snapshot.pool.points,
+          usableAccounts: snapshot.pool.usable,
+        }
+      : null,
   };
 }
+
+/**
+ * Every other command that shows accounts in JSON (`cao list`, `cao gateway
+ * status`, `cao add`, ...) uses a subset of these same keys with the same
+ * meaning, picked here: one vocabulary, so `loginState` never becomes
+ * `loggedIn` and an ISO time never becomes epoch ms elsewhere.
+ */
+export function pickAccountJson<K extends keyof AccountJson>(
+  a: AccountView,
+  keys: readonly K[],
+): Pick<AccountJson, K> {
+  const full = accountJson(a);
+  return Object.fromEntries(keys.map((key) => [key, full[key]])) as Pick<AccountJson, K>;
+}
+
+/** What `cao list --json` and the commands that add or import an account print for each. */
+export const ACCOUNT_SUMMARY_KEYS = ["name", "isDefault", "loginState", "email"] as const;
+/** What `cao gateway status --json` prints per account: what routing looks at. */
+export const ROUTING_KEYS = [
+  "name",
+  "loginState",
+  "coolingDown",
+  "cooldownUntil",
+  "usage",
+  "lastError",
+  "authProblem",
+] as const;
+
+/** One account's summary by name, as `cao add --json` and the imports print it. */
+export function accountSummary(name: string, dir?: string): AccountSummaryJson | null {
+  const view = loadSnapshot(dir).accounts.find((a) => a.name === name);
+  return view ? pickAccountJson(view, ACCOUNT_SUMMARY_KEYS) : null;
+}
+
+export type AccountSummaryJson = Pick<AccountJson, (typeof ACCOUNT_SUMMARY_KEYS)[number]>;
+export type RoutingAccountJson = Pick<AccountJson, (typeof ROUTING_KEYS)[number]>;

@@ -1,12 +1,9 @@
-import {
-  type AccountStatus,
-  isCoolingDown,
-  loadStatuses,
-  type RateLimitWindow,
-} from "../core/account-status-read.js";
-import { type AuthRead, type AuthSummary, readAuthFile, summarizeAuth } from "../core/auth-file.js";
-import { authPath, dataDir } from "../core/paths.js";
-import { loadRegistry } from "../core/registry-read.js";
+import { type AccountStatus, isCoolingDown, loadStatuses, type RateLimitWindow } from "./account-status.js";
+import { type AuthRead, type AuthSummary, readAuthFile, summarizeAuth } from "./auth-file.js";
+import { authPath, dataDir } from "./paths.js";
+import { type PoolHeadroom, poolHeadroom, poolMember } from "./pool-policy.js";
+import { loadRegistry } from "./registry.js";
+import { loadSettingsIfAny } from "./settings-load.js";
 
 /** One usage window as last seen (from the gateway or a codex run). */
 export interface UsageWindowView {
@@ -25,6 +22,8 @@ export interface AccountView {
   fiveHour: UsageWindowView | null;
   weekly: UsageWindowView | null;
   usageObservedAtMs: number | null;
+  /** Set when the running gateway holds this login's rotated tokens only in memory (the disk refused them). */
+  memoryOnly: { sinceMs: number; reason: string } | null;
 }
 
 export interface StatusSnapshot {
@@ -32,6 +31,17 @@ export interface StatusSnapshot {
   dataDir: string;
   defaultAccount: string | null;
   accounts: AccountView[];
+  /** The pool's headroom (pauses and reserves from cao.toml applied), when computed (`withPool`). */
+  pool?: PoolHeadroom;
+}
+
+/** Adds the pool's headroom; cao.toml is read only if it exists (start-up budget). */
+export async function withPool(snapshot: StatusSnapshot): Promise<StatusSnapshot> {
+  const settings = await loadSettingsIfAny(snapshot.dataDir);
+  const members = snapshot.accounts.map((a) =>
+    poolMember(a.name, settings, a.status.rateLimits, Boolean(a.status.authProblem), snapshot.generatedAtMs),
+  );
+  return { ...snapshot, pool: poolHeadroom(members) };
 }
 
 function windowView(window: RateLimitWindow | undefined): UsageWindowView | null {
@@ -65,6 +75,7 @@ export function loadSnapshotWithAuth(
       fiveHour: windowView(limits?.primary),
       weekly: windowView(limits?.secondary),
       usageObservedAtMs: limits?.observedAtMs ?? null,
+      memoryOnly: null,
     };
   });
   return {
@@ -77,8 +88,24 @@ export function loadSnapshot(dir = dataDir(), nowMs = Date.now()): StatusSnapsho
   return loadSnapshotWithAuth(dir, nowMs).snapshot;
 }
 
+/**
+ * Asks a running gateway which logins live only in its memory (a full disk
+ * refused their rotated tokens) and marks them: the files on disk are stale
+ * for those. Only when a gateway is recorded, so plain status stays fast.
+ */
+export async function markMemoryOnlyLogins(snapshot: StatusSnapshot): Promise<void> {
+  const { probeGateway } = await import("./gateway-probe.js");
+  const probe = await probeGateway(snapshot.dataDir);
+  if (probe.kind !== "verified") return;
+  for (const lost of probe.health.unsaved) {
+    const account = snapshot.accounts.find((a) => a.name === lost.account);
+    if (account) account.memoryOnly = { sinceMs: lost.sinceMs, reason: lost.reason };
+  }
+}
+
 export type LoginState =
   | "logged-in"
+  | "memory-only"
   | "not-logged-in"
   | "auth-unreadable"
   | "api-key"
@@ -87,6 +114,7 @@ export type LoginState =
 
 /** A short word for the login state, as the compact line and the JSON show it. */
 export function loginLabel(account: AccountView): LoginState {
+  if (account.memoryOnly) return "memory-only";
   if (account.status.authProblem) return "needs-login";
   switch (account.auth.state) {
     case "ok":

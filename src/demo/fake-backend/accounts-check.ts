@@ -1,0 +1,30 @@
+import type { BackendState } from "./state.js";
+
+/**
+ * The body of `GET /backend-api/wham/accounts/check`: the workspace routing
+ * discovery the TUI runs before its first turn. It must list the signed-in
+ * account (the bearer's) with an HTTPS backend origin and a routing override
+ * Codex knows, or the TUI stops with "selected workspace missing from routing
+ * discovery" / "... missing backend origin" (codex-facts). `origin` is the
+ * backend's own HTTPS origin.
+ */
+export function accountsCheckBody(
+  state: BackendState,
+  accountId: string,
+  origin: string,
+): Record<string, unknown> {
+  const account = state.account(accountId);
+  return {
+    accounts: [
+      {
+        id: accountId,
+        structure: "personal",
+        plan_type: account.plan,
+        workspace_backend_origin: origin,
+        account_routing_override: "NO_CONSTRAINT",
+      },
+    ],
+    default_account_id: accountId,
+    account_ordering: [accountId],
+  };
+}

@@ -1,0 +1,1 @@
+export function timeFactorFor(env?: NodeJS.ProcessEnv): number;
