@@ -5,6 +5,7 @@ import type { PoolNotifier } from "./notifications.js";
 import type { Router } from "./router.js";
 import type { StrangerLog } from "./stranger-log.js";
 import type { UsageChecker } from "./usage-check.js";
+import type { WorkspaceDirectory } from "./workspaces.js";
 
 /**
  * Everything a transport needs to serve one request: the routing policy, the
@@ -16,6 +17,8 @@ export interface GatewayContext {
   router: Router;
   tokens: TokenManager;
   usage: UsageChecker;
+  /** Each account's workspace origin and routing override (regional workspaces). */
+  workspaces: WorkspaceDirectory;
   notifier: PoolNotifier;
   agent: Agent;
   /** Upstream origin and base path, parsed once from `config.baseUrl`. */

@@ -10,6 +10,7 @@ import { createSseTap } from "./sse-tap.js";
 import { turnIdOfHeader } from "./turn-id.js";
 import { HOP_BY_HOP } from "./upstream.js";
 import { sendUpstream, type UpstreamResponse } from "./upstream-response.js";
+import { applyWorkspace, type Workspace } from "./workspaces.js";
 
 /**
  * The HTTP path: `/v1/X` → `<base-url>/X` under the routed account.
@@ -127,8 +128,10 @@ class Exchange {
   private async serveOn(account: string, movedFrom: string | undefined, failover: boolean): Promise<boolean> {
     const { router, tokens } = this.ctx;
     let credentials: Credentials | undefined;
+    let workspace: Workspace | undefined;
     try {
       credentials = this.ctx.config.passthroughAuth ? undefined : await tokens.credentials(account);
+      workspace = await this.ctx.workspaces.route(account, credentials);
     } catch (error) {
       if (!(error instanceof AccountUnavailableError)) throw error;
       router.recordFailure(account, error.reason);
@@ -140,7 +143,7 @@ class Exchange {
       turn: turnIdOfHeader(this.req.headers["x-codex-turn-metadata"]),
       transport: "http",
     });
-    let response = await this.send(account, credentials, movedFrom);
+    let response = await this.send(account, credentials, workspace, movedFrom);
     if (response && response.statusCode === 401 && credentials) {
       // Never show Codex an upstream 401: refresh (once, shared) and try again.
       await response.dump();
@@ -152,7 +155,7 @@ class Exchange {
         router.accountsChanged();
         return false;
       }
-      response = await this.send(account, credentials, movedFrom);
+      response = await this.send(account, credentials, workspace, movedFrom);
       if (response && response.statusCode === 401) {
         await response.dump();
         router.recordFailure(account, "upstream rejected the refreshed token (401)");
@@ -198,6 +201,7 @@ class Exchange {
   private async send(
     account: string,
     credentials: Credentials | undefined,
+    workspace: Workspace | undefined,
     movedFrom: string | undefined,
   ): Promise<UpstreamResponse | undefined> {
     const { config, agent, upstream } = this.ctx;
@@ -206,6 +210,7 @@ class Exchange {
       headers.authorization = `Bearer ${credentials.accessToken}`;
       if (credentials.accountId) headers["chatgpt-account-id"] = credentials.accountId;
     }
+    const origin = applyWorkspace(headers, workspace, upstream.origin);
     // The turn state belongs to the account that issued it.
     if (movedFrom !== undefined) delete headers["x-codex-turn-state"];
     for (let attempt = 0; ; attempt++) {
@@ -214,7 +219,7 @@ class Exchange {
       let failure: string;
       try {
         response = await sendUpstream(agent, {
-          origin: upstream.origin,
+          origin,
           path: this.path,
           method: (this.req.method ?? "GET") as Dispatcher.HttpMethod,
           headers,

@@ -27,6 +27,7 @@ import { StrangerLog } from "./stranger-log.js";
 import { closeUpgradedSockets, handleUpgrade } from "./upgrade.js";
 import { createUpstreamAgent, jsonPoster } from "./upstream.js";
 import { UsageChecker } from "./usage-check.js";
+import { WorkspaceDirectory } from "./workspaces.js";
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -169,11 +170,18 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     timeoutMs: Math.min(config.timeoutMs, 15_000),
     log,
   });
+  const workspaces = new WorkspaceDirectory({
+    agent,
+    origin: base.origin,
+    timeoutMs: Math.min(config.timeoutMs, 15_000),
+    log,
+  });
   const context: GatewayContext = {
     config,
     router,
     tokens,
     usage,
+    workspaces,
     notifier,
     agent,
     upstream: { origin: base.origin, basePath: base.pathname.replace(/\/+$/, "") },

@@ -1,8 +1,8 @@
 import type { Agent } from "undici";
+import { backendGet } from "./backend-get.js";
 import { AccountUnavailableError, type TokenManager } from "./credentials.js";
 import type { Router } from "./router.js";
 import { parseUsageReport } from "./signals.js";
-import { fetchText } from "./upstream-response.js";
 
 /**
  * Early resets: an account cooling down is asked `/backend-api/wham/usage`
@@ -60,16 +60,10 @@ export class UsageChecker {
     const { agent, origin, router, tokens, timeoutMs } = this.options;
     try {
       const credentials = await tokens.credentials(account);
-      const response = await fetchText(agent, {
+      const response = await backendGet(agent, {
         origin,
         path: "/backend-api/wham/usage",
-        method: "GET",
-        headers: {
-          authorization: `Bearer ${credentials.accessToken}`,
-          ...(credentials.accountId && { "chatgpt-account-id": credentials.accountId }),
-          accept: "application/json",
-        },
-        body: null,
+        credentials,
         timeoutMs,
       });
       if (response.status !== 200) return;

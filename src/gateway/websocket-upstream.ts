@@ -7,6 +7,7 @@ import { isLocalResourceError } from "./local-errors.js";
 import { backoffMs } from "./proxy.js";
 import { parseUsageLimit, rateLimitsFromHeaders } from "./signals.js";
 import { HOP_BY_HOP } from "./upstream.js";
+import { applyWorkspace, type Workspace } from "./workspaces.js";
 
 /**
  * Opening the upstream Responses WebSocket for one Codex session, with the
@@ -57,7 +58,7 @@ export interface UpstreamRequest {
 export async function openUpstream(ctx: GatewayContext, request: UpstreamRequest): Promise<UpstreamResult> {
   const { router, config } = ctx;
   if (config.passthroughAuth) {
-    const attempt = await connectWithRetries(ctx, request, request.caller, undefined, undefined);
+    const attempt = await connectWithRetries(ctx, request, request.caller, undefined, undefined, undefined);
     return attempt.kind === "open" ? attempt : { kind: "unavailable", reason: describeFailure(attempt) };
   }
   let lastFailure = "no account available";
@@ -76,20 +77,22 @@ export async function openUpstream(ctx: GatewayContext, request: UpstreamRequest
     const { account } = choice;
     request.tried.add(account);
     let credentials: Credentials;
+    let workspace: Workspace;
     try {
       credentials = await ctx.tokens.credentials(account);
+      workspace = await ctx.workspaces.resolve(account, credentials);
     } catch (error) {
       if (!(error instanceof AccountUnavailableError)) throw error;
       router.recordFailure(account, error.reason);
       router.accountsChanged();
       continue;
     }
-    let attempt = await connectWithRetries(ctx, request, account, credentials, choice.movedFrom);
+    let attempt = await connectWithRetries(ctx, request, account, credentials, workspace, choice.movedFrom);
     if (attempt.kind === "rejected" && attempt.status === 401) {
       // Never show Codex an upstream 401: refresh (once, shared) and try again.
       try {
         credentials = await ctx.tokens.credentials(account, credentials.accessToken);
-        attempt = await connectWithRetries(ctx, request, account, credentials, choice.movedFrom);
+        attempt = await connectWithRetries(ctx, request, account, credentials, workspace, choice.movedFrom);
       } catch (error) {
         if (!(error instanceof AccountUnavailableError)) throw error;
         router.recordFailure(account, error.reason);
@@ -131,11 +134,12 @@ async function connectWithRetries(
   request: UpstreamRequest,
   account: string,
   credentials: Credentials | undefined,
+  workspace: Workspace | undefined,
   movedFrom: string | undefined,
 ): Promise<Attempt> {
   const { config } = ctx;
   for (let retry = 0; ; retry++) {
-    const attempt = await connect(ctx, request, account, credentials, movedFrom);
+    const attempt = await connect(ctx, request, account, credentials, workspace, movedFrom);
     const retryable = attempt.kind === "network" || (attempt.kind === "rejected" && attempt.status >= 500);
     if (!retryable || retry >= config.upstreamRetries) return attempt;
     ctx.log(
@@ -150,6 +154,7 @@ function connect(
   request: UpstreamRequest,
   account: string,
   credentials: Credentials | undefined,
+  workspace: Workspace | undefined,
   movedFrom: string | undefined,
 ): Promise<Attempt> {
   const headers: Record<string, string> = {};
@@ -164,7 +169,7 @@ function connect(
   }
   // The turn state belongs to the account that issued it.
   if (movedFrom !== undefined) delete headers["x-codex-turn-state"];
-  const origin = ctx.upstream.origin.replace(/^http/, "ws");
+  const origin = applyWorkspace(headers, workspace, ctx.upstream.origin).replace(/^http/, "ws");
   return new Promise((resolve) => {
     const socket = new WebSocket(`${origin}${request.path}`, {
       headers,

@@ -66,6 +66,47 @@ test("codex exec completes while the first account hits its usage limit mid-turn
   assert.equal(readGatewayState(w.dir)?.account, "two", "the next codex launch starts on two");
 });
 
+test("HTTP path, compressing upstream: an account used up elsewhere (no warning) runs out mid-turn; codex never sees the 429", async () => {
+  const accounts: NamedAccount[] = [
+    // Serves one request (the tool call) with headers showing 5 %, then refuses: nothing warned.
+    {
+      name: "one",
+      accountId: "c-one",
+      email: "one@example.com",
+      usedPercent: 5,
+      quota: 1,
+      usedUpElsewhere: true,
+    },
+    { name: "two", accountId: "c-two", email: "two@example.com", usedPercent: 30, percentPerRequest: 0 },
+  ];
+  const toolTurn = (input: FakeTurnInput): FakeReply =>
+    input.hasToolOutput
+      ? { kind: "text", text: `tool said: ${input.toolOutput.includes("tool-ran")}` }
+      : { kind: "shell", command: ["echo", "tool-ran"] };
+  // The upgrade is answered 426 (no `websocket`), so codex speaks HTTP SSE; compression as the edge does it.
+  const w = await gatewayWorld(accounts, { backend: { reply: toolTurn, compression: "when-asked" } });
+  await w.gateway.context.usage.checkAll();
+  const result = await codexThroughGateway(w, "one", "use the shell please");
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /tool said: true/);
+  assert.equal(codexTrouble(result), undefined, result.stderr);
+  assert.doesNotMatch(`${result.stdout}\n${result.stderr}`, /429|retry limit/);
+  assert.deepEqual(modelTrail(w, accounts), ["one:200", "one:429", "two:200"]);
+  assert.ok(
+    w.backend.requests.some((r) => r.method === "GET" && r.status === 426),
+    "codex tried the WebSocket first and was sent to HTTP",
+  );
+  // Codex 0.171 asks for zstd/gzip: then the 429 and the streams really came compressed.
+  const asked = w.backend.requests.find((r) => r.path.endsWith("/responses") && r.method === "POST");
+  if (asked?.acceptEncoding?.includes("gzip")) {
+    const encoded = w.backend.encodedAnswers.filter((a) => a.path.endsWith("/responses"));
+    assert.ok(
+      encoded.some((a) => a.status === 429) && encoded.filter((a) => a.status === 200).length === 2,
+      JSON.stringify(encoded),
+    );
+  }
+});
+
 test("a token near expiry: the gateway refreshes it once, before codex would, rotation honoured", async () => {
   const accounts: NamedAccount[] = [
     // 500 s: inside the gateway's 10-minute margin, outside codex's own 5 minutes.

@@ -129,7 +129,11 @@ test("the gateway asks upstream only for codings it can read", async () => {
   const seen: Array<string | undefined> = [];
   const probe = http.createServer((req, res) => {
     req.resume();
-    if (req.url?.startsWith("/backend-api/codex/")) seen.push(req.headers["accept-encoding"]);
+    if (!req.url?.startsWith("/backend-api/codex/")) {
+      res.writeHead(404).end();
+      return;
+    }
+    seen.push(req.headers["accept-encoding"]);
     res.writeHead(200, { "content-type": "application/json" });
     res.end("{}");
   });

@@ -20,8 +20,9 @@ export function accountsCheckBody(
         id: accountId,
         structure: "personal",
         plan_type: account.plan,
-        workspace_backend_origin: origin,
-        account_routing_override: "NO_CONSTRAINT",
+        // A regional workspace lives on the backend's second origin, with its own override.
+        workspace_backend_origin: (account.spec.regionalOverride && state.regional?.origin) || origin,
+        account_routing_override: account.spec.regionalOverride ?? "NO_CONSTRAINT",
       },
     ],
     default_account_id: accountId,

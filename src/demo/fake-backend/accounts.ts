@@ -8,6 +8,8 @@ const DEFAULT_RESET_SECONDS = 3600;
 export class FakeAccount {
   spec: FakeAccountSpec;
   served = 0;
+  /** A used-up-elsewhere account has refused a request: from then on its numbers tell the truth. */
+  private revealed = false;
   primaryResetsAtS = 0;
   secondaryResetsAtS = 0;
 
@@ -19,7 +21,10 @@ export class FakeAccount {
   update(patch: Partial<FakeAccountSpec>): void {
     this.spec = { ...this.spec, ...patch };
     if (patch.resetsInSeconds !== undefined) this.resetClocks();
-    if (patch.quota !== undefined) this.served = 0;
+    if (patch.quota !== undefined) {
+      this.served = 0;
+      this.revealed = false;
+    }
   }
 
   get plan(): string {
@@ -33,10 +38,15 @@ export class FakeAccount {
     return undefined;
   }
 
+  /** The refusal the account's numbers admit to: none for one used up elsewhere, until it refused. */
+  visibleRefusal(): ReturnType<FakeAccount["refusal"]> {
+    return this.spec.usedUpElsewhere && !this.revealed ? undefined : this.refusal();
+  }
+
   primaryUsedPercent(): number {
-    if (this.refusal() === "usage_limit_reached") return 100;
     const base = this.spec.usedPercent ?? 0;
-    if (this.spec.usedUpElsewhere) return base;
+    if (this.spec.usedUpElsewhere && !this.revealed) return base;
+    if (this.visibleRefusal() === "usage_limit_reached") return 100;
     const quota = this.spec.quota;
     // Without an explicit step, an account with a quota climbs evenly to 100 % at its limit.
     const step = this.spec.percentPerRequest ?? (quota ? (100 - base) / quota : 0);
@@ -71,8 +81,8 @@ export class FakeAccount {
       type: "codex.rate_limits",
       plan_type: this.plan,
       rate_limits: {
-        allowed: this.refusal() === undefined,
-        limit_reached: this.refusal() !== undefined,
+        allowed: this.visibleRefusal() === undefined,
+        limit_reached: this.visibleRefusal() !== undefined,
         primary: window(this.primaryUsedPercent(), PRIMARY_WINDOW_MINUTES, this.primaryResetsAtS),
         secondary: window(this.secondaryUsedPercent(), SECONDARY_WINDOW_MINUTES, this.secondaryResetsAtS),
       },
@@ -82,6 +92,7 @@ export class FakeAccount {
 
   /** The 429 body for a refused request. */
   refusalBody(kind: "usage_limit_reached" | "usage_not_included"): Record<string, unknown> {
+    this.revealed = true;
     const message =
       kind === "usage_limit_reached"
         ? "The usage limit has been reached"

@@ -66,7 +66,14 @@ async function serveResponses(
   }
   const { account, accountId } = auth;
   const turn = parseTurn(body);
-  const { fault, refusal } = gateModelRequest(state, accountId, account);
+  const regional = req.socket.localPort === state.regional?.port;
+  const override = req.headers["x-openai-account-routing-override"];
+  const routingOverride = typeof override === "string" ? override : undefined;
+  const misrouted = workspaceRefusal(account.spec.regionalOverride, regional, routingOverride);
+  const gate = misrouted
+    ? { fault: undefined, refusal: misrouted }
+    : gateModelRequest(state, accountId, account);
+  const { fault, refusal } = gate;
   const status = refusal?.status ?? 200;
   state.record({
     method: "POST",
@@ -76,6 +83,9 @@ async function serveResponses(
     status,
     hasToolOutput: turn.hasToolOutput,
     transport: "http",
+    ...(regional && { regional }),
+    ...(routingOverride && { routingOverride }),
+    ...(req.headers["accept-encoding"] && { acceptEncoding: req.headers["accept-encoding"] }),
     ...(req.headers["content-encoding"] && { contentEncoding: req.headers["content-encoding"] }),
     ...(typeof req.headers[TURN_STATE] === "string" && { turnState: req.headers[TURN_STATE] }),
     ...(fault && { fault: fault.kind }),
@@ -173,6 +183,33 @@ async function serveRefresh(state: BackendState, req: IncomingMessage, res: Serv
     token_type: "Bearer",
     expires_in: state.tokens.defaultTtlSeconds,
   });
+}
+
+/**
+ * A model request on the wrong workspace: a regional account's off its origin or without its override,
+ * or any request carrying another account's override (what a proxy forwarding Codex's header would do).
+ */
+function workspaceRefusal(
+  accountOverride: string | undefined,
+  regional: boolean,
+  routingOverride: string | undefined,
+): { status: number; body: Record<string, unknown>; headers: Record<string, string> } | undefined {
+  const expected = accountOverride;
+  const fine =
+    regional === (expected !== undefined) &&
+    (routingOverride ?? "NO_CONSTRAINT") === (expected ?? "NO_CONSTRAINT");
+  if (fine) return undefined;
+  return {
+    status: 403,
+    headers: {},
+    body: {
+      error: {
+        type: "invalid_request_error",
+        code: "workspace_routing_mismatch",
+        message: `fake backend: this account's workspace is ${expected ? `regional (${expected})` : "the home origin"}`,
+      },
+    },
+  };
 }
 
 /** Which backend and route an answer belongs to, for compressing it (set once per request). */

@@ -44,6 +44,11 @@ export async function startFakeBackend(options: FakeBackendOptions): Promise<Fak
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
   });
   const origin = originOf("http", server);
+  const regional = options.regionalOrigin
+    ? await listenRegional(state, options.host ?? "127.0.0.1")
+    : undefined;
+  if (regional)
+    state.regional = { origin: originOf("http", regional), port: (regional.address() as AddressInfo).port };
   const secure = options.https ? await listenHttps(state, options.host ?? "127.0.0.1") : undefined;
   if (secure) state.httpsOrigin = originOf("https", secure.server);
 
@@ -55,6 +60,7 @@ export async function startFakeBackend(options: FakeBackendOptions): Promise<Fak
     upstreamBaseUrl: `${origin}/backend-api/codex`,
     refreshUrl: `${origin}/oauth/token`,
     requests: state.requests,
+    ...(state.regional && { regionalOrigin: state.regional.origin }),
     encodedAnswers: state.encodedAnswers,
     refreshCount: state.refreshCount,
     reuseDetected: state.reuseDetected,
@@ -90,6 +96,8 @@ export async function startFakeBackend(options: FakeBackendOptions): Promise<Fak
         new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
+          regional?.closeAllConnections();
+          regional?.close();
           upgrades.closeAll();
         }),
         secure &&
@@ -127,4 +135,16 @@ function originOf(scheme: "http" | "https", server: http.Server | https.Server):
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   return `${scheme}://${host}:${address.port}`;
+}
+
+/** The regional workspaces' origin: the same routes and state on a second port. */
+async function listenRegional(state: BackendState, host: string): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    void handleHttp(state, req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, host, () => resolve());
+  });
+  return server;
 }

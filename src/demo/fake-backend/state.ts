@@ -22,6 +22,8 @@ export class BackendState {
   readonly faults = new FaultQueue();
   /** `https://127.0.0.1:P` once the HTTPS side listens (options.https), for workspace discovery. */
   httpsOrigin: string | undefined;
+  /** The regional origin and its port (to tell which origin a request came in on). */
+  regional: { origin: string; port: number } | undefined;
 
   constructor(readonly options: FakeBackendOptions) {
     this.tokens = new TokenAuthority(options.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TTL_SECONDS);

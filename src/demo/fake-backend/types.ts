@@ -37,6 +37,11 @@ export interface FakeAccountSpec {
    * and wham/usage keep showing `usedPercent` without climbing, so nothing warns before the 429.
    */
   usedUpElsewhere?: boolean;
+  /**
+   * A regional workspace: accounts/check gives the backend's second origin (`regionalOrigin: true`) and
+   * this `account_routing_override` (e.g. `us_cr`); model requests elsewhere or without it are refused.
+   */
+  regionalOverride?: string;
 }
 
 /** A content coding the fake backend compresses with. */
@@ -70,6 +75,8 @@ export interface FakeBackendOptions {
    * at start (needs the openssl CLI). The interactive TUI needs this for its `chatgpt_base_url`.
    */
   https?: boolean;
+  /** Also serve every route on a second plain-HTTP origin, the regional workspaces' (`regionalOrigin`). */
+  regionalOrigin?: boolean;
   /** Response compression (default `when-asked`, as the edge does). */
   compression?: FakeCompression;
 }
@@ -135,6 +142,11 @@ export interface RecordedRequest {
   transport?: "http" | "websocket";
   /** The injected fault this request got, if any. */
   fault?: FakeFault["kind"];
+  /** HTTP model requests: whether they came in on the regional origin, and the routing override they carried. */
+  regional?: boolean;
+  routingOverride?: string;
+  /** HTTP model requests: the `accept-encoding` asked for (Codex 0.171 sends `zstd,gzip`), absent if none. */
+  acceptEncoding?: string;
   /** HTTP model requests: the body's `content-encoding` (Codex sends `zstd`), absent if plain. */
   contentEncoding?: string;
   /**
@@ -169,6 +181,8 @@ export interface FakeBackend {
   /** Mints a fresh login (as `codex login` would have written) for an account. */
   mintAuth(accountId: string, options?: { accessTtlSeconds?: number }): MintedAuth;
   readonly requests: RecordedRequest[];
+  /** With `regionalOrigin: true`: the second origin, e.g. `http://127.0.0.1:40125`. */
+  readonly regionalOrigin?: string;
   /** Every answer sent compressed, in order. */
   readonly encodedAnswers: EncodedAnswer[];
   /** Successful refreshes per account, and refresh-token reuse attempts seen. */

@@ -9,7 +9,7 @@ export function usageBody(account: FakeAccount): Record<string, unknown> {
     reset_after_seconds: Math.max(0, resetAtS - nowS),
     reset_at: resetAtS,
   });
-  const refusal = account.refusal();
+  const refusal = account.visibleRefusal();
   return {
     plan_type: account.plan,
     rate_limit: {
