@@ -126,7 +126,16 @@ async function attempt(
     sessionId: run.watch?.sessionId,
     stderrQuota: run.watch?.quota,
   });
-  recordAttempt(account, startedAtMs, run.exitCode, verdict);
+  try {
+    recordAttempt(account, startedAtMs, run.exitCode, verdict);
+  } catch (error) {
+    // The status file is only a record: a full disk (or a busy lock) must not change codex's outcome.
+    const { warn } = await import("../core/warnings.js");
+    const { fsErrorAsCaoError } = await import("../core/fs-error.js");
+    const cause =
+      fsErrorAsCaoError(error)?.message ?? (error instanceof Error ? error.message : String(error));
+    warn(`could not record this run of ${account} in the status file: ${cause}`);
+  }
   const base = { session: record.session, source: "run", atMs: startedAtMs } as const;
   const events: SessionEvent[] = [
     ...(record.move

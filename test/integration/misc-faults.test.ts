@@ -7,6 +7,7 @@ import { StatusWriter } from "../../src/gateway/status-writer.js";
 import { runCao, runProcess } from "../helpers/cli.js";
 import { gatewayWorld } from "../helpers/gateway.js";
 import { tempDir, tempWorld } from "../helpers/temp.js";
+import { fillDisk, mountTinyDisk } from "../helpers/tiny-disk.js";
 
 /** Issue 10 item 8: the misc list. */
 
@@ -109,4 +110,27 @@ test("file-system errors are one line with the cause and a hint, not `internal e
   assert.equal(result.code, 1);
   assert.doesNotMatch(result.stderr, /internal error/);
   assert.match(result.stderr, /\/dev\/null: it exists and is not a directory \(EEXIST\)\n {2}hint: /);
+});
+
+test("a full disk does not stop `cao run`: codex starts, its exit status stands, the lost record is a warning", async (t) => {
+  const world = tempWorld();
+  const skip = mountTinyDisk(world.dataDir);
+  if (skip) {
+    t.skip(skip.reason);
+    return;
+  }
+  const bin = path.join(world.root, "bin");
+  fs.mkdirSync(bin);
+  fs.writeFileSync(path.join(bin, "codex"), '#!/bin/sh\necho "FAKE-CODEX $*"\n', { mode: 0o755 });
+  const env = { ...world.env, CAO_CODEX_BIN: path.join(bin, "codex") };
+  assert.equal((await runCao(["add", "one", "--no-login"], { env })).code, 0);
+  fs.writeFileSync(
+    path.join(world.dataDir, "one", "auth.json"),
+    '{"tokens":{"access_token":"x","refresh_token":"y"}}',
+  );
+  fillDisk(world.dataDir);
+  const run = await runCao(["run", "--", "hello"], { env });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /FAKE-CODEX hello/);
+  assert.match(run.stderr, /could not record this run of one in the status file: .*ENOSPC/);
 });
