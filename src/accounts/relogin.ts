@@ -1,6 +1,8 @@
 import { validateAccountName } from "../core/account-name.js";
 import { updateAccountStatus } from "../core/account-status.js";
+import { readAuthFile, summarizeAuth } from "../core/auth-file.js";
 import { findRealCodex } from "../core/codex-binary.js";
+import { readCodexDaemon } from "../core/codex-daemon.js";
 import { ensureAccountHome } from "../core/codex-home.js";
 import { authPath, dataDir } from "../core/paths.js";
 import { loadRegistry, requireAccount } from "../core/registry.js";
@@ -19,6 +21,7 @@ export async function reloginAccount(
   requireAccount(loadRegistry(dir), name);
   const codex = findRealCodex(options.codexPath);
   const { home } = ensureAccountHome(name, dir);
+  const loginBefore = summarizeAuth(readAuthFile(authPath(name, dir))).accountId;
   await runLogin({
     codex,
     home,
@@ -33,5 +36,24 @@ export async function reloginAccount(
       return { ...rest, consecutiveFailures: 0 };
     },
     dir,
+  );
+  await warnAboutDaemon(name, home, loginBefore, summarizeAuth(readAuthFile(authPath(name, dir))).accountId);
+}
+
+/**
+ * Codex refuses a login swapped under a running process (codex-facts: Auth), and the TUI's
+ * app-server daemon keeps running in the home (docs/tui.md): say so when it holds another login.
+ */
+async function warnAboutDaemon(
+  name: string,
+  home: string,
+  before: string | undefined,
+  after: string | undefined,
+): Promise<void> {
+  const daemon = readCodexDaemon(home);
+  if (!daemon?.alive || (before !== undefined && before === after)) return;
+  const { log } = await import("../terminal/log.js");
+  await log.warn(
+    `a Codex app-server daemon (pid ${daemon.pid}) still runs in ${name}'s home with the previous login; Codex there fails until it is stopped: CODEX_HOME=${home} codex app-server daemon stop`,
   );
 }

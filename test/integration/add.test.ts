@@ -165,6 +165,35 @@ describe("cao add", () => {
     assert.equal(contradiction.code, 2);
   });
 
+  test("--relogin says when a Codex app-server daemon in the home still holds the previous login", async () => {
+    const w = tempWorld();
+    const codex = fakeCodex(w.root);
+    await runCao(["add", "work", "--no-login"], { env: w.env });
+    // A process standing in for the daemon the TUI left running (its pid file as Codex writes it).
+    const daemon = spawn("sleep", ["60"], { stdio: "ignore" });
+    try {
+      const stat = fs.readFileSync(`/proc/${daemon.pid}/stat`, "utf8");
+      const startTicks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
+      const dir = path.join(w.dataDir, "work", "app-server-daemon");
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(
+        path.join(dir, "daemon.pid"),
+        JSON.stringify({ pid: daemon.pid, processIdentity: { startTicks } }),
+      );
+      const ok = await runCao(["add", "work", "--relogin", "--codex", codex], {
+        env: { ...w.env, FAKE_RECORD: w.root, FAKE_LOGIN: "ok" },
+      });
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.match(
+        ok.stderr,
+        new RegExp(`Codex app-server daemon \\(pid ${daemon.pid}\\) still runs in work's home`),
+      );
+      assert.match(ok.stderr, /codex app-server daemon stop/);
+    } finally {
+      daemon.kill();
+    }
+  });
+
   test("a missing codex gives exit 4 with an install hint, before anything is created", async () => {
     const w = tempWorld();
     const env = { ...w.env, PATH: path.join(w.root, "empty-bin") };
