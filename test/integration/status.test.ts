@@ -147,6 +147,7 @@ describe("cao status views", async () => {
       "isDefault",
       "loginState",
       "loginProblem",
+      "memoryOnlySince",
       "email",
       "plan",
       "accountId",
