@@ -8,7 +8,9 @@ import type { Socket } from "node:net";
  * 502s. A connection counts as the user's once one of its requests carried an
  * account's token; the others are capped, and when the cap is reached the
  * oldest of them is closed to make room (a new connection from the user's
- * codex is the newest, so it gets in). Headers must arrive within
+ * codex is the newest, and shows its token within milliseconds). During a
+ * burst of new stranger connections the user's may still lose that race;
+ * codex reconnects. Headers must arrive within
  * HEADERS_TIMEOUT_MS and an idle keep-alive socket is closed after
  * KEEP_ALIVE_TIMEOUT_MS, so a stranger's socket also goes by itself.
  */
@@ -26,20 +28,16 @@ export function markVerified(socket: Socket): void {
 }
 
 export function guardConnections(server: http.Server, maxUnverified = maxUnverifiedConnections()): void {
+  // Insertion order is connection order: the first entry is the oldest.
   const unverified = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
     unverified.add(socket);
     socket.once("close", () => unverified.delete(socket));
+    for (const candidate of unverified) if (verified.has(candidate)) unverified.delete(candidate);
     if (unverified.size <= maxUnverified) return;
-    for (const candidate of unverified) {
-      if (verified.has(candidate)) {
-        unverified.delete(candidate);
-        continue;
-      }
-      if (unverified.size <= maxUnverified) break;
-      unverified.delete(candidate);
-      candidate.destroy();
-    }
+    const oldest = unverified.values().next().value as Socket;
+    unverified.delete(oldest);
+    oldest.destroy();
   });
 }
 

@@ -155,6 +155,7 @@ test("another user holding hundreds of sockets under a low fd limit: the user's 
   assert.equal(started.code, 0, started.stderr);
   const url = fs.readFileSync(path.join(world.dataDir, ".state/gateway"), "utf8").trim().split(" ")[1] ?? "";
   const port = new URL(url).port;
+  after(() => runCao(["gateway", "stop"], { env: env() }));
   const holdMs = 45_000;
   const held = stranger.node(
     HOLD_SOCKETS.replace("process.env.HOLD_MS", String(holdMs)),
