@@ -70,7 +70,8 @@ export class UsageChecker {
       const report = parseUsageReport(JSON.parse(response.text));
       if (!report) return;
       if (report.limits) router.recordRateLimits(account, report.limits);
-      if (report.available) {
+      // "Has quota again" is news only for an account that was cooling down (not at every start).
+      if (report.available && router.isCoolingDown(account)) {
         router.clearCooldown(account);
         this.options.log(`usage check: ${account} has quota again`);
       }

@@ -155,4 +155,27 @@ test("early reset: a cooling account whose quota came back is found by the usage
     () => readStatuses(w.dir).two?.cooldownUntilMs === undefined,
     () => JSON.stringify(readStatuses(w.dir)),
   );
+  assert.deepEqual(
+    w.logs.filter((line) => line.includes("has quota again")),
+    ["usage check: two has quota again"],
+  );
+});
+
+test("the start-up usage check says nothing about accounts that were not cooling down", async () => {
+  const accounts: NamedAccount[] = [
+    { name: "one", accountId: "q-one", email: "one@example.com" },
+    { name: "two", accountId: "q-two", email: "two@example.com" },
+  ];
+  const w = await gatewayWorld(accounts, { config: { usageCheckSeconds: 1 } });
+  const usageChecks = () => w.backend.requests.filter((r) => r.path.endsWith("/wham/usage")).length;
+  await eventually(
+    () => usageChecks() >= 2,
+    () => `usage checks seen: ${usageChecks()}`,
+  );
+  assert.equal((await w.post("one")).status, 200);
+  assert.deepEqual(
+    w.logs.filter((line) => line.includes("has quota again")),
+    [],
+    w.logs.join("\n"),
+  );
 });
