@@ -6,7 +6,7 @@ import type { BackendState } from "./state.js";
  * account (the bearer's) with an HTTPS backend origin and a routing override
  * Codex knows, or the TUI stops with "selected workspace missing from routing
  * discovery" / "... missing backend origin" (docs/codex-notes.md, "The interactive TUI"). `origin` is the
- * backend's own HTTPS origin.
+ * origin the request came in on, as a real edge answers with its own.
  */
 export function accountsCheckBody(
   state: BackendState,

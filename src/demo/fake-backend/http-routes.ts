@@ -35,7 +35,8 @@ export async function handleHttp(
       return serveAuthed(state, req, res, path, (accountId) => usageBody(state.account(accountId)));
     if (method === "GET" && path === "/backend-api/wham/accounts/check")
       return serveAuthed(state, req, res, path, (accountId) =>
-        accountsCheckBody(state, accountId, state.httpsOrigin ?? originOf(req)),
+        // The origin asked: Codex asks over HTTPS (it needs that), the gateway over the plain origin it uses.
+        accountsCheckBody(state, accountId, originOf(req)),
       );
     if (method === "POST" && path === "/oauth/token") return await serveRefresh(state, req, res, path);
     // The TUI's other backend calls (settings, plugins, MCP, analytics, reset credits): `{}` is enough.
