@@ -30,11 +30,11 @@ export interface AddResult {
  */
 export async function addAccount(options: AddOptions, dir = dataDir()): Promise<AddResult> {
   const name = validateAccountName(options.name);
-  if (loadRegistry(dir).accounts.includes(name)) throw accountExists(name);
   // Resolve codex before creating anything: a missing codex must leave no trace.
   const codex = options.login ? findRealCodex(options.codexPath) : undefined;
   const home = accountDir(name, dir);
   if (fs.existsSync(home)) {
+    if (loadRegistry(dir).accounts.includes(name)) throw accountExists(name);
     throw usageError(
       `${home} already exists but is not a registered account`,
       "move it away, or bring its login in with `cao import codex --source DIR`",

@@ -41,7 +41,7 @@ export async function reloginAccount(
 }
 
 /**
- * Codex refuses a login swapped under a running process (codex-facts: Auth), and the TUI's
+ * Codex refuses a login swapped under a running process (docs/codex-notes.md, "Auth"), and the TUI's
  * app-server daemon keeps running in the home (docs/tui.md): say so when it holds another login.
  */
 async function warnAboutDaemon(

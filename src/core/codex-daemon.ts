@@ -5,7 +5,7 @@ import { promisify } from "node:util";
 
 /**
  * The app-server daemon the Codex TUI (0.169+) starts per CODEX_HOME and
- * leaves running after it exits (codex-facts: "App-server daemon"). Its pid
+ * leaves running after it exits (docs/codex-notes.md, "The interactive TUI"). Its pid
  * file is `$CODEX_HOME/app-server-daemon/daemon.pid`:
  * `{"pid":N,"processStartTime":"...","processIdentity":{"bootId":"...","startTicks":T},...}`.
  * With one home per account, each account used interactively has its own; it

@@ -1,7 +1,7 @@
 /**
  * How `cao run` continues the conversation on the next account after a usage
  * limit: the homes share `sessions/` and the SQLite state, so the next account
- * can resume the session that ran out by its id (codex-facts: CODEX_HOME).
+ * can resume the session that ran out by its id (docs/codex-notes.md, "CODEX_HOME").
  *
  *   codex [opts] [PROMPT]            ->  codex [opts] resume ID
  *   codex [opts] resume [...]        ->  codex [opts] resume ID

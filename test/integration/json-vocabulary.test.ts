@@ -33,6 +33,7 @@ const ACCOUNT_KEYS: readonly (keyof AccountJson)[] = [
   "consecutiveFailures",
   "lastError",
   "authProblem",
+  "lastSessionMove",
   "usage",
 ];
 const RETIRED_SYNONYMS = /^(loggedIn|primaryUsedPercent|secondaryUsedPercent|coolingDownUntilMs|.*Ms)$/;

@@ -9,13 +9,14 @@ const usage = (fn: () => unknown, pattern: RegExp) =>
     (error: unknown) => error instanceof CaoError && error.exitCode === 2 && pattern.test(error.message),
   );
 
-test("defaults: fallback on, 2 passes, no delay; codex args kept as given", () => {
+test("defaults: fallback on, 2 passes, no delay, resume (not restart); codex args kept as given", () => {
   const args = ["--help", "-m", "x", "--account", "y"];
   assert.deepEqual(parseRunOptions({ fallback: true }, args), {
     fallback: true,
     maxPasses: 2,
     retryDelayMs: 0,
     gateway: false,
+    restart: false,
     codexArgs: args,
   });
 });
