@@ -198,8 +198,14 @@ class ResponsesSession {
       }
     }
     if (!this.upstream && !(await this.reconnect())) return;
-    if (create && frame) this.ctx.router.recordAttempt(this.account, this.served(frame));
+    if (create && frame) this.attempt(frame, create.generate);
     this.upstream?.send(data, { binary: isBinary });
+  }
+
+  /** A request sent on this account: recorded, and one log line per turn (not per prewarm), like HTTP's. */
+  private attempt(frame: Buffer, generate: boolean): void {
+    this.ctx.router.recordAttempt(this.account, this.served(frame));
+    if (generate) this.log(`${this.account} turn ${turnIdOfFrame(frame) ?? "(no turn id)"}`);
   }
 
   private served(frame: Buffer): Served {
@@ -286,7 +292,7 @@ class ResponsesSession {
     if (!pending.answered) {
       const frame = await this.replayable(pending);
       if (frame) {
-        this.ctx.router.recordAttempt(this.account, this.served(pending.frame));
+        this.attempt(pending.frame, pending.generate);
         this.upstream?.send(frame, { binary: false });
         return;
       }

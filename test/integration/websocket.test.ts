@@ -172,6 +172,13 @@ test("a usage limit at the first request of a turn moves the session unseen", as
     "acc-a2 WS turn 200",
   ]);
   assert.match(world.log.join("\n"), /a1 usage_limit_reached: session moved to a2/);
+  // `cao gateway logs` shows the turn with the account that served it, as for an HTTP request.
+  const turnLines = world.log.filter((line) => / turn /.test(line) && line.startsWith("WS "));
+  assert.deepEqual(
+    turnLines.map((line) => line.replace(/^WS session=\S+ /, "").replace(/ turn .*/, "")),
+    ["a1", "a2"],
+    world.log.join("\n"),
+  );
 });
 
 test("a multi-request turn with a tool call survives the first account's usage limit", async () => {
