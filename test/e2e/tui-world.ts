@@ -70,7 +70,7 @@ export const READY = /Ask Codex to do anything|›\s*$/m;
 
 /** Words a user would read as trouble on a Codex screen. */
 export const TROUBLE =
-  /usage limit|429|401|Reconnecting|unauthorized|log out and sign in|Switch to|Automatically switched/i;
+  /usage limit|(?<![\w-])(?:429|401)(?![\w-])|Reconnecting|unauthorized|log out and sign in|Switch to|Automatically switched/i;
 
 /** The footer's model line (e.g. "GPT-6.2-Sol default · ~"). */
 export function footerModel(screen: string): string {
