@@ -15,6 +15,8 @@ import {
   STRATEGIES,
   type Strategy,
 } from "./pool-policy.js";
+import { refreshPoolState } from "./pool-state.js";
+import { warn } from "./warnings.js";
 
 /**
  * cao's own settings: `<data dir>/cao.toml` (docs/pool.md). One table of keys
@@ -230,7 +232,7 @@ export function listSettings(
 export function updateSetting(key: string, value: unknown, dir = dataDir()): void {
   const { account: name } = resolveKey(key);
   ensurePrivateDir(dir);
-  withFileLock(path.join(locksDir(dir), "settings.lock"), () => {
+  const settings = withFileLock(path.join(locksDir(dir), "settings.lock"), () => {
     const file = settingsPath(dir);
     const raw = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
     parseSettings(raw, file); // refuses to rewrite a file it cannot read
@@ -244,10 +246,17 @@ export function updateSetting(key: string, value: unknown, dir = dataDir()): voi
     }
     if (value === undefined) delete node[trail.at(-1)!];
     else node[trail.at(-1)!] = value;
-    writeFileAtomic(file, `# cao settings: see docs/pool.md or \`cao config list\`\n${stringify(table)}\n`, {
-      mode: 0o600,
-    });
+    const text = `# cao settings: see docs/pool.md or \`cao config list\`\n${stringify(table)}\n`;
+    writeFileAtomic(file, text, { mode: 0o600 });
+    return parseSettings(text, file);
   });
+  try {
+    // A pause or a reserve changes the pool's headroom the prompt shows. Under the status lock,
+    // as every status update writes it: the last line written is made from the last statuses.
+    withFileLock(path.join(locksDir(dir), "status.lock"), () => refreshPoolState(settings, dir));
+  } catch (error) {
+    warn(`could not update the pool's prompt line: ${error instanceof Error ? error.message : error}`);
+  }
 }
 
 /**
