@@ -16,6 +16,10 @@ const DATA_DIR: [string, string] = ["CAO_HOME", "Data directory (default ~/.code
 const ACCOUNT: [string, string] = ["CAO_ACCOUNT", "This shell's account (set by `cao use --shell`)"];
 const CODEX_BIN: [string, string] = ["CAO_CODEX_BIN", "The real codex to run (default: the first on PATH)"];
 const NO_COLOR: [string, string] = ["NO_COLOR", "No colour in cao's output"];
+const RESCUE_DIR: [string, string] = [
+  "CAO_RESCUE_DIR",
+  "Where the gateway keeps rescue copies of logins a full disk refused",
+];
 
 const OK: [string, string] = ["0", "done"];
 const USAGE: [string, string] = ["2", "bad input: unknown option, invalid or unknown account name"];
@@ -84,10 +88,13 @@ export const HELP_EXTRAS: Record<string, HelpExtras> = {
   },
   "gateway start": {
     examples: ["cao gateway start --detach", "cao gateway start --port 4400 --save"],
-    env: [DATA_DIR],
+    env: [DATA_DIR, RESCUE_DIR],
     exitCodes: [OK, FAILED, USAGE, DATA],
   },
-  "gateway stop": { examples: ["cao gateway stop"], exitCodes: [OK, FAILED] },
+  "gateway stop": {
+    examples: ["cao gateway stop", "cao gateway stop --force"],
+    exitCodes: [OK, ["1", "a login lives only in the gateway's memory (without --force), or it failed"]],
+  },
   "gateway status": { examples: ["cao gateway status --json"], exitCodes: [OK, FAILED] },
   "gateway logs": { examples: ["cao gateway logs -n 20", "cao gateway logs -f"], exitCodes: [OK, FAILED] },
   "gateway enable": {

@@ -22,7 +22,7 @@ export interface AccountView {
   weekly: UsageWindowView | null;
   usageObservedAtMs: number | null;
   /** Set when the running gateway holds this login's rotated tokens only in memory (the disk refused them). */
-  memoryOnly: { sinceMs: number; reason: string } | null;
+  memoryOnly: { sinceMs: number; reason: string; rescueFile: string | null } | null;
 }
 
 export interface StatusSnapshot {
@@ -107,7 +107,13 @@ export async function markMemoryOnlyLogins(snapshot: StatusSnapshot): Promise<vo
   if (probe.kind !== "verified") return;
   for (const lost of probe.health.unsaved) {
     const account = snapshot.accounts.find((a) => a.name === lost.account);
-    if (account) account.memoryOnly = { sinceMs: lost.sinceMs, reason: lost.reason };
+    // A gateway from before rescue copies does not say: none.
+    if (account)
+      account.memoryOnly = {
+        sinceMs: lost.sinceMs,
+        reason: lost.reason,
+        rescueFile: lost.rescueFile ?? null,
+      };
   }
 }
 

@@ -42,7 +42,9 @@ export function memoryOnlyWarnings(snapshot: StatusSnapshot): string[] {
     a.memoryOnly
       ? [
           `WARNING: the login of ${a.name} lives only in the gateway's memory (${a.memoryOnly.reason}); ` +
-            "free disk space and keep the gateway running until it is saved",
+            (a.memoryOnly.rescueFile
+              ? `a rescue copy at ${a.memoryOnly.rescueFile} keeps it if the gateway stops; free disk space`
+              : "no rescue copy could be written: free disk space and keep the gateway running until it is saved"),
         ]
       : [],
   );

@@ -4,6 +4,7 @@ import { corruptFilesCheck } from "./corrupt-files.js";
 import { cooldownCheck, failuresCheck } from "./failures.js";
 import { gatewayConfigCheck } from "./gateway-config.js";
 import { authProblemCheck, loginCheck } from "./login.js";
+import { loginRescueCheck } from "./login-rescue.js";
 import { memoryOnlyCheck } from "./memory-only.js";
 import { permissionsCheck } from "./permissions.js";
 import { pidFileCheck } from "./pid-file.js";
@@ -18,6 +19,7 @@ export const doctorChecks: DoctorCheck[] = [
   reservedNamesCheck,
   loginCheck,
   memoryOnlyCheck,
+  loginRescueCheck,
   authProblemCheck,
   tokenExpiryCheck,
   failuresCheck,
