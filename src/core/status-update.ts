@@ -122,6 +122,19 @@ export function deleteAccountStatus(name: string, dir = dataDir()): void {
   });
 }
 
+/**
+ * After a change the status store does not see (a new login): rewrites the
+ * pool line under the status lock, as every update does. Never fails the
+ * change it follows.
+ */
+export function refreshPoolLine(dir = dataDir()): void {
+  try {
+    withFileLock(path.join(locksDir(dir), "status.lock"), () => poolStateFromDisk(dir));
+  } catch (error) {
+    warn(`could not update the pool's prompt line: ${error instanceof Error ? error.message : error}`);
+  }
+}
+
 /** Whether the update touched what the pool's headroom is made of: usage figures, cooldown, login. */
 function changesPool(previous: AccountStatus, next: AccountStatus): boolean {
   const usage = (s: AccountStatus) => (s.rateLimits ? usageStateLine(usageOf(s.rateLimits)) : "");

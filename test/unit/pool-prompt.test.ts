@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
+import { writeAccountLogin } from "../../src/accounts/move-login.js";
+import type { AuthFile } from "../../src/core/auth-file.js";
 import { authPath } from "../../src/core/paths.js";
 import { updateSetting } from "../../src/core/settings.js";
 import { updateAccountStatus } from "../../src/core/status-update.js";
@@ -22,7 +24,7 @@ for (const testCase of POOL_PROMPT_CASES) {
 const HOUR = 3600_000;
 const poolLine = (dir: string) => fs.readFileSync(path.join(dir, ".state", "pool"), "utf8");
 
-test(".state/pool follows every status update and `cao config`: the headroom `cao status` shows, stale at the first reset", () => {
+test(".state/pool follows every status update, `cao config` and a new login: the headroom `cao status` shows, stale at the first reset", () => {
   const dir = tempDir();
   fs.writeFileSync(
     path.join(dir, "registry.json"),
@@ -57,4 +59,17 @@ test(".state/pool follows every status update and `cao config`: the headroom `ca
 
   updateAccountStatus("b", (s) => ({ ...s, authProblem: "refresh_token_reused" }), dir);
   assert.equal(poolLine(dir), `0 ${Math.ceil(bReset / 1000)}\n`, "no usable account: nothing to spend");
+
+  // A login moved in (an import): a whole new account of room. Its home links into a main Codex
+  // home of this test's own, never the user's ~/.codex.
+  const previous = process.env.CAO_MAIN_CODEX_HOME;
+  process.env.CAO_MAIN_CODEX_HOME = path.join(tempDir(), ".codex");
+  try {
+    const login = { email: "c@example.com", accountId: "acct-c", refreshToken: "r-c" };
+    writeAccountLogin("c", authJson(login) as unknown as AuthFile, dir);
+  } finally {
+    if (previous === undefined) delete process.env.CAO_MAIN_CODEX_HOME;
+    else process.env.CAO_MAIN_CODEX_HOME = previous;
+  }
+  assert.equal(poolLine(dir), `100 ${Math.ceil(bReset / 1000)}\n`);
 });
