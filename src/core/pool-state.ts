@@ -1,8 +1,10 @@
 import path from "node:path";
 import { loadSnapshot, poolOf } from "./account-view.js";
-import { dataDir, stateDir } from "./paths.js";
+import { withFileLock } from "./file-lock.js";
+import { dataDir, locksDir, stateDir } from "./paths.js";
 import { accountSettings, type Settings } from "./pool-policy.js";
 import { readStateLine, writeStateLine } from "./state-files.js";
+import { warn } from "./warnings.js";
 
 /**
  * `.state/pool` for the prompt hooks (`$CAO_PROMPT_POOL`, shells/cao.*):
@@ -20,8 +22,28 @@ export function poolStateLine(percent: number | undefined, staleAtMs: number | u
   return `${field(percent)} ${field(staleAtMs === undefined ? undefined : Math.ceil(staleAtMs / 1000))}`;
 }
 
-/** Recomputes the line from the files as they are now, and writes it when it changed. */
-export function refreshPoolState(settings: Settings, dir = dataDir(), nowMs = Date.now()): void {
+/**
+ * Recomputes the line from the files as they are now and writes it when it
+ * changed, under the status lock (`underStatusLock`: the caller holds it), as
+ * every status update does: the last line written is made from the last
+ * statuses. A shell's cache, not a record: a failure is a warning, never the
+ * failure of the change it follows.
+ */
+export function refreshPoolState(
+  settings: Settings,
+  dir = dataDir(),
+  options: { underStatusLock?: boolean; nowMs?: number } = {},
+): void {
+  const write = () => writePoolState(settings, dir, options.nowMs ?? Date.now());
+  try {
+    if (options.underStatusLock) write();
+    else withFileLock(path.join(locksDir(dir), "status.lock"), write);
+  } catch (error) {
+    warn(`could not update the pool's prompt line: ${error instanceof Error ? error.message : error}`);
+  }
+}
+
+function writePoolState(settings: Settings, dir: string, nowMs: number): void {
   const snapshot = loadSnapshot(dir, nowMs);
   const pool = poolOf(snapshot, settings, nowMs);
   const ends = snapshot.accounts

@@ -16,7 +16,6 @@ import {
   type Strategy,
 } from "./pool-policy.js";
 import { refreshPoolState } from "./pool-state.js";
-import { warn } from "./warnings.js";
 
 /**
  * cao's own settings: `<data dir>/cao.toml` (docs/pool.md). One table of keys
@@ -250,13 +249,8 @@ export function updateSetting(key: string, value: unknown, dir = dataDir()): voi
     writeFileAtomic(file, text, { mode: 0o600 });
     return parseSettings(text, file);
   });
-  try {
-    // A pause or a reserve changes the pool's headroom the prompt shows. Under the status lock,
-    // as every status update writes it: the last line written is made from the last statuses.
-    withFileLock(path.join(locksDir(dir), "status.lock"), () => refreshPoolState(settings, dir));
-  } catch (error) {
-    warn(`could not update the pool's prompt line: ${error instanceof Error ? error.message : error}`);
-  }
+  // A pause or a reserve changes the pool's headroom the prompt shows.
+  refreshPoolState(settings, dir);
 }
 
 /**

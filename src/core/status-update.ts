@@ -122,17 +122,9 @@ export function deleteAccountStatus(name: string, dir = dataDir()): void {
   });
 }
 
-/**
- * After a change the status store does not see (a new login): rewrites the
- * pool line under the status lock, as every update does. Never fails the
- * change it follows.
- */
+/** After a change the status store does not see (a new login): the pool line, as every update writes it. */
 export function refreshPoolLine(dir = dataDir()): void {
-  try {
-    withFileLock(path.join(locksDir(dir), "status.lock"), () => poolStateFromDisk(dir));
-  } catch (error) {
-    warn(`could not update the pool's prompt line: ${error instanceof Error ? error.message : error}`);
-  }
+  poolStateFromDisk(dir, false);
 }
 
 /** Whether the update touched what the pool's headroom is made of: usage figures, cooldown, login. */
@@ -150,7 +142,7 @@ function changesPool(previous: AccountStatus, next: AccountStatus): boolean {
  * statuses, cao.toml). A cao.toml that does not parse leaves the line as it
  * was: the command that reads the file says what is wrong with it.
  */
-function poolStateFromDisk(dir = dataDir()): void {
+function poolStateFromDisk(dir: string, underStatusLock = true): void {
   let settings: Settings;
   try {
     settings = loadSettings(dir);
@@ -158,10 +150,5 @@ function poolStateFromDisk(dir = dataDir()): void {
     if (error instanceof CaoError) return;
     throw error;
   }
-  try {
-    refreshPoolState(settings, dir);
-  } catch (error) {
-    // A shell's cache, not a record: the update it follows has happened.
-    warn(`could not update the pool's prompt line: ${error instanceof Error ? error.message : error}`);
-  }
+  refreshPoolState(settings, dir, { underStatusLock });
 }
