@@ -126,7 +126,10 @@ export const HELP_EXTRAS: Record<string, HelpExtras> = {
   },
   list: { examples: ["cao list", "cao list --json"], env: [DATA_DIR], exitCodes: [OK, DATA] },
   pin: { examples: ["cao pin work", "cao pin --unset"], exitCodes: [OK, USAGE] },
-  prompt: { examples: ["cao prompt", "cao prompt --starship >> ~/.config/starship.toml"], exitCodes: [OK] },
+  prompt: {
+    examples: ["cao prompt", "cao prompt --pool", "cao prompt --starship >> ~/.config/starship.toml"],
+    exitCodes: [OK],
+  },
   remove: {
     examples: ["cao remove old", "cao remove old --keep-files --yes"],
     exitCodes: [OK, FAILED, USAGE, LOCKED, INTERRUPTED],

@@ -3,7 +3,6 @@ import { type AuthRead, type AuthSummary, readAuthFile, summarizeAuth } from "./
 import { authPath, dataDir } from "./paths.js";
 import { type PoolHeadroom, poolHeadroom, poolMember, type Settings } from "./pool-policy.js";
 import { loadRegistry } from "./registry.js";
-import { loadSettingsIfAny } from "./settings-load.js";
 
 /** One usage window as last seen (from the gateway or a codex run). */
 export interface UsageWindowView {
@@ -31,13 +30,8 @@ export interface StatusSnapshot {
   dataDir: string;
   defaultAccount: string | null;
   accounts: AccountView[];
-  /** The pool's headroom (pauses and reserves from cao.toml applied), when computed (`withPool`). */
+  /** The pool's headroom (pauses and reserves from cao.toml applied), when computed (`poolOf`). */
   pool?: PoolHeadroom;
-}
-
-/** Adds the pool's headroom; cao.toml is read only if it exists (start-up budget). */
-export async function withPool(snapshot: StatusSnapshot): Promise<StatusSnapshot> {
-  return { ...snapshot, pool: poolOf(snapshot, await loadSettingsIfAny(snapshot.dataDir)) };
 }
 
 /** The pool's headroom from what the status shows (only logged-in accounts count). */
