@@ -7,13 +7,13 @@ import { loadRegistry, requireAccount } from "../core/registry.js";
 import type { RunOptions } from "./options.js";
 
 /**
- * The accounts one pass tries, in order: an account the user named for this
- * run (`--account NAME`, `$CAO_ACCOUNT` from `cao use --shell`, a directory
- * pin) first, then the rest in the pool's spend order, the same rule the
- * gateway starts new sessions by (priority, then `routing.strategy`, from the
- * last known usage). The default account (`cao use NAME`) is not a choice for
- * this run: like the gateway, `cao run` spends the pool. `--no-fallback` keeps
- * only the first. Pauses, reserves and cooldowns are the loop's to skip (it
+ * The accounts one pass tries, in order: the account this run is for first
+ * (`--account NAME`, else the active account as `cao current` resolves it:
+ * `cao use --shell`, a directory pin, the default from `cao use NAME`: the
+ * account a plain `codex` would run on, so `cao use work && cao run` starts on
+ * work), then the rest in the pool's spend order, the same rule the gateway
+ * starts new sessions by (priority, then `routing.strategy`, from the last
+ * known usage). `--no-fallback` keeps only the first. Pauses, reserves and cooldowns are the loop's to skip (it
  * says why).
  */
 export function accountOrder(
@@ -37,7 +37,7 @@ export function accountOrder(
         "see `cao list`; pick another with `cao use NAME`",
       );
     }
-    if (active?.source !== "default") first = active?.name;
+    first = active?.name;
   }
   const statuses = loadStatuses();
   const rest = spendOrder(
