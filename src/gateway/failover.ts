@@ -278,8 +278,9 @@ class Failover<A> {
 /**
  * What an answer means once retries and the refresh are behind it: a usage
  * limit sends the request to the next account ("cool down"; with
- * `--passthrough-auth` there is none and the answer is the client's), a 5xx
- * fails the account, and below that the transport says what a status means.
+ * `--passthrough-auth` there is no next one, and the 429 is judged like any
+ * answer), a 5xx fails the account, and below that the transport says what a
+ * status means.
  */
 export function decide(
   status: number,
