@@ -13,7 +13,8 @@ import type { UsageLimit } from "./signals.js";
 import type { StatusWriter } from "./status-writer.js";
 
 /**
- * Routing policy, shared by every transport (HTTP here, the WebSocket proxy too):
+ * Routing policy, shared by every transport through failover.ts (and the
+ * WebSocket session's moves between requests):
  *
  *   const choice = router.pick(sessionKey, tried)   // account for this request, or undefined
  *   ... send with tokens.credentials(choice.account) ...
