@@ -27,6 +27,9 @@ export class FooterReader {
 
   private accounts: string[] = [];
 
+  /** sessions.json can be megabytes: parsed again only when it changed, and only who served each thread last is kept. */
+  private served = { fingerprint: "", byThread: new Map<string, string>() };
+
   constructor(private readonly dir: string) {}
 
   async read(query: FooterQuery, nowMs = Date.now()): Promise<FooterPart[]> {
@@ -40,6 +43,14 @@ export class FooterReader {
     const parts = await this.compute(query, nowMs);
     this.cached = { key, parts };
     return parts;
+  }
+
+  private servedByThread(): Map<string, string> {
+    const current = fingerprint(sessionsPath(this.dir));
+    if (current !== this.served.fingerprint) {
+      this.served = { fingerprint: current, byThread: lastServingAccounts(loadSessions(this.dir)) };
+    }
+    return this.served.byThread;
   }
 
   private watched(): string[] {
@@ -58,11 +69,8 @@ export class FooterReader {
       const snapshot = loadSnapshot(this.dir, nowMs);
       this.accounts = snapshot.accounts.map((a) => a.name);
       const pool = poolOf(snapshot, await loadSettingsIfAny(this.dir), nowMs);
-      const name = threadAccount(
-        loadSessions(this.dir),
-        query.threadId,
-        homeAccount(query.codexHome, this.dir),
-      );
+      const home = homeAccount(query.codexHome, this.dir);
+      const name = (query.threadId && this.servedByThread().get(query.threadId)) || home;
       const account = snapshot.accounts.find((a) => a.name === name) ?? null;
       return footerParts({ nowMs, account, pool });
     } catch (error) {
@@ -74,14 +82,14 @@ export class FooterReader {
   }
 }
 
-/** The account that served the thread's latest turn through the gateway or `cao run`, else the home's. */
-export function threadAccount(
-  sessions: readonly SessionRecord[],
-  threadId: string | undefined,
-  home: string | undefined,
-): string | undefined {
-  const record = threadId === undefined ? undefined : sessions.find((s) => s.id === threadId);
-  return record?.turns.at(-1)?.account ?? home;
+/** Per session (= Codex thread), the account that served its latest turn through the gateway or `cao run`. */
+export function lastServingAccounts(sessions: readonly SessionRecord[]): Map<string, string> {
+  const byThread = new Map<string, string>();
+  for (const session of sessions) {
+    const account = session.turns.at(-1)?.account;
+    if (account) byThread.set(session.id, account);
+  }
+  return byThread;
 }
 
 /** The account whose home `codexHome` is (`<data dir>/<name>`), or undefined for any other CODEX_HOME. */
