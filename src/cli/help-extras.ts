@@ -167,7 +167,10 @@ export const HELP_EXTRAS: Record<string, HelpExtras> = {
       DATA_DIR,
       ["CODEX_HOME", "The account home Codex runs in (its account is shown until the gateway records one)"],
     ],
-    exitCodes: [OK, USAGE],
+    exitCodes: [
+      ["0", "stdin closed (Codex ended the thread), or --config printed"],
+      ["2", "bad input: an unknown option"],
+    ],
   },
   switch: { examples: ["cao switch", "cao switch work"], exitCodes: [OK, USAGE, INTERRUPTED] },
   use: {
