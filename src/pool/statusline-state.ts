@@ -69,9 +69,11 @@ export class FooterReader {
       const snapshot = loadSnapshot(this.dir, nowMs);
       this.accounts = snapshot.accounts.map((a) => a.name);
       const pool = poolOf(snapshot, await loadSettingsIfAny(this.dir), nowMs);
-      const home = homeAccount(query.codexHome, this.dir);
-      const name = (query.threadId && this.servedByThread().get(query.threadId)) || home;
-      const account = snapshot.accounts.find((a) => a.name === name) ?? null;
+      const served = query.threadId ? this.servedByThread().get(query.threadId) : undefined;
+      // An account removed since it served the thread is not shown: the home's is, if it still exists.
+      const candidates = [served, homeAccount(query.codexHome, this.dir)];
+      const account =
+        candidates.map((name) => snapshot.accounts.find((a) => a.name === name)).find(Boolean) ?? null;
       return footerParts({ nowMs, account, pool });
     } catch (error) {
       return problemParts(shortReason(error, this.dir));

@@ -193,8 +193,8 @@ test("a read shows the account that served the thread's last turn, its 5-hour an
   );
 });
 
-test("a thread cao has no record of shows the account whose home Codex runs in; outside cao's homes only the pool", async () => {
-  const { env } = stateDir();
+test("a thread cao has no record of (or whose account was removed since) shows the account whose home Codex runs in; outside cao's homes only the pool", async () => {
+  const { dir, env } = stateDir();
   const inHome = startProvider(env);
   assert.equal(
     await footer(inHome, "another-thread"),
@@ -202,6 +202,11 @@ test("a thread cao has no record of shows the account whose home Codex runs in; 
   );
   const outside = startProvider({ ...env, CODEX_HOME: path.join(String(env.HOME), ".codex") });
   assert.equal(await footer(outside, "another-thread"), "cao · pool 69% left, 2/2 usable");
+  fs.writeFileSync(
+    path.join(dir, "registry.json"),
+    JSON.stringify({ default_account: "a", accounts: ["a"] }),
+  );
+  assert.match(await footer(inHome), /^cao a · 5h 20% .* · pool 60% left, 1\/1 usable$/);
 });
 
 test("corrupt or missing state files: every read still answers, with a one-line reason, and recovers once the file is fixed", async () => {
