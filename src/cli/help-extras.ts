@@ -8,6 +8,8 @@ export interface HelpExtras {
   /** Words after the options in the usage line (`cao run [OPTIONS] -- CODEX_ARGS`). */
   usageTail?: string;
   examples?: string[];
+  /** Sentences after the examples: what else to know, where it is documented. */
+  notes?: string[];
   env?: [string, string][];
   exitCodes?: [string, string][];
 }
@@ -121,6 +123,10 @@ export const HELP_EXTRAS: Record<string, HelpExtras> = {
   ...foreignImports(),
   init: {
     examples: ['eval "$(cao init zsh)"', "cao init bash --install", "cao init fish | source"],
+    notes: [
+      "Codex 0.171+ can show the serving account and the pool in its footer: `cao statusline --config`",
+      "prints the lines for ~/.codex/config.toml that turn it on (opt-in; docs/tui.md).",
+    ],
     env: [DATA_DIR],
     exitCodes: [OK, FAILED, USAGE],
   },
@@ -163,6 +169,18 @@ export const HELP_EXTRAS: Record<string, HelpExtras> = {
     examples: ["cao status", "cao status --watch", "cao status --json", "cao status --doctor"],
     env: [DATA_DIR, NO_COLOR],
     exitCodes: [OK, ["1", "--doctor found warnings"], ["2", "--doctor found errors"], DATA],
+  },
+  statusline: {
+    examples: ["cao statusline --config"],
+    notes: ["Codex starts `cao statusline` itself once the --config lines are in its config (docs/tui.md)."],
+    env: [
+      DATA_DIR,
+      ["CODEX_HOME", "The account home Codex runs in (its account is shown until the gateway records one)"],
+    ],
+    exitCodes: [
+      ["0", "stdin closed (Codex ended the thread), or --config printed"],
+      ["2", "bad input: an unknown option"],
+    ],
   },
   switch: { examples: ["cao switch", "cao switch work"], exitCodes: [OK, USAGE, INTERRUPTED] },
   use: {

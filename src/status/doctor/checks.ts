@@ -10,6 +10,7 @@ import { permissionsCheck } from "./permissions.js";
 import { pidFileCheck } from "./pid-file.js";
 import { reservedNamesCheck } from "./reserved-names.js";
 import { sharedLoginCheck } from "./shared-login.js";
+import { statuslineConfigCheck } from "./statusline-config.js";
 import { tokenExpiryCheck } from "./token-expiry.js";
 import type { DoctorCheck } from "./types.js";
 
@@ -28,6 +29,7 @@ export const doctorChecks: DoctorCheck[] = [
   permissionsCheck,
   corruptFilesCheck,
   gatewayConfigCheck,
+  statuslineConfigCheck,
   pidFileCheck,
   codexDaemonsCheck,
 ];
