@@ -1,0 +1,83 @@
+import fs from "node:fs";
+import path from "node:path";
+import { CaoError } from "../core/errors.js";
+import { ExitCode } from "../core/exit-codes.js";
+import {
+  accountsByChatgptId,
+  isInteractive,
+  type PoolSession,
+  readPoolSession,
+  rolloutsNewestFirst,
+} from "./pool-sessions.js";
+import { type OpenResume, openResume } from "./resume-args.js";
+
+/**
+ * `codex resume --last`, `codex exec resume --last` and the `codex resume`
+ * picker across the pool: Codex itself sees only the sessions the signed-in
+ * account made, so cao chooses among every session in the shared `sessions/`
+ * and hands Codex the id. Codex's other filters are kept: the working
+ * directory (or `-C DIR`) unless `--all`, and for `codex resume` interactive
+ * sessions only unless `--include-non-interactive`. The wrappers, the shims
+ * and `cao run` all come here.
+ */
+export interface ResumeContext {
+  /** A home's `sessions/` (every account home shares one). */
+  sessionsDir: string;
+  cwd: string;
+  /** Both ends on a terminal: the picker can ask. */
+  terminal: boolean;
+  /** cao's data dir (default: $CAO_HOME), for the account each session was made on. */
+  dataDir?: string;
+}
+
+/** The codex call to run: an open resume with the pool's session id in it; any other call as it was. */
+export async function poolResumeArgs(codexArgs: string[], context: ResumeContext): Promise<string[]> {
+  const open = openResume(codexArgs);
+  if (!open || (open.choose === "picker" && !context.terminal)) return codexArgs;
+  const wanted = sessionFilter(open, context.cwd);
+  const accounts = accountsByChatgptId(context.dataDir);
+  const sessions = function* () {
+    for (const rollout of rolloutsNewestFirst(context.sessionsDir)) {
+      const session = readPoolSession(rollout, accounts);
+      if (session && wanted(session)) yield session;
+    }
+  };
+  if (open.choose === "last") {
+    const latest = sessions().next().value;
+    // None at all: Codex does what it does without one.
+    return latest ? open.withSession(latest.id) : codexArgs;
+  }
+  const { pickSession, PICKER_LIMIT } = await import("./session-picker.js");
+  const candidates = take(sessions(), PICKER_LIMIT);
+  if (candidates.length === 0) return codexArgs;
+  const picked = await pickSession(candidates);
+  if (!picked) throw new CaoError("no session picked; codex was not started", ExitCode.interrupted);
+  return open.withSession(picked);
+}
+
+function sessionFilter(open: OpenResume, cwd: string): (session: PoolSession) => boolean {
+  const here = open.cd === undefined ? cwd : path.resolve(cwd, open.cd);
+  const dirs = new Set([path.resolve(here), realpathOr(here)]);
+  return (session) =>
+    (open.exec || open.includeNonInteractive || isInteractive(session)) &&
+    (open.anyDir ||
+      (session.cwd !== undefined &&
+        (dirs.has(path.resolve(session.cwd)) || dirs.has(realpathOr(session.cwd)))));
+}
+
+function realpathOr(dir: string): string {
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return path.resolve(dir);
+  }
+}
+
+function take<T>(items: Iterable<T>, limit: number): T[] {
+  const taken: T[] = [];
+  for (const item of items) {
+    if (taken.length >= limit) break;
+    taken.push(item);
+  }
+  return taken;
+}
