@@ -16,6 +16,10 @@ export interface PoolSession {
   file: string;
   /** The rollout's last write: when the session was last used. */
   updatedMs: number;
+  /**
+   * The directory of its latest turn: Codex files a session resumed elsewhere under that directory
+   * (docs/codex-notes.md, "CODEX_HOME"); the one it was made in before its first turn.
+   */
   cwd: string | undefined;
   /** Codex's session source: "cli" and "vscode" are interactive, "exec" is `codex exec`. */
   source: string | undefined;
@@ -60,7 +64,7 @@ export function readPoolSession(
     id: meta.payload.id,
     file: rollout.file,
     updatedMs: rollout.updatedMs,
-    cwd: text("cwd"),
+    cwd: lastTurnCwd(rollout.file) ?? text("cwd"),
     source: text("source"),
     creatorAccountId,
     account: creatorAccountId === undefined ? undefined : accounts.get(creatorAccountId),
@@ -75,6 +79,39 @@ export function accountsByChatgptId(dir?: string): Map<string, string> {
     if (id && !byId.has(id)) byId.set(id, name);
   }
   return byId;
+}
+
+/** How much of a rollout's end is searched for its latest turn_context (one turn's records fit). */
+const TAIL_BYTES = 256 * 1024;
+
+function lastTurnCwd(file: string): string | undefined {
+  let tail: string;
+  try {
+    const fd = fs.openSync(file, "r");
+    try {
+      const size = fs.fstatSync(fd).size;
+      const buffer = Buffer.alloc(Math.min(size, TAIL_BYTES));
+      fs.readSync(fd, buffer, 0, buffer.length, size - buffer.length);
+      tail = buffer.toString("utf8");
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  const lines = tail.split("\n");
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i] as string;
+    if (!line.includes('"turn_context"')) continue;
+    try {
+      const record = JSON.parse(line) as RolloutRecord;
+      if (record.type === "turn_context" && typeof record.payload?.cwd === "string")
+        return record.payload.cwd;
+    } catch {
+      // The first line of the tail, cut in the middle.
+    }
+  }
+  return undefined;
 }
 
 interface RolloutRecord {

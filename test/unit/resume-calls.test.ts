@@ -79,3 +79,23 @@ test("a rollout whose first line is not a session_meta is no session", () => {
   fs.writeFileSync(file, '{"type":"session_meta","payload":{"id":"abc"'); // still being written
   assert.equal(readPoolSession({ file, updatedMs: 0 }, new Map()), undefined);
 });
+
+test("a session resumed in another directory counts as that directory's (its latest turn's cwd)", async () => {
+  const { data, sessionsDir, world } = resumeWorld();
+  const cli = rolloutsNewestFirst(sessionsDir).find((r) => r.file.includes(RESUME_SESSION_IDS.CLI));
+  assert.ok(cli);
+  const turn = { type: "turn_context", payload: { cwd: world.elsewhere, model: "gpt-x" } };
+  fs.appendFileSync(cli.file, `${JSON.stringify(turn)}\n`);
+  const newest = Date.now() / 1000;
+  fs.utimesSync(cli.file, newest, newest);
+  const context = { sessionsDir, terminal: false, dataDir: data };
+  assert.deepEqual(await poolResumeArgs(["resume", "--last"], { ...context, cwd: world.elsewhere }), [
+    "resume",
+    RESUME_SESSION_IDS.CLI,
+  ]);
+  // Left behind: the working directory's interactive session is gone, so Codex decides.
+  assert.deepEqual(await poolResumeArgs(["resume", "--last"], { ...context, cwd: world.here }), [
+    "resume",
+    "--last",
+  ]);
+});
