@@ -5,6 +5,8 @@ import { ExitCode } from "../core/exit-codes.js";
 import { probeGateway } from "../core/gateway-probe.js";
 import { gatewayCodexArgs, readLiveGatewayState } from "../core/gateway-state.js";
 import { readyAccountHome } from "./account-home.js";
+import { releaseSession } from "./pool-resume.js";
+import type { PoolSession } from "./pool-sessions.js";
 import { runCodex } from "./spawn-codex.js";
 
 /**
@@ -13,7 +15,11 @@ import { runCodex } from "./spawn-codex.js";
  * starts in the home of the account the gateway names (its backend calls use
  * that login) and keeps the terminal.
  */
-export async function runThroughGateway(codexPath: string | undefined, codexArgs: string[]): Promise<number> {
+export async function runThroughGateway(
+  codexPath: string | undefined,
+  codexArgs: string[],
+  chosenSession?: PoolSession,
+): Promise<number> {
   const gateway = readLiveGatewayState();
   if (!gateway) {
     throw new CaoError(
@@ -34,6 +40,7 @@ export async function runThroughGateway(codexPath: string | undefined, codexArgs
   }
   const bin = findRealCodex(codexPath);
   const home = await readyAccountHome(gateway.account);
+  await releaseSession(chosenSession, gateway.account, bin);
   const run = await runCodex(bin, [...gatewayCodexArgs(gateway.url), ...codexArgs], codexEnv(home), true);
   return run.exitCode;
 }

@@ -1,7 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
+import { stopCodexDaemon } from "../core/codex-daemon.js";
 import { CaoError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
+import { accountDir, dataDir } from "../core/paths.js";
 import {
   accountsByChatgptId,
   isInteractive,
@@ -32,8 +34,16 @@ export interface ResumeContext {
 
 /** The codex call to run: an open resume with the pool's session id in it; any other call as it was. */
 export async function poolResumeArgs(codexArgs: string[], context: ResumeContext): Promise<string[]> {
+  return (await poolResume(codexArgs, context)).args;
+}
+
+/** The call to run, and the session cao chose for it (none: the call runs as it was). */
+export async function poolResume(
+  codexArgs: string[],
+  context: ResumeContext,
+): Promise<{ args: string[]; chosen?: PoolSession }> {
   const open = openResume(codexArgs);
-  if (!open || (open.choose === "picker" && !context.terminal)) return codexArgs;
+  if (!open || (open.choose === "picker" && !context.terminal)) return { args: codexArgs };
   const wanted = sessionFilter(open, context.cwd);
   const accounts = accountsByChatgptId(context.dataDir);
   const sessions = function* () {
@@ -45,14 +55,36 @@ export async function poolResumeArgs(codexArgs: string[], context: ResumeContext
   if (open.choose === "last") {
     const latest = sessions().next().value;
     // None at all: Codex does what it does without one.
-    return latest ? open.withSession(latest.id) : codexArgs;
+    return latest ? { args: open.withSession(latest.id), chosen: latest } : { args: codexArgs };
   }
   const { pickSession, PICKER_LIMIT } = await import("./session-picker.js");
   const candidates = take(sessions(), PICKER_LIMIT);
-  if (candidates.length === 0) return codexArgs;
-  const picked = await pickSession(candidates);
+  if (candidates.length === 0) return { args: codexArgs };
+  const pickedId = await pickSession(candidates);
+  const picked = candidates.find((session) => session.id === pickedId);
   if (!picked) throw new CaoError("no session picked; codex was not started", ExitCode.interrupted);
-  return open.withSession(picked);
+  return { args: open.withSession(picked.id), chosen: picked };
+}
+
+/**
+ * The TUI's app-server daemon (0.169+) in the home of the account that made the session may still
+ * hold it, and another home's codex would open it read-only ("This conversation is open in another
+ * app"): that daemon is stopped first, and cao says so, as `cao run` does when it moves a session
+ * (docs/tui.md).
+ */
+export async function releaseSession(
+  chosen: PoolSession | undefined,
+  homeAccount: string | undefined,
+  codexBin: string,
+  dir = dataDir(),
+): Promise<void> {
+  const holder = chosen?.account;
+  if (!holder || holder === homeAccount) return;
+  if (!(await stopCodexDaemon(codexBin, accountDir(holder, dir), process.env))) return;
+  // The logger loads only when there is something to say.
+  (await import("../terminal/log.js")).log.info(
+    `stopped ${holder}'s Codex app-server daemon (it held the session)`,
+  );
 }
 
 function sessionFilter(open: OpenResume, cwd: string): (session: PoolSession) => boolean {

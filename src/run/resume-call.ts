@@ -1,6 +1,7 @@
 import path from "node:path";
+import { dataDir } from "../core/paths.js";
 import { isTerminal } from "../terminal/stdout.js";
-import { poolResumeArgs } from "./pool-resume.js";
+import { poolResume, releaseSession } from "./pool-resume.js";
 import { runCodex } from "./spawn-codex.js";
 
 /**
@@ -11,13 +12,18 @@ import { runCodex } from "./spawn-codex.js";
  */
 export async function runPoolResume(codexBin: string, codexArgs: string[]): Promise<number> {
   const home = process.env.CODEX_HOME;
-  const terminal = (await isTerminal(0)) && (await isTerminal(1));
-  const args = home
-    ? await poolResumeArgs(codexArgs, {
-        sessionsDir: path.join(home, "sessions"),
-        cwd: process.cwd(),
-        terminal,
-      })
-    : codexArgs;
+  let args = codexArgs;
+  if (home) {
+    const terminal = (await isTerminal(0)) && (await isTerminal(1));
+    const resume = await poolResume(codexArgs, {
+      sessionsDir: path.join(home, "sessions"),
+      cwd: process.cwd(),
+      terminal,
+    });
+    const homeAccount =
+      path.dirname(path.resolve(home)) === path.resolve(dataDir()) ? path.basename(home) : undefined;
+    await releaseSession(resume.chosen, homeAccount, codexBin);
+    args = resume.args;
+  }
   return (await runCodex(codexBin, args, process.env, true)).exitCode;
 }

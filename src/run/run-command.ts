@@ -10,16 +10,18 @@ export async function runCaoRun(flags: RawRunFlags, codexArgs: string[]): Promis
   const options = parseRunOptions(flags, codexArgs);
   if (mentionsResume(codexArgs)) {
     // `resume --last` or the picker: the pool's latest session, whichever account made it.
-    const { poolResumeArgs } = await import("./pool-resume.js");
-    options.codexArgs = await poolResumeArgs(codexArgs, {
+    const { poolResume } = await import("./pool-resume.js");
+    const resume = await poolResume(codexArgs, {
       sessionsDir: path.join(mainCodexHome(), "sessions"),
       cwd: process.cwd(),
       terminal: (await isTerminal(0)) && (await isTerminal(1)),
     });
+    options.codexArgs = resume.args;
+    if (resume.chosen) options.chosenSession = resume.chosen;
   }
   if (options.gateway) {
     const { runThroughGateway } = await import("./gateway-run.js");
-    process.exitCode = await runThroughGateway(options.codexPath, options.codexArgs);
+    process.exitCode = await runThroughGateway(options.codexPath, options.codexArgs, options.chosenSession);
     return;
   }
   const { runWithFallback } = await import("./fallback-run.js");

@@ -45,18 +45,33 @@ export function firstPrompt(file: string): string {
     return "(unreadable)";
   }
   for (const line of text.split("\n")) {
-    if (!line.includes('"user_message"')) continue;
-    try {
-      const record = JSON.parse(line) as { type?: unknown; payload?: { type?: unknown; message?: unknown } };
-      if (record.type === "event_msg" && record.payload?.type === "user_message") {
-        const message = String(record.payload.message ?? "")
-          .replace(/\s+/g, " ")
-          .trim();
-        return message.length > PROMPT_WIDTH ? `${message.slice(0, PROMPT_WIDTH - 1)}…` : message;
-      }
-    } catch {
-      // A line cut at the end of the scan.
-    }
+    if (!line.includes('"user_message"') && !line.includes('"role":"user"')) continue;
+    const message = userText(line)?.replace(/\s+/g, " ").trim();
+    if (message) return message.length > PROMPT_WIDTH ? `${message.slice(0, PROMPT_WIDTH - 1)}…` : message;
   }
   return "(no prompt yet)";
+}
+
+/**
+ * What the user typed, from either record Codex writes for it: an `event_msg` `user_message`, or
+ * (the 0.169+ TUI) a `response_item` user message. The user messages Codex adds itself (its
+ * `<environment_context>`, the AGENTS.md instructions) are not prompts.
+ */
+function userText(line: string): string | undefined {
+  let record: { type?: unknown; payload?: Record<string, unknown> };
+  try {
+    record = JSON.parse(line);
+  } catch {
+    return undefined; // a line cut at the end of the scan
+  }
+  const payload = record.payload ?? {};
+  if (record.type === "event_msg" && payload.type === "user_message") return String(payload.message ?? "");
+  if (record.type !== "response_item" || payload.type !== "message" || payload.role !== "user")
+    return undefined;
+  const parts = Array.isArray(payload.content) ? (payload.content as Array<{ text?: unknown }>) : [];
+  const text = parts
+    .map((part) => (typeof part.text === "string" ? part.text : ""))
+    .join(" ")
+    .trim();
+  return text.startsWith("<") || text.startsWith("# AGENTS.md") ? undefined : text;
 }

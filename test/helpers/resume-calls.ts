@@ -63,15 +63,24 @@ export function layOutResumeSessions(sessionsDir: string, world: ResumeWorld): v
         model_provider: "openai",
       },
     };
-    const prompt = {
-      timestamp: "2026-12-01T10:00:01.000Z",
-      type: "event_msg",
+    const text = `first prompt of ${session.source} in ${path.basename(session.cwd)}`;
+    // The TUI records the prompt as a user message (after Codex's own context), exec as an event.
+    const prompt =
+      session.source === "exec"
+        ? { type: "event_msg", payload: { type: "user_message", message: text } }
+        : {
+            type: "response_item",
+            payload: { type: "message", role: "user", content: [{ type: "input_text", text }] },
+          };
+    const context = {
+      type: "response_item",
       payload: {
-        type: "user_message",
-        message: `first prompt of ${session.source} in ${path.basename(session.cwd)}`,
+        type: "message",
+        role: "user",
+        content: [{ type: "input_text", text: "<environment_context>" }],
       },
     };
-    fs.writeFileSync(file, `${JSON.stringify(meta)}\n${JSON.stringify(prompt)}\n`);
+    fs.writeFileSync(file, [meta, context, prompt].map((r) => `${JSON.stringify(r)}\n`).join(""));
     fs.utimesSync(file, base + i * 60, base + i * 60);
   });
 }

@@ -68,7 +68,10 @@ test("each pool session names the cao account whose login made it", () => {
       [RESUME_SESSION_IDS.CLI, "other", "cli"],
     ],
   );
-  assert.equal(firstPrompt(sessions[1]?.file ?? ""), "first prompt of exec in here");
+  assert.deepEqual(
+    sessions.map((s) => firstPrompt(s?.file ?? "")),
+    ["first prompt of cli in elsewhere", "first prompt of exec in here", "first prompt of cli in here"],
+  );
 });
 
 test("a rollout whose first line is not a session_meta is no session", () => {
