@@ -1,3 +1,4 @@
+import path from "node:path";
 import { type AccountStatus, isCoolingDown, loadStatuses } from "../core/account-status.js";
 import { findRealCodex } from "../core/codex-binary.js";
 import { codexEnv } from "../core/codex-env.js";
@@ -19,7 +20,10 @@ import { runCodex } from "./spawn-codex.js";
 /** Before the first attempt: the session `resume --last` or the picker chose may be held by its account's daemon. */
 async function releaseChosenSession(options: RunOptions, account: string, bin: string): Promise<void> {
   if (!options.chosenSession) return;
-  await (await import("./pool-resume.js")).releaseSession(options.chosenSession, account, bin);
+  const sessionsDir = path.join(accountDir(account), "sessions");
+  await (await import("./pool-resume.js")).releaseSession(options.chosenSession, account, bin, {
+    sessionsDir,
+  });
 }
 
 /** The logger loads consola (~25 ms): only when there is something to say, never on a plain run. */

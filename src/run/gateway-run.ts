@@ -1,3 +1,4 @@
+import path from "node:path";
 import { findRealCodex } from "../core/codex-binary.js";
 import { codexEnv } from "../core/codex-env.js";
 import { CaoError } from "../core/errors.js";
@@ -40,7 +41,7 @@ export async function runThroughGateway(
   }
   const bin = findRealCodex(codexPath);
   const home = await readyAccountHome(gateway.account);
-  await releaseSession(chosenSession, gateway.account, bin);
+  await releaseSession(chosenSession, gateway.account, bin, { sessionsDir: path.join(home, "sessions") });
   const run = await runCodex(bin, [...gatewayCodexArgs(gateway.url), ...codexArgs], codexEnv(home), true);
   return run.exitCode;
 }

@@ -1,9 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
-import { stopCodexDaemon } from "../core/codex-daemon.js";
+import { readCodexDaemon, stopCodexDaemon } from "../core/codex-daemon.js";
 import { CaoError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { accountDir, dataDir } from "../core/paths.js";
+import { loadRegistry } from "../core/registry.js";
+import { threadLockHolder } from "../core/thread-lock.js";
 import {
   accountsByChatgptId,
   isInteractive,
@@ -67,18 +69,30 @@ export async function poolResume(
 }
 
 /**
- * The TUI's app-server daemon (0.169+) in the home of the account that made the session may still
- * hold it, and another home's codex would open it read-only ("This conversation is open in another
- * app"): that daemon is stopped first, and cao says so, as `cao run` does when it moves a session
- * (docs/tui.md).
+ * The TUI's app-server daemon (0.169+) keeps the sessions it served after its TUI quit, and
+ * another home's codex would open such a session read-only ("This conversation is open in another
+ * app"): the daemon holding it is stopped first, and cao says so, as `cao run` does when it moves a
+ * session (docs/tui.md). The holder is the daemon holding the session's writer lock; where locks
+ * cannot be read (no /proc/locks), the daemon of the account that made the session.
  */
 export async function releaseSession(
   chosen: PoolSession | undefined,
   homeAccount: string | undefined,
   codexBin: string,
-  dir = dataDir(),
+  context: { sessionsDir: string; dataDir?: string },
 ): Promise<void> {
-  const holder = chosen?.account;
+  if (!chosen) return;
+  const dir = context.dataDir ?? dataDir();
+  const lock = threadLockHolder(path.dirname(context.sessionsDir), chosen.id);
+  const holder =
+    lock.kind === "unknown"
+      ? chosen.account
+      : lock.pid === undefined
+        ? undefined
+        : loadRegistry(dir).accounts.find((name) => {
+            const daemon = readCodexDaemon(accountDir(name, dir));
+            return daemon?.alive === true && daemon.pid === lock.pid;
+          });
   if (!holder || holder === homeAccount) return;
   if (!(await stopCodexDaemon(codexBin, accountDir(holder, dir), process.env))) return;
   // The logger loads only when there is something to say.

@@ -15,14 +15,11 @@ export async function runPoolResume(codexBin: string, codexArgs: string[]): Prom
   let args = codexArgs;
   if (home) {
     const terminal = (await isTerminal(0)) && (await isTerminal(1));
-    const resume = await poolResume(codexArgs, {
-      sessionsDir: path.join(home, "sessions"),
-      cwd: process.cwd(),
-      terminal,
-    });
+    const sessionsDir = path.join(home, "sessions");
+    const resume = await poolResume(codexArgs, { sessionsDir, cwd: process.cwd(), terminal });
     const homeAccount =
       path.dirname(path.resolve(home)) === path.resolve(dataDir()) ? path.basename(home) : undefined;
-    await releaseSession(resume.chosen, homeAccount, codexBin);
+    await releaseSession(resume.chosen, homeAccount, codexBin, { sessionsDir });
     args = resume.args;
   }
   return (await runCodex(codexBin, args, process.env, true)).exitCode;

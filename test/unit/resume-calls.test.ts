@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
+import { lockHolderPid } from "../../src/core/thread-lock.js";
 import { poolResumeArgs } from "../../src/run/pool-resume.js";
 import { accountsByChatgptId, readPoolSession, rolloutsNewestFirst } from "../../src/run/pool-sessions.js";
 import { mentionsResume, openResume } from "../../src/run/resume-args.js";
@@ -101,4 +102,15 @@ test("a session resumed in another directory counts as that directory's (its lat
     "resume",
     "--last",
   ]);
+});
+
+test("the writer lock's holder is read from a /proc/locks table, waiters skipped", () => {
+  const table = [
+    "1: POSIX  ADVISORY  WRITE 700 fe:00:11 0 EOF",
+    "2: FLOCK  ADVISORY  WRITE 14756 fe:00:2207254 0 EOF",
+    "2: -> FLOCK  ADVISORY  WRITE 999 fe:00:2207254 0 EOF",
+  ].join("\n");
+  assert.equal(lockHolderPid(table, 2207254), 14756);
+  assert.equal(lockHolderPid(table, 11), 700);
+  assert.equal(lockHolderPid(table, 5), undefined);
 });
