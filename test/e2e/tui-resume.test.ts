@@ -77,4 +77,12 @@ test(`TUI: codex resume --last and the picker through the bash function reach th
   assert.match(resumed, /reply-papaya by a/);
   await tui.quit();
   assert.equal(sessions().length, 2, sessions().join(", "));
+
+  // Esc in the picker starts nothing: one line, exit 130, the shell's prompt back.
+  await tui.line('codex resume; echo "exit=$?"');
+  await tui.waitFor(/Resume which session/, { describe: "cao's picker again" });
+  await tui.keys("Escape");
+  const cancelled = await tui.waitFor(/exit=130/, { describe: "the picker cancelled" });
+  assert.match(cancelled, /no session picked; codex was not started/);
+  assert.equal(sessions().length, 2);
 });

@@ -67,3 +67,20 @@ describe("PowerShell copies of the resume test (not run: no pwsh here)", () => {
     });
   }
 });
+
+describeInEveryShell(
+  "a resume through cao keeps codex's exit status",
+  [{ name: "codex resume --last exits with codex's status" }],
+  async (shell, init) => {
+    const world = shellWorld({ accounts: ["work"] });
+    setDefault(world, "work");
+    const places = { here: path.join(world.root, "here"), elsewhere: path.join(world.root, "elsewhere") };
+    layOutResumeSessions(path.join(world.data, "work", "sessions"), places);
+    const status = shell === "fish" ? "$status" : "$?";
+    const script = `${sourceInit(shell)}; cd "$CWD"; codex resume --last; echo "STATUS=${status}"`;
+    const env = { ...world.env, INIT: init, CWD: places.here, FAKE_CODEX_EXIT: "7" };
+    const result = await runShell(shell, shell === "fish" ? script : `set +e; ${script}`, env);
+    assert.match(result.stdout, /^VIA_CAO=yes$/m, result.stderr);
+    assert.match(result.stdout, /^STATUS=7$/m, `${result.stdout}\n${result.stderr}`);
+  },
+);
