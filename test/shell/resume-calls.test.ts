@@ -78,7 +78,13 @@ describeInEveryShell(
     layOutResumeSessions(path.join(world.data, "work", "sessions"), places);
     const status = shell === "fish" ? "$status" : "$?";
     const script = `${sourceInit(shell)}; cd "$CWD"; codex resume --last; echo "STATUS=${status}"`;
-    const env = { ...world.env, INIT: init, CWD: places.here, FAKE_CODEX_EXIT: "7" };
+    const env = {
+      ...world.env,
+      INIT: init,
+      CWD: places.here,
+      FAKE_CODEX_EXIT: "7",
+      FAKE_CODEX_ARGS_FILE: path.join(world.root, "args"),
+    };
     const result = await runShell(shell, shell === "fish" ? script : `set +e; ${script}`, env);
     assert.match(result.stdout, /^VIA_CAO=yes$/m, result.stderr);
     assert.match(result.stdout, /^STATUS=7$/m, `${result.stdout}\n${result.stderr}`);
