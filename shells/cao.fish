@@ -179,7 +179,14 @@ function codex --description 'codex in the active cao account'
     set -lu CODEX_API_KEY
     set -lx CODEX_HOME "$data/$account"
     set -lx CODEX_SQLITE_HOME "$main"
-    command $real $extra $argv
+    # `resume --last` and the picker are chosen across the pool by cao (Codex sees only this
+    # account's sessions); the test is mentionsResume in src/run/resume-args.ts, cases in
+    # test/fixtures/resume-calls.json. Any other call runs codex with no extra process.
+    if contains -- resume $argv
+        command ::CAO:: internal resume --codex $real -- $extra $argv
+    else
+        command $real $extra $argv
+    end
 end
 
 # `cao use --shell NAME` must change this shell, which a child process cannot:

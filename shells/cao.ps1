@@ -185,7 +185,11 @@ function global:codex {
         $env:CODEX_HOME = $accountHome
         $env:CODEX_SQLITE_HOME = $main
         Remove-Item -Path Env:CODEX_API_KEY -ErrorAction SilentlyContinue
-        & $real @extra @args
+        # `resume --last` and the picker are chosen across the pool by cao (Codex sees only this
+        # account's sessions); the test is mentionsResume in src/run/resume-args.ts (case-sensitive,
+        # hence -ccontains), cases in test/fixtures/resume-calls.json.
+        if ($args -ccontains 'resume') { __cao_exe internal resume --codex $real -- @extra @args }
+        else { & $real @extra @args }
     }
     finally {
         foreach ($name in $saved.Keys) {

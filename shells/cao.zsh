@@ -230,10 +230,26 @@ codex() {
     \builtin unset CODEX_API_KEY
     \builtin export CODEX_HOME="$__cao_data/$__cao_account" CODEX_SQLITE_HOME="$__cao_main"
     if [ -n "$__cao_url" ]; then
-      \builtin exec "$__cao_codex" -c "openai_base_url=\"$__cao_url\"" "$@"
+      \builtin set -- -c "openai_base_url=\"$__cao_url\"" "$@"
+    fi
+    # `resume --last` and the picker are chosen across the pool by cao (Codex sees only this
+    # account's sessions); any call without a word `resume` runs codex with no extra process.
+    if __cao_mentions_resume "$@"; then
+      \builtin exec ::CAO:: internal resume --codex "$__cao_codex" -- "$@"
     fi
     \builtin exec "$__cao_codex" "$@"
   )
+}
+
+# True when a word is `resume`: the cheap test of src/run/resume-args.ts (mentionsResume),
+# cases in test/fixtures/resume-calls.json. cao itself tells a real resume from a prompt.
+__cao_mentions_resume() {
+  \builtin emulate -L zsh
+  \builtin local __cao_word
+  for __cao_word in "$@"; do
+    [ "$__cao_word" = resume ] && return 0
+  done
+  return 1
 }
 
 # `cao use --shell NAME` must change this shell, which a child process cannot:
