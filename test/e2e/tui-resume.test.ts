@@ -58,6 +58,16 @@ test(`TUI: codex resume --last and the picker through the bash function reach th
       .filter((f) => f.endsWith(".jsonl"));
   assert.equal(sessions().length, 1, `resumed, no new session: ${sessions().join(", ")}`);
 
+  // And back: a resumes it after b served it (b's daemon, which holds it now, is stopped first).
+  await tui.line("CAO_ACCOUNT=a codex resume --last");
+  await tui.waitFor((s) => ready(s) && /reply-mango by b/.test(s), {
+    describe: "a's TUI resuming the session b served",
+    timeoutMs: 30_000,
+  });
+  await turn(tui, "guava", /reply-guava by a/);
+  await tui.quit();
+  assert.equal(sessions().length, 1, `handed back, no new session: ${sessions().join(", ")}`);
+
   // A newer session on b; the picker lists both, newest first, with the account each was made on.
   await tui.line("codex");
   await tui.waitFor(ready, { describe: "b's new TUI", timeoutMs: 30_000 });
