@@ -40,6 +40,23 @@ test("registry round-trips and keeps keys written by other versions", () => {
   assert.equal(fs.readFileSync(path.join(dir, ".state/default"), "utf8"), "a\n");
 });
 
+test("every registry change rewrites .state/accounts, one name per line, for the completions", () => {
+  const dir = tempDir();
+  const accounts = () => fs.readFileSync(path.join(dir, ".state/accounts"), "utf8");
+  updateRegistry((r) => {
+    r.accounts.push("work", "side.project");
+  }, dir);
+  assert.equal(accounts(), "work\nside.project\n");
+  updateRegistry((r) => {
+    r.accounts = r.accounts.filter((a) => a !== "work");
+  }, dir);
+  assert.equal(accounts(), "side.project\n");
+  updateRegistry((r) => {
+    r.accounts = [];
+  }, dir);
+  assert.equal(accounts(), "");
+});
+
 test("a corrupt registry is refused with exit 3, kept as is, and copied aside once", () => {
   const dir = tempDir();
   const file = path.join(dir, "registry.json");
