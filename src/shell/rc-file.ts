@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { writeFileAtomic } from "../core/atomic-write.js";
+import { writeBackup } from "../core/backup-file.js";
 import { CaoError, errnoCode } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { cachedInstallLine, writeInitCache } from "./init-cache.js";
@@ -164,11 +165,10 @@ function writeRc(
 }
 
 function backup(rc: string, content: string): void {
-  const file = `${rc}.cao-backup-${new Date().toISOString().replace(/[:.]/g, "-")}`;
   try {
-    writeFileAtomic(file, content, { mode: 0o600 });
+    writeBackup(rc, content, "backup");
   } catch (error) {
-    throw rcError(file, error, "write a backup to");
+    throw rcError(`${rc}.cao-backup-*`, error, "write a backup to");
   }
 }
 

@@ -105,7 +105,7 @@ describe("cao import codex-auth", () => {
     assert.equal(refreshTokenOf(w.dataDir, "alice"), "rt-alice-old");
     const backups = fs
       .readdirSync(path.join(w.dataDir, "alice"))
-      .filter((n) => n.startsWith("auth.json.bak-"));
+      .filter((n) => n.startsWith("auth.json.cao-backup-"));
     assert.equal(backups.length, 1);
     const backup = path.join(w.dataDir, "alice", backups[0] ?? "");
     assert.equal(fs.readFileSync(backup, "utf8"), other);

@@ -68,7 +68,7 @@ test("a corrupt registry is refused with exit 3, kept as is, and copied aside on
     );
   }
   assert.equal(fs.readFileSync(file, "utf8"), '{"accounts": ["a",');
-  const backups = fs.readdirSync(dir).filter((n) => n.startsWith("registry.json.corrupt-"));
+  const backups = fs.readdirSync(dir).filter((n) => n.startsWith("registry.json.cao-corrupt-"));
   assert.equal(backups.length, 1);
   assert.equal(fs.readFileSync(path.join(dir, backups[0]!), "utf8"), '{"accounts": ["a",');
 });
@@ -89,7 +89,7 @@ test("a corrupt status file degrades to empty with a warning and its copy is kep
   assert.deepEqual(loadStatuses(dir), {});
   assert.match(takeWarnings().join("\n"), /not valid JSON; kept a copy/);
   updateAccountStatus("a", (s) => ({ ...s, consecutiveFailures: 1 }), dir);
-  const backups = fs.readdirSync(dir).filter((n) => n.startsWith("account_status.json.corrupt-"));
+  const backups = fs.readdirSync(dir).filter((n) => n.startsWith("account_status.json.cao-corrupt-"));
   assert.equal(backups.length, 1);
   assert.equal(fs.readFileSync(path.join(dir, backups[0]!), "utf8"), "not json");
   assert.equal(loadStatuses(dir).a?.consecutiveFailures, 1);
