@@ -1,6 +1,7 @@
 import { defineCommand } from "citty";
-import { defaultAccountNotes, pickAccount, setDefaultAccount } from "../accounts/switch.js";
+import { defaultAccountNotes, setDefaultAccount } from "../accounts/switch.js";
 import { ExitCode } from "../core/exit-codes.js";
+import { pickAccount } from "../status/picker.js";
 import { log } from "../terminal/log.js";
 
 export default defineCommand({
@@ -11,7 +12,7 @@ export default defineCommand({
   async run({ args }) {
     const name = args.name ? String(args.name) : await pickAccount();
     if (name === undefined) {
-      // Ctrl-C or Esc in the picker: an interruption, not a choice.
+      // q, Esc or Ctrl-C in the picker: an interruption, not a choice.
       await log.info("nothing changed");
       process.exitCode = ExitCode.interrupted;
       return;
