@@ -106,7 +106,7 @@ function __cao_gateway
     test -f "$argv[1]/.state/gateway-enabled"; or return 1
     if not __cao_gateway_live $argv[1]
         if test "$(__cao_read_line $argv[1]/.state/gateway-enabled)" != autostart
-            echo "cao: the gateway is enabled but not running; running codex directly (start it: cao gateway start)" >&2
+            echo "cao: the gateway is enabled but not running; running codex directly (start it: cao gateway start --detach)" >&2
             return 1
         end
         __cao_exe gateway start --detach >/dev/null

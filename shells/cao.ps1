@@ -123,7 +123,7 @@ function global:__cao_gateway([string]$Data) {
     $live = __cao_gateway_live $Data
     if ($live) { return $live }
     if ($enabled -ne 'autostart') {
-        [Console]::Error.WriteLine('cao: the gateway is enabled but not running; running codex directly (start it: cao gateway start)')
+        [Console]::Error.WriteLine('cao: the gateway is enabled but not running; running codex directly (start it: cao gateway start --detach)')
         return $null
     }
     __cao_exe gateway start --detach | Out-Null

@@ -143,7 +143,7 @@ __cao_gateway() {
   __cao_read_line "$__cao_data/.state/gateway-enabled" || \builtin true
   if ! __cao_gateway_live; then
     if [ "$__cao_line" != autostart ]; then
-      \builtin printf 'cao: %s\n' "the gateway is enabled but not running; running codex directly (start it: cao gateway start)" >&2
+      \builtin printf 'cao: %s\n' "the gateway is enabled but not running; running codex directly (start it: cao gateway start --detach)" >&2
       return 0
     fi
     __cao_exe gateway start --detach >/dev/null

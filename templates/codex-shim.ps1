@@ -76,7 +76,7 @@ if (Test-Path -LiteralPath $enabledFile -PathType Leaf) {
     }
     if ($try -ne 1) { break }
     if ($mode -ne 'autostart') {
-      [Console]::Error.WriteLine('cao: the gateway is enabled but not running; running codex directly (start it: cao gateway start)')
+      [Console]::Error.WriteLine('cao: the gateway is enabled but not running; running codex directly (start it: cao gateway start --detach)')
       break
     }
     $env:CAO_HOME = $caoData

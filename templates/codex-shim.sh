@@ -108,7 +108,7 @@ if [ -f "$__cao_data/.state/gateway-enabled" ]; then
     fi
     if [ "$__cao_try" -ne 1 ]; then break; fi
     if [ "$__cao_mode" != autostart ]; then
-      printf '%s\n' "cao: the gateway is enabled but not running; running codex directly (start it: cao gateway start)" >&2
+      printf '%s\n' "cao: the gateway is enabled but not running; running codex directly (start it: cao gateway start --detach)" >&2
       break
     fi
     CAO_HOME=$__cao_data @CAO_COMMAND@ gateway start --detach >/dev/null 2>&1 ||

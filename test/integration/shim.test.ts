@@ -185,7 +185,7 @@ test("a live gateway routes codex through it; a dead one is never used", async (
     // Said once on stderr, like the shell wrapper.
     assert.match(
       result.stderr,
-      /^cao: the gateway is enabled but not running; running codex directly/,
+      /^cao: the gateway is enabled but not running; running codex directly \(start it: cao gateway start --detach\)$/m,
       shell,
     );
   }

@@ -206,7 +206,10 @@ for (const shell of REAL_SHELLS) {
       assert.equal(dead.code, 0, dead.stderr);
       assert.deepEqual(parseReport(dead.stdout).args, ["exec", "hi"]);
       assert.equal(parseReport(dead.stdout).values.CODEX_HOME, path.join(world.data, "work"));
-      assert.match(dead.stderr, /^cao: the gateway is enabled but not running; running codex directly/);
+      assert.match(
+        dead.stderr,
+        /^cao: the gateway is enabled but not running; running codex directly \(start it: cao gateway start --detach\)$/m,
+      );
     });
 
     test("re-syncs the account's config.toml only when the main one is newer", async () => {
