@@ -164,8 +164,11 @@ function codex --description 'codex in the active cao account'
     set -l gateway (string split ' ' -- (__cao_gateway $data))
     if test -n "$gateway[1]"
         set extra -c "openai_base_url=\"$gateway[1]\""
-        set account $gateway[2]
-        set source gateway
+        # The gateway's first account, unless this shell or a pin chose one (that choice stands).
+        if test "$source" = default
+            set account $gateway[2]
+            set source gateway
+        end
     end
     if not __cao_valid_name "$account"; or not test -d "$data/$account"
         echo "cao: account \"$account\" (from $source) does not exist; see `cao list`" >&2

@@ -174,8 +174,12 @@ __cao_gateway_live() {
     ;;
   esac
   __cao_url=$__cao_gw_url
-  __cao_account=$__cao_gw_account
-  __cao_source=gateway
+  # Codex starts in the home of the account the gateway routes to first, unless this shell
+  # ($CAO_ACCOUNT) or a pin chose one: that choice stands (and is checked) with the gateway too.
+  if [ "$__cao_source" = default ]; then
+    __cao_account=$__cao_gw_account
+    __cao_source=gateway
+  fi
 }
 
 # Sets __cao_start to field 22 of /proc/PID/stat (the start time). The command
