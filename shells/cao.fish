@@ -182,7 +182,14 @@ function codex --description 'codex in the active cao account'
     set -lu CODEX_API_KEY
     set -lx CODEX_HOME "$data/$account"
     set -lx CODEX_SQLITE_HOME "$main"
-    command $real $extra $argv
+    # `resume --last` and the picker are chosen across the pool by cao (Codex sees only this
+    # account's sessions); the test is mentionsResume in src/run/resume-args.ts, cases in
+    # test/fixtures/resume-calls.json. Any other call runs codex with no extra process.
+    if contains -- resume $argv
+        command ::CAO:: internal resume --codex $real -- $extra $argv
+    else
+        command $real $extra $argv
+    end
 end
 
 # `cao use --shell NAME` must change this shell, which a child process cannot:
@@ -202,19 +209,30 @@ function cao --description 'cao, able to change this shell (cao use --shell)'
 end
 
 # The prompt segment: the active account and its last known 5-hour usage, in
-# $CAO_PROMPT (exported, so starship's env_var module can show it). Builtins
-# and fish functions only: zero processes per prompt. fish has no clock
-# builtin, so the usage shows without checking that its window has reset.
+# $CAO_PROMPT, and the pool's headroom in $CAO_PROMPT_POOL ("pool N%" from
+# .state/pool, written by src/core/pool-state.ts; its cases are
+# test/fixtures/pool-prompt.json), both exported for starship's env_var module.
+# Builtins and functions only: no process per prompt. fish has no clock
+# builtin, so both show the last known figure even after a reset.
 function __cao_prompt_update
     set -gx CAO_PROMPT
+    set -gx CAO_PROMPT_POOL
     set -l data (__cao_data_dir)
+    set -l pool (__cao_figure "$data/.state/pool")
+    test -n "$pool"; and set -gx CAO_PROMPT_POOL "pool $pool%"
     set -l resolved (__cao_resolve $data prompt)
     test (count $resolved) -gt 0; and __cao_valid_name "$resolved[1]"; or return 0
     set -gx CAO_PROMPT $resolved[1]
-    set -l usage (string split ' ' -- (__cao_read_line "$data/.state/usage/$resolved[1]"))
-    if string match -qr '^[0-9]+$' -- "$usage[1]"
-        set -gx CAO_PROMPT "$resolved[1] $usage[1]%"
-    end
+    set -l used (__cao_figure "$data/.state/usage/$resolved[1]")
+    test -n "$used"; and set -gx CAO_PROMPT "$resolved[1] $used%"
+    return 0
+end
+
+# Prints the first field of the state file $argv[1] when it is a whole number.
+function __cao_figure
+    set -l fields (string split ' ' -- (__cao_read_line "$argv[1]"))
+    string match -qr '^[0-9]+$' -- "$fields[1]"; and echo $fields[1]
+    return 0
 end
 
 # Re-sourcing is harmless: the functions above are simply redefined.

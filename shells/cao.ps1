@@ -186,7 +186,11 @@ function global:codex {
         $env:CODEX_HOME = $accountHome
         $env:CODEX_SQLITE_HOME = $main
         Remove-Item -Path Env:CODEX_API_KEY -ErrorAction SilentlyContinue
-        & $real @extra @args
+        # `resume --last` and the picker are chosen across the pool by cao (Codex sees only this
+        # account's sessions); the test is mentionsResume in src/run/resume-args.ts (case-sensitive,
+        # hence -ccontains), cases in test/fixtures/resume-calls.json.
+        if ($args -ccontains 'resume') { __cao_exe internal resume --codex $real -- @extra @args }
+        else { & $real @extra @args }
     }
     finally {
         foreach ($name in $saved.Keys) {
@@ -214,21 +218,33 @@ function global:cao {
 }
 
 # The prompt segment: the active account and its last known 5-hour usage, in
-# $env:CAO_PROMPT (so starship's env_var module can show it). Cmdlets and .NET
-# calls only: no process is started per prompt.
+# $env:CAO_PROMPT, and the pool's headroom in $env:CAO_PROMPT_POOL ("pool N%"
+# from .state/pool, written by src/core/pool-state.ts; its cases are
+# test/fixtures/pool-prompt.json), so starship's env_var module can show them.
+# Cmdlets and .NET calls only: no process is started per prompt.
 function global:__cao_prompt_update {
     Remove-Item -Path Env:CAO_PROMPT -ErrorAction SilentlyContinue
+    Remove-Item -Path Env:CAO_PROMPT_POOL -ErrorAction SilentlyContinue
     $data = __cao_data_dir
+    $pool = __cao_fresh_figure (Join-Path $data '.state/pool')
+    if ($null -ne $pool) { $env:CAO_PROMPT_POOL = "pool $pool%" }
     $active = __cao_resolve $data -Prompt
     if (-not $active -or -not (__cao_valid_name $active.Name)) { return }
     $segment = $active.Name
-    $usage = "$(__cao_read_line (Join-Path $data ".state/usage/$($active.Name)"))".Split(' ')
-    if ($usage[0] -match '^[0-9]+$') {
-        $reset = [long]0
-        $known = $usage.Count -gt 1 -and [long]::TryParse($usage[1], [ref]$reset)
-        if (-not $known -or $reset -gt [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()) { $segment = "$segment $($usage[0])%" }
-    }
+    $used = __cao_fresh_figure (Join-Path $data ".state/usage/$($active.Name)")
+    if ($null -ne $used) { $segment = "$segment $used%" }
     $env:CAO_PROMPT = $segment
+}
+
+# The first field of the state file $Path (a whole number) while the second
+# (unix seconds: a reset, or when the figure goes stale) has not come; $null otherwise.
+function global:__cao_fresh_figure([string]$Path) {
+    $fields = "$(__cao_read_line $Path)".Split(' ')
+    if ($fields[0] -notmatch '^[0-9]+$') { return $null }
+    $until = [long]0
+    $known = $fields.Count -gt 1 -and [long]::TryParse($fields[1], [ref]$until)
+    if ($known -and $until -le [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()) { return $null }
+    return $fields[0]
 }
 
 # Re-sourcing is harmless: the functions above are simply redefined.

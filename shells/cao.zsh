@@ -234,10 +234,26 @@ codex() {
     \builtin unset CODEX_API_KEY
     \builtin export CODEX_HOME="$__cao_data/$__cao_account" CODEX_SQLITE_HOME="$__cao_main"
     if [ -n "$__cao_url" ]; then
-      \builtin exec "$__cao_codex" -c "openai_base_url=\"$__cao_url\"" "$@"
+      \builtin set -- -c "openai_base_url=\"$__cao_url\"" "$@"
+    fi
+    # `resume --last` and the picker are chosen across the pool by cao (Codex sees only this
+    # account's sessions); any call without a word `resume` runs codex with no extra process.
+    if __cao_mentions_resume "$@"; then
+      \builtin exec ::CAO:: internal resume --codex "$__cao_codex" -- "$@"
     fi
     \builtin exec "$__cao_codex" "$@"
   )
+}
+
+# True when a word is `resume`: the cheap test of src/run/resume-args.ts (mentionsResume),
+# cases in test/fixtures/resume-calls.json. cao itself tells a real resume from a prompt.
+__cao_mentions_resume() {
+  \builtin emulate -L zsh
+  \builtin local __cao_word
+  for __cao_word in "$@"; do
+    [ "$__cao_word" = resume ] && return 0
+  done
+  return 1
 }
 
 # `cao use --shell NAME` must change this shell, which a child process cannot:
@@ -259,29 +275,44 @@ cao() {
 }
 
 # The prompt segment: the active account and its last known 5-hour usage, in
-# $CAO_PROMPT (exported, so starship's env_var module can show it). Builtins
-# only: zero processes per prompt ($EPOCHSECONDS comes from the zsh/datetime
-# module, loaded on the first prompt that needs it, not at shell start; without
-# it the usage shows without the reset check).
+# $CAO_PROMPT, and the pool's headroom in $CAO_PROMPT_POOL ("pool N%" from
+# .state/pool, written by src/core/pool-state.ts; its cases are
+# test/fixtures/pool-prompt.json), both exported so starship's env_var module
+# can show them. Builtins only: zero processes per prompt ($EPOCHSECONDS comes
+# from the zsh/datetime module, loaded on the first prompt that needs it, not at
+# shell start; without it the figures show without the freshness check).
 __cao_prompt_update() {
   \builtin emulate -L zsh
-  \builtin local __cao_data __cao_account __cao_source __cao_line __cao_used='' __cao_reset='' __cao_rest='' IFS=$' \t\n'
-  CAO_PROMPT=''
-  \builtin export CAO_PROMPT
+  \builtin local __cao_data __cao_account __cao_source __cao_line __cao_figure=''
+  CAO_PROMPT='' CAO_PROMPT_POOL=''
+  \builtin export CAO_PROMPT CAO_PROMPT_POOL
   __cao_data_dir
+  __cao_fresh_figure "$__cao_data/.state/pool"
+  [ -z "$__cao_figure" ] || CAO_PROMPT_POOL="pool $__cao_figure%"
   __cao_resolve prompt && __cao_valid_name "$__cao_account" || return 0
   CAO_PROMPT=$__cao_account
-  [ -f "$__cao_data/.state/usage/$__cao_account" ] || return 0
-  \builtin read -r __cao_used __cao_reset __cao_rest <"$__cao_data/.state/usage/$__cao_account" || \builtin true
-  case $__cao_used in '' | *[!0-9]*) return 0 ;; esac
-  case $__cao_reset in
+  __cao_fresh_figure "$__cao_data/.state/usage/$__cao_account"
+  [ -z "$__cao_figure" ] || CAO_PROMPT="$__cao_account $__cao_figure%"
+}
+
+# Sets the caller's $__cao_figure to the first field of the state file $1 (a
+# whole number) while the second (unix seconds: a reset, or when the figure goes
+# stale) has not come; to nothing otherwise.
+__cao_fresh_figure() {
+  \builtin emulate -L zsh
+  \builtin local __cao_value='' __cao_until='' __cao_rest='' IFS=$' \t\n'
+  __cao_figure=''
+  [ -f "$1" ] || return 0
+  \builtin read -r __cao_value __cao_until __cao_rest <"$1" || \builtin true
+  case $__cao_value in '' | *[!0-9]*) return 0 ;; esac
+  case $__cao_until in
   '' | *[!0-9]*) ;;
   *)
     ((${+EPOCHSECONDS})) || \builtin zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
-    [ -n "${EPOCHSECONDS:-}" ] && [ "$__cao_reset" -le "$EPOCHSECONDS" ] && return 0
+    [ -n "${EPOCHSECONDS:-}" ] && [ "$__cao_until" -le "$EPOCHSECONDS" ] && return 0
     ;;
   esac
-  CAO_PROMPT="$__cao_account $__cao_used%"
+  __cao_figure=$__cao_value
 }
 
 # Re-sourcing is harmless: the functions above are simply redefined.

@@ -125,9 +125,15 @@ if ($caoChosen) {
   Remove-Item Env:CODEX_API_KEY -ErrorAction SilentlyContinue
 }
 
-if ($caoUrl) {
-  & $caoReal -c "openai_base_url=`"$caoUrl`"" @args
+$caoExtra = @()
+if ($caoUrl) { $caoExtra = @('-c', "openai_base_url=`"$caoUrl`"") }
+# `resume --last` and the picker are chosen across the pool by cao (Codex sees only this account's
+# sessions); the test is mentionsResume in src/run/resume-args.ts (case-sensitive, hence -ccontains),
+# cases in test/fixtures/resume-calls.json. Only with an account: plain codex stays plain.
+if ($caoChosen -and ($args -ccontains 'resume')) {
+  $env:CAO_HOME = $caoData
+  & @CAO_COMMAND@ internal resume --codex $caoReal -- @caoExtra @args
 } else {
-  & $caoReal @args
+  & $caoReal @caoExtra @args
 }
 exit $LASTEXITCODE

@@ -152,6 +152,19 @@ if [ -n "$__cao_chosen" ]; then
 fi
 
 if [ -n "$__cao_url" ]; then
-  exec "$__cao_real" -c "openai_base_url=\"$__cao_url\"" "$@"
+  set -- -c "openai_base_url=\"$__cao_url\"" "$@"
+fi
+# `resume --last` and the picker are chosen across the pool by cao (Codex sees only this account's
+# sessions): a call with a word `resume` goes to cao, which tells a real resume from a prompt
+# (mentionsResume in src/run/resume-args.ts, cases in test/fixtures/resume-calls.json). Only with an
+# account (plain codex stays plain); any other call runs codex with no extra process.
+if [ -n "$__cao_chosen" ]; then
+  for __cao_word in "$@"; do
+    if [ "$__cao_word" = resume ]; then
+      CAO_HOME=$__cao_data
+      export CAO_HOME
+      exec @CAO_COMMAND@ internal resume --codex "$__cao_real" -- "$@"
+    fi
+  done
 fi
 exec "$__cao_real" "$@"

@@ -25,7 +25,8 @@ const root = path.dirname(new URL(import.meta.url).pathname);
 // against the oldest supported version without repeating the rest.
 const codexFacingOnly = process.argv.includes("--codex-facing");
 const filters = process.argv.slice(2).filter((arg) => arg !== "--codex-facing");
-const CODEX_FACING = /\bcodexBin\b|helpers\/(real-codex|gateway-codex)\.js|\/run-world\.js/;
+// A test runs the real Codex when it uses codexBin or a helper that starts it (the TUI and run worlds).
+const CODEX_FACING = /\bcodexBin\b|helpers\/(real-codex|gateway-codex)\.js|\/(run|tui)-world\.js/;
 
 function collect(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

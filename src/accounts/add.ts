@@ -5,6 +5,7 @@ import { ensureAccountHome } from "../core/codex-home.js";
 import { usageError } from "../core/errors.js";
 import { accountDir, authPath, dataDir } from "../core/paths.js";
 import { loadRegistry } from "../core/registry.js";
+import { refreshPoolLine } from "../core/status-update.js";
 import { runLogin } from "./codex-login.js";
 import { accountExists, claimAccountName, unregisterAccount } from "./registration.js";
 
@@ -55,5 +56,6 @@ export async function addAccount(options: AddOptions, dir = dataDir()): Promise<
     rollback();
     throw error;
   }
+  if (codex) refreshPoolLine(dir); // a new login is new room in the pool
   return { name, home, loggedIn: codex !== undefined, isDefault };
 }

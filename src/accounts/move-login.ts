@@ -5,6 +5,7 @@ import { backupStamp, writeBackup } from "../core/backup-file.js";
 import { ensureAccountHome } from "../core/codex-home.js";
 import { authPath, dataDir } from "../core/paths.js";
 import { updateRegistry } from "../core/registry.js";
+import { refreshPoolLine } from "../core/status-update.js";
 
 /** Suffix of a source auth file after its login moved into cao. */
 export const MOVED_SUFFIX = ".moved-to-cao";
@@ -23,6 +24,7 @@ export function writeAccountLogin(name: string, auth: AuthFile, dir = dataDir())
     if (!registry.accounts.includes(name)) registry.accounts.push(name);
     registry.default_account ??= name;
   }, dir);
+  refreshPoolLine(dir); // a new login is new room in the pool
   return backup ? { backup } : {};
 }
 

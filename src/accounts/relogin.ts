@@ -1,11 +1,11 @@
 import { validateAccountName } from "../core/account-name.js";
-import { updateAccountStatus } from "../core/account-status.js";
 import { readAuthFile, summarizeAuth } from "../core/auth-file.js";
 import { findRealCodex } from "../core/codex-binary.js";
 import { readCodexDaemon } from "../core/codex-daemon.js";
 import { ensureAccountHome } from "../core/codex-home.js";
 import { authPath, dataDir } from "../core/paths.js";
 import { loadRegistry, requireAccount } from "../core/registry.js";
+import { updateAccountStatus } from "../core/status-update.js";
 import { runLogin } from "./codex-login.js";
 
 /**

@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import { reservedNameProblem, validateAccountName } from "../core/account-name.js";
-import { deleteAccountStatus } from "../core/account-status.js";
 import { accountDir, dataDir } from "../core/paths.js";
 import { loadRegistry, requireAccount } from "../core/registry.js";
+import { deleteAccountStatus } from "../core/status-update.js";
 import { unregisterAccount } from "./registration.js";
 
 export interface RemoveResult {

@@ -8,6 +8,8 @@ export interface HelpExtras {
   /** Words after the options in the usage line (`cao run [OPTIONS] -- CODEX_ARGS`). */
   usageTail?: string;
   examples?: string[];
+  /** Sentences after the examples: what else to know, where it is documented. */
+  notes?: string[];
   env?: [string, string][];
   exitCodes?: [string, string][];
 }
@@ -16,6 +18,10 @@ const DATA_DIR: [string, string] = ["CAO_HOME", "Data directory (default ~/.code
 const ACCOUNT: [string, string] = ["CAO_ACCOUNT", "This shell's account (set by `cao use --shell`)"];
 const CODEX_BIN: [string, string] = ["CAO_CODEX_BIN", "The real codex to run (default: the first on PATH)"];
 const NO_COLOR: [string, string] = ["NO_COLOR", "No colour in cao's output"];
+const RESCUE_DIR: [string, string] = [
+  "CAO_RESCUE_DIR",
+  "Where the gateway keeps rescue copies of logins a full disk refused",
+];
 
 const OK: [string, string] = ["0", "done"];
 const USAGE: [string, string] = ["2", "bad input: unknown option, invalid or unknown account name"];
@@ -84,10 +90,13 @@ export const HELP_EXTRAS: Record<string, HelpExtras> = {
   },
   "gateway start": {
     examples: ["cao gateway start --detach", "cao gateway start --port 4400 --save"],
-    env: [DATA_DIR],
+    env: [DATA_DIR, RESCUE_DIR],
     exitCodes: [OK, FAILED, USAGE, DATA],
   },
-  "gateway stop": { examples: ["cao gateway stop"], exitCodes: [OK, FAILED] },
+  "gateway stop": {
+    examples: ["cao gateway stop", "cao gateway stop --force"],
+    exitCodes: [OK, ["1", "a login lives only in the gateway's memory (without --force), or it failed"]],
+  },
   "gateway status": { examples: ["cao gateway status --json"], exitCodes: [OK, FAILED] },
   "gateway logs": { examples: ["cao gateway logs -n 20", "cao gateway logs -f"], exitCodes: [OK, FAILED] },
   "gateway enable": {
@@ -114,12 +123,19 @@ export const HELP_EXTRAS: Record<string, HelpExtras> = {
   ...foreignImports(),
   init: {
     examples: ['eval "$(cao init zsh)"', "cao init bash --install", "cao init fish | source"],
+    notes: [
+      "Codex 0.171+ can show the serving account and the pool in its footer: `cao statusline --config`",
+      "prints the lines for ~/.codex/config.toml that turn it on (opt-in; docs/tui.md).",
+    ],
     env: [DATA_DIR],
     exitCodes: [OK, FAILED, USAGE],
   },
   list: { examples: ["cao list", "cao list --json"], env: [DATA_DIR], exitCodes: [OK, DATA] },
   pin: { examples: ["cao pin work", "cao pin --unset"], exitCodes: [OK, USAGE] },
-  prompt: { examples: ["cao prompt", "cao prompt --starship >> ~/.config/starship.toml"], exitCodes: [OK] },
+  prompt: {
+    examples: ["cao prompt", "cao prompt --pool", "cao prompt --starship >> ~/.config/starship.toml"],
+    exitCodes: [OK],
+  },
   remove: {
     examples: ["cao remove old", "cao remove old --keep-files --yes"],
     exitCodes: [OK, FAILED, USAGE, LOCKED, INTERRUPTED],
@@ -153,6 +169,18 @@ export const HELP_EXTRAS: Record<string, HelpExtras> = {
     examples: ["cao status", "cao status --watch", "cao status --json", "cao status --doctor"],
     env: [DATA_DIR, NO_COLOR],
     exitCodes: [OK, ["1", "--doctor found warnings"], ["2", "--doctor found errors"], DATA],
+  },
+  statusline: {
+    examples: ["cao statusline --config"],
+    notes: ["Codex starts `cao statusline` itself once the --config lines are in its config (docs/tui.md)."],
+    env: [
+      DATA_DIR,
+      ["CODEX_HOME", "The account home Codex runs in (its account is shown until the gateway records one)"],
+    ],
+    exitCodes: [
+      ["0", "stdin closed (Codex ended the thread), or --config printed"],
+      ["2", "bad input: an unknown option"],
+    ],
   },
   switch: { examples: ["cao switch", "cao switch work"], exitCodes: [OK, USAGE, INTERRUPTED] },
   use: {

@@ -65,6 +65,7 @@ export async function renderHelp(command: ResolvedCommand): Promise<string> {
   if (extras.examples?.length) {
     out.push("", heading("Examples:"), ...extras.examples.map((line) => `  ${line}`));
   }
+  if (extras.notes?.length) out.push("", ...extras.notes);
   if (extras.env?.length) out.push("", heading("Environment:"), ...table(extras.env, paint));
   if (extras.exitCodes?.length) out.push("", heading("Exit codes:"), ...table(extras.exitCodes, paint));
   if (subCommands) out.push("", `See \`${pathText} <COMMAND> --help\` for a command's options.`);

@@ -35,6 +35,7 @@ export const root = defineCommand({
     run: () => import("../commands/run.js").then((m) => m.default),
     sessions: () => import("../commands/sessions.js").then((m) => m.default),
     status: () => import("../commands/status.js").then((m) => m.default),
+    statusline: () => import("../commands/statusline.js").then((m) => m.default),
     switch: () => import("../commands/switch.js").then((m) => m.default),
     top: () => import("../commands/top.js").then((m) => m.default),
     unpause: () => import("../commands/unpause.js").then((m) => m.default),

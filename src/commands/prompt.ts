@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { defineCommand } from "citty";
-import { promptSegment } from "../shell/prompt-segment.js";
+import { poolPromptSegment, promptSegment } from "../shell/prompt-segment.js";
 
 export default defineCommand({
   meta: {
@@ -9,6 +9,7 @@ export default defineCommand({
   },
   args: {
     starship: { type: "boolean", description: "Print the starship.toml snippet that shows the segment" },
+    pool: { type: "boolean", description: "Print the pool's headroom ($CAO_PROMPT_POOL) instead" },
   },
   async run({ args }) {
     if (args.starship) {
@@ -17,7 +18,7 @@ export default defineCommand({
       );
       return;
     }
-    const segment = promptSegment();
+    const segment = args.pool ? poolPromptSegment() : promptSegment();
     if (segment) process.stdout.write(`${segment}\n`);
   },
 });

@@ -1,16 +1,13 @@
-import path from "node:path";
-import { ensurePrivateDir } from "./atomic-write.js";
-import { type LockOptions, withFileLock } from "./file-lock.js";
-import { readJsonFile, writeJsonFile } from "./json-file.js";
-import { dataDir, locksDir, statusPath } from "./paths.js";
+import { readJsonFile } from "./json-file.js";
+import { dataDir, statusPath } from "./paths.js";
 import type { RateLimits, RateLimitWindow } from "./rate-limits.js";
-import { removeAccountState, type UsageLine, usageStateLine, writeUsageState } from "./state-files.js";
-import { appendUsage, removeHistory } from "./usage-history.js";
 import { warn } from "./warnings.js";
 
 export type { RateLimits, RateLimitWindow } from "./rate-limits.js";
 
 /**
+ * The status store's read side (writes: core/status-update.ts).
+ *
  * One account's signals in `account_status.json`. The first six fields are the
  * original project's; the rest are cao's. Unknown fields are carried through.
  */
@@ -117,101 +114,4 @@ export function sessionMoveOf(status: AccountStatus): SessionMove | undefined {
     typeof m.to === "string" &&
     typeof m.atMs === "number";
   return ok ? (m as SessionMove) : undefined;
-}
-
-/**
- * The status file is a cache of signals (a torn write after a power loss is
- * backed up and started fresh), so its writes skip fsync: they sit on the
- * `cao run` start-up path.
- */
-const STATUS_WRITES_DURABLE = false;
-
-/**
- * Updates one account's status under the store lock (read, change, write
- * atomically), so 20 processes updating at once lose nothing.
- */
-export function updateAccountStatus(
-  name: string,
-  updater: (previous: AccountStatus) => AccountStatus,
-  dir = dataDir(),
-): AccountStatus {
-  return updateAccountStatuses(new Map([[name, updater]]), dir).get(name) as AccountStatus;
-}
-
-/**
- * Several accounts' updates under one lock. `lock.timeoutMs: 0` never waits:
- * a busy lock throws LockBusyError and nothing is written (the gateway keeps
- * the changes and tries again later instead of freezing its event loop).
- */
-export function updateAccountStatuses(
-  updates: Map<string, (previous: AccountStatus) => AccountStatus>,
-  dir = dataDir(),
-  lock: LockOptions = {},
-): Map<string, AccountStatus> {
-  ensurePrivateDir(dir);
-  const changes: [string, AccountStatus, AccountStatus][] = [];
-  const results = withFileLock(
-    path.join(locksDir(dir), "status.lock"),
-    () => {
-      const statuses = loadStatuses(dir);
-      const updated = new Map<string, AccountStatus>();
-      for (const [name, updater] of updates) {
-        const previous = statuses[name] ?? {};
-        const next = sanitizeStatus(updater({ ...previous }));
-        statuses[name] = next;
-        updated.set(name, next);
-        changes.push([name, previous, next]);
-      }
-      writeJsonFile(statusPath(dir), { statuses }, 0o600, STATUS_WRITES_DURABLE);
-      for (const [name, previous, next] of changes) writeUsageLine(name, previous, next, dir);
-      return updated;
-    },
-    lock,
-  );
-  // Outside the status lock (the history has its own): 20 processes updating at once stay quick.
-  for (const [name, previous, next] of changes) appendHistory(name, previous, next, dir);
-  return results;
-}
-
-/** The usage history gets a sample whenever an update brought new rate limits. */
-function appendHistory(name: string, previous: AccountStatus, next: AccountStatus, dir: string): void {
-  if (!next.rateLimits || next.rateLimits.observedAtMs === previous.rateLimits?.observedAtMs) return;
-  try {
-    appendUsage(name, next.rateLimits, dir);
-  } catch (error) {
-    // The history is a record, not a signal: losing one sample must not fail the update.
-    warn(`could not record the usage history of ${name}: ${error instanceof Error ? error.message : error}`);
-  }
-}
-
-/**
- * The shell's usage line, only when its figures change: rateLimits also carries observedAtMs, new on
- * every response, and a rewrite per status flush would be pure disk work.
- */
-function writeUsageLine(name: string, previous: AccountStatus, next: AccountStatus, dir: string): void {
-  const line = next.rateLimits && usageStateLine(usageOf(next.rateLimits));
-  if (line && line !== (previous.rateLimits && usageStateLine(usageOf(previous.rateLimits))))
-    writeUsageState(name, line, dir);
-}
-
-function usageOf(limits: RateLimits): UsageLine {
-  return {
-    primaryUsedPercent: limits.primary?.usedPercent,
-    primaryResetsAtMs: limits.primary?.resetsAtMs,
-    secondaryUsedPercent: limits.secondary?.usedPercent,
-    secondaryResetsAtMs: limits.secondary?.resetsAtMs,
-  };
-}
-
-export function deleteAccountStatus(name: string, dir = dataDir()): void {
-  ensurePrivateDir(dir);
-  withFileLock(path.join(locksDir(dir), "status.lock"), () => {
-    const statuses = loadStatuses(dir);
-    if (name in statuses) {
-      delete statuses[name];
-      writeJsonFile(statusPath(dir), { statuses }, 0o600, STATUS_WRITES_DURABLE);
-    }
-    removeAccountState(name, dir);
-    removeHistory(name, dir);
-  });
 }

@@ -3,7 +3,6 @@ import { type AuthRead, type AuthSummary, readAuthFile, summarizeAuth } from "./
 import { authPath, dataDir } from "./paths.js";
 import { type PoolHeadroom, poolHeadroom, poolMember, type Settings } from "./pool-policy.js";
 import { loadRegistry } from "./registry.js";
-import { loadSettingsIfAny } from "./settings-load.js";
 
 /** One usage window as last seen (from the gateway or a codex run). */
 export interface UsageWindowView {
@@ -23,7 +22,7 @@ export interface AccountView {
   weekly: UsageWindowView | null;
   usageObservedAtMs: number | null;
   /** Set when the running gateway holds this login's rotated tokens only in memory (the disk refused them). */
-  memoryOnly: { sinceMs: number; reason: string } | null;
+  memoryOnly: { sinceMs: number; reason: string; rescueFile: string | null } | null;
 }
 
 export interface StatusSnapshot {
@@ -31,13 +30,8 @@ export interface StatusSnapshot {
   dataDir: string;
   defaultAccount: string | null;
   accounts: AccountView[];
-  /** The pool's headroom (pauses and reserves from cao.toml applied), when computed (`withPool`). */
+  /** The pool's headroom (pauses and reserves from cao.toml applied), when computed (`poolOf`). */
   pool?: PoolHeadroom;
-}
-
-/** Adds the pool's headroom; cao.toml is read only if it exists (start-up budget). */
-export async function withPool(snapshot: StatusSnapshot): Promise<StatusSnapshot> {
-  return { ...snapshot, pool: poolOf(snapshot, await loadSettingsIfAny(snapshot.dataDir)) };
 }
 
 /** The pool's headroom from what the status shows (only logged-in accounts count). */
@@ -113,7 +107,13 @@ export async function markMemoryOnlyLogins(snapshot: StatusSnapshot): Promise<vo
   if (probe.kind !== "verified") return;
   for (const lost of probe.health.unsaved) {
     const account = snapshot.accounts.find((a) => a.name === lost.account);
-    if (account) account.memoryOnly = { sinceMs: lost.sinceMs, reason: lost.reason };
+    // A gateway from before rescue copies does not say: none.
+    if (account)
+      account.memoryOnly = {
+        sinceMs: lost.sinceMs,
+        reason: lost.reason,
+        rescueFile: lost.rescueFile ?? null,
+      };
   }
 }
 

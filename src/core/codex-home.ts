@@ -70,10 +70,20 @@ function linkSharedEntries(home: string, main: string): { linked: string[]; kept
       keptLocal.push(entry);
       continue;
     }
-    fs.symlinkSync(target, link);
+    try {
+      fs.symlinkSync(target, link);
+    } catch (error) {
+      // Another cao process (a concurrent `cao run`) set up the same home a moment earlier.
+      if (errnoCode(error) === "EEXIST" && linksTo(link, target)) continue;
+      throw error;
+    }
     linked.push(entry);
   }
   return { linked, keptLocal };
+}
+
+function linksTo(link: string, target: string): boolean {
+  return lstatOrUndefined(link)?.isSymbolicLink() === true && fs.readlinkSync(link) === target;
 }
 
 function lstatOrUndefined(file: string): fs.Stats | undefined {

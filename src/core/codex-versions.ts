@@ -7,6 +7,9 @@
  */
 export const TESTED_CODEX = { oldest: "0.169.0", newest: "0.171.0" } as const;
 
+/** The first Codex with footer status line providers (`cao statusline`; docs/codex-notes.md, "The footer status line provider"). */
+export const STATUSLINE_SINCE = "0.171.0";
+
 export type VersionTriple = readonly [number, number, number];
 
 /** `codex --version` prints `codex-cli 0.171.0`; the first x.y.z in the text, or null. */

@@ -45,5 +45,5 @@ export function proofMatches(expected: string, given: string | undefined): boole
 export interface GatewayHealth {
   pid: number;
   /** Logins whose rotated tokens the disk refused: they live only in the gateway's memory. */
-  unsaved: { account: string; sinceMs: number; reason: string }[];
+  unsaved: { account: string; sinceMs: number; reason: string; rescueFile: string | null }[];
 }

@@ -107,11 +107,81 @@ export function blockedUntil(
   return until;
 }
 
-/** Registry order re-sorted by priority (stable: equal priorities keep their order). */
-export function byPriority(names: readonly string[], settings: Settings): string[] {
-  return [...names].sort(
-    (a, b) => accountSettings(settings, b).priority - accountSettings(settings, a).priority,
+/** The used percents past which an account is spent only when nothing else is below them. */
+export interface Thresholds {
+  primary: number;
+  secondary: number;
+}
+
+/** The gateway's `--primary-threshold`/`--secondary-threshold` defaults, and `cao run`'s. */
+export const DEFAULT_THRESHOLDS: Thresholds = { primary: 95, secondary: 98 };
+
+export function overThreshold(limits: RateLimits | undefined, thresholds: Thresholds, now: number): boolean {
+  return (
+    windowUsed(limits, "primary", now) >= thresholds.primary ||
+    windowUsed(limits, "secondary", now) >= thresholds.secondary
   );
+}
+
+/**
+ * The room an account has before its threshold or cap (the tighter window), and
+ * when its 5-hour window resets. Known room beats unknown room: with nothing
+ * known the headroom is -1 (registry order then decides).
+ */
+export function accountHeadroom(
+  name: string,
+  settings: Settings,
+  limits: RateLimits | undefined,
+  thresholds: Thresholds,
+  now: number,
+): { headroom: number; resetsAtMs: number } {
+  if (!limits?.primary && !limits?.secondary) return { headroom: -1, resetsAtMs: Number.POSITIVE_INFINITY };
+  const caps = accountCaps(accountSettings(settings, name));
+  const headroom = Math.min(
+    Math.min(thresholds.primary, caps.primary) - windowUsed(limits, "primary", now),
+    Math.min(thresholds.secondary, caps.secondary) - windowUsed(limits, "secondary", now),
+  );
+  const reset = limits.primary?.resetsAtMs;
+  return { headroom, resetsAtMs: reset !== undefined && reset > now ? reset : Number.POSITIVE_INFINITY };
+}
+
+/**
+ * The order in which new sessions spend `names` (registry order), one rule for
+ * the gateway's router and `cao run`: accounts past a threshold last; then
+ * higher `priority` first; then by `routing.strategy`: "headroom" the most
+ * known headroom in 10-point steps and, among similar ones, the soonest reset
+ * (its unused quota is lost at the reset anyway); "reset-soonest" the soonest
+ * reset, then the most headroom; "listed" none. Ties keep registry order.
+ * Which accounts may be picked at all (pauses, reserves, cooldowns) is the
+ * caller's filter.
+ */
+export function spendOrder(
+  names: readonly string[],
+  settings: Settings,
+  limitsOf: (name: string) => RateLimits | undefined,
+  thresholds: Thresholds,
+  now: number,
+): string[] {
+  return names
+    .map((name, order) => ({
+      name,
+      order,
+      over: overThreshold(limitsOf(name), thresholds, now),
+      priority: accountSettings(settings, name).priority,
+      ...accountHeadroom(name, settings, limitsOf(name), thresholds, now),
+    }))
+    .sort(
+      (a, b) =>
+        Number(a.over) - Number(b.over) ||
+        b.priority - a.priority ||
+        (settings.strategy === "headroom"
+          ? Math.floor(b.headroom / 10) - Math.floor(a.headroom / 10) || a.resetsAtMs - b.resetsAtMs
+          : settings.strategy === "reset-soonest"
+            ? a.resetsAtMs - b.resetsAtMs || b.headroom - a.headroom
+            : 0) ||
+        a.order - b.order,
+    )
+    .map((a) => a.name);
 }
 
 export interface PoolMember {

@@ -15,6 +15,7 @@ import {
   STRATEGIES,
   type Strategy,
 } from "./pool-policy.js";
+import { refreshPoolState } from "./pool-state.js";
 
 /**
  * cao's own settings: `<data dir>/cao.toml` (docs/pool.md). One table of keys
@@ -230,7 +231,7 @@ export function listSettings(
 export function updateSetting(key: string, value: unknown, dir = dataDir()): void {
   const { account: name } = resolveKey(key);
   ensurePrivateDir(dir);
-  withFileLock(path.join(locksDir(dir), "settings.lock"), () => {
+  const settings = withFileLock(path.join(locksDir(dir), "settings.lock"), () => {
     const file = settingsPath(dir);
     const raw = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
     parseSettings(raw, file); // refuses to rewrite a file it cannot read
@@ -244,10 +245,12 @@ export function updateSetting(key: string, value: unknown, dir = dataDir()): voi
     }
     if (value === undefined) delete node[trail.at(-1)!];
     else node[trail.at(-1)!] = value;
-    writeFileAtomic(file, `# cao settings: see docs/pool.md or \`cao config list\`\n${stringify(table)}\n`, {
-      mode: 0o600,
-    });
+    const text = `# cao settings: see docs/pool.md or \`cao config list\`\n${stringify(table)}\n`;
+    writeFileAtomic(file, text, { mode: 0o600 });
+    return parseSettings(text, file);
   });
+  // A pause or a reserve changes the pool's headroom the prompt shows.
+  refreshPoolState(settings, dir);
 }
 
 /**

@@ -13,6 +13,7 @@ import { dataDir, stateDir } from "./paths.js";
  *   .state/usage/<account>    <p_used> <p_reset> <s_used> <s_reset>
  *                             integers: percent used, reset as unix seconds;
  *                             "-" where unknown (p = 5-hour, s = weekly window)
+ *   .state/pool               <headroom percent> <stale at, unix seconds> (core/pool-state.ts)
  *   .state/gateway            <pid> <codex base url> <account to start codex in> <start>
  *                             present only while the gateway runs; <start> is the
  *                             process start time (/proc/PID/stat field 22) or "-"

@@ -10,7 +10,7 @@ import { warn } from "./warnings.js";
 /**
  * Every usage observation per account (x-codex-* headers, codex.rate_limits
  * events, /wham/usage, rollout token_count: all of them reach the status store
- * through updateAccountStatus, which appends here). One JSON file per account:
+ * through updateAccountStatus in status-update.ts, which appends here). One JSON file per account:
  *
  *   .history/<account>.json   {"version":1,"samples":[[atMs, p, pResetMs, s, sResetMs], ...]}
  *

@@ -3,6 +3,7 @@ import { CaoError, usageError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { readJsonFile, writeJsonFile } from "../core/json-file.js";
 import { dataDir } from "../core/paths.js";
+import { DEFAULT_THRESHOLDS } from "../core/pool-policy.js";
 
 /**
  * The gateway's settings, in one place: defaults < `<data dir>/gateway.json`
@@ -48,8 +49,8 @@ export const DEFAULT_GATEWAY_CONFIG: GatewayConfig = {
   upstreamRetryMaxMs: 2000,
   upstreamRetryJitterMs: 120,
   passthroughAuth: false,
-  primaryThreshold: 95,
-  secondaryThreshold: 98,
+  primaryThreshold: DEFAULT_THRESHOLDS.primary,
+  secondaryThreshold: DEFAULT_THRESHOLDS.secondary,
   refreshBeforeSeconds: 600,
   usageCheckSeconds: 60,
 };

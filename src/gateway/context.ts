@@ -10,7 +10,8 @@ import type { WorkspaceDirectory } from "./workspaces.js";
 /**
  * Everything a transport needs to serve one request: the routing policy, the
  * accounts' credentials, the shared upstream dispatcher. The HTTP proxy
- * (proxy.ts) and the upgrade handler (upgrade.ts) both receive it.
+ * (proxy.ts), the upgrade handler (upgrade.ts) and the failover loop they
+ * share (failover.ts) receive it.
  */
 export interface GatewayContext {
   config: GatewayConfig;

@@ -3,6 +3,12 @@ import fs from "node:fs";
 import { writeFileAtomic } from "../core/atomic-write.js";
 import { type AuthFile, readAuthFile } from "../core/auth-file.js";
 import { decodeJwtPayload } from "../core/jwt.js";
+import {
+  type LoginRescue,
+  readLoginRescues,
+  removeLoginRescue,
+  writeLoginRescue,
+} from "../core/login-rescue.js";
 import { authPath } from "../core/paths.js";
 
 /**
@@ -61,7 +67,18 @@ interface AccountTokens {
   /** Refresh tokens this account rotated away from: dead, never to be sent again (digests). */
   superseded: Buffer[];
   /** The auth.json content that holds rotated tokens the disk refused (ENOSPC, EIO, EACCES): memory is the only copy. */
-  unsaved: { auth: AuthFile; sinceMs: number; reason: string; lastTryMs: number } | undefined;
+  unsaved: UnsavedTokens | undefined;
+}
+
+interface UnsavedTokens {
+  auth: AuthFile;
+  sinceMs: number;
+  reason: string;
+  lastTryMs: number;
+  /** The rescue copy of `auth` on another file system (core/login-rescue.ts), once one was written. */
+  rescueFile: string | undefined;
+  /** The `auth` the rescue copy holds: a newer rotation needs a new copy. */
+  rescued: AuthFile | undefined;
 }
 
 /** An account whose current login lives only in the gateway's memory. */
@@ -69,6 +86,8 @@ export interface UnsavedLogin {
   account: string;
   sinceMs: number;
   reason: string;
+  /** Where a rescue copy survives the gateway (restored at its next start), or null when none could be written. */
+  rescueFile: string | null;
 }
 
 interface AcceptedToken {
@@ -90,6 +109,10 @@ export interface TokenEvents {
   problem(account: string, problem: string, deadLogin: boolean): void;
   /** Rotated tokens could not be written: the login lives only in memory until `saved`. */
   unsaved(account: string, reason: string): void;
+  /** A rescue copy of the unsaved login was written to `file` (undefined: no file system took it). */
+  rescued(account: string, file: string | undefined): void;
+  /** A rescue copy left by an earlier gateway was taken back into memory, to be saved to auth.json. */
+  restored(account: string, file: string): void;
   saved(account: string, how: string): void;
 }
 
@@ -118,6 +141,7 @@ export class TokenManager {
       events: TokenEvents;
     },
   ) {
+    const rescues = readLoginRescues(options.dir);
     for (const name of names) {
       const account: AccountTokens = {
         name,
@@ -137,6 +161,10 @@ export class TokenManager {
       };
       this.accounts.set(name, account);
       this.load(account);
+      this.restore(
+        account,
+        rescues.filter((rescue) => rescue.account === name),
+      );
     }
   }
 
@@ -153,7 +181,14 @@ export class TokenManager {
   unsavedLogins(): UnsavedLogin[] {
     return [...this.accounts.values()].flatMap((account) =>
       account.unsaved
-        ? [{ account: account.name, sinceMs: account.unsaved.sinceMs, reason: account.unsaved.reason }]
+        ? [
+            {
+              account: account.name,
+              sinceMs: account.unsaved.sinceMs,
+              reason: account.unsaved.reason,
+              rescueFile: account.unsaved.rescueFile ?? null,
+            },
+          ]
         : [],
     );
   }
@@ -326,6 +361,7 @@ export class TokenManager {
     }
     if (account.unsaved) {
       // A new login (or Codex's own refresh) replaced the file: it wins over what only memory held.
+      if (account.unsaved.rescueFile) removeLoginRescue(account.unsaved.rescueFile);
       account.unsaved = undefined;
       this.options.events.saved(account.name, "a newer login replaced the file");
     }
@@ -453,7 +489,42 @@ export class TokenManager {
       sinceMs: account.unsaved?.sinceMs ?? Date.now(),
       reason: "",
       lastTryMs: 0,
+      rescueFile: account.unsaved?.rescueFile,
+      rescued: undefined,
     };
+    this.persist(account);
+  }
+
+  /**
+   * Takes back the newest rescue copy an earlier gateway left for this
+   * account, unless auth.json already holds it or was replaced after it was
+   * written (a new login): then the copy is stale and goes.
+   */
+  private restore(account: AccountTokens, rescues: LoginRescue[]): void {
+    const newestFirst = [...rescues].sort((a, b) => b.savedAtMs - a.savedAtMs);
+    const [newest, ...older] = newestFirst;
+    for (const stale of older) removeLoginRescue(stale.file);
+    if (!newest) return;
+    const read = readAuthFile(account.file);
+    const onDisk = read.kind === "ok" ? read.auth.tokens?.refresh_token : undefined;
+    const rescued = newest.auth.tokens?.refresh_token;
+    if (!rescued || onDisk === rescued || (read.kind === "ok" && account.mtimeMs > newest.savedAtMs)) {
+      removeLoginRescue(newest.file);
+      return;
+    }
+    // What auth.json holds was rotated away from: never send it again.
+    if (onDisk) account.superseded = [...account.superseded, digest(onDisk)].slice(-16);
+    this.adopt(account, newest.auth);
+    account.problem = undefined;
+    account.unsaved = {
+      auth: newest.auth,
+      sinceMs: newest.savedAtMs,
+      reason: "",
+      lastTryMs: 0,
+      rescueFile: newest.file,
+      rescued: newest.auth,
+    };
+    this.options.events.restored(account.name, newest.file);
     this.persist(account);
   }
 
@@ -471,13 +542,21 @@ export class TokenManager {
         unsaved.reason = reason;
         this.options.events.unsaved(account.name, reason);
       }
+      if (unsaved.rescued !== unsaved.auth) {
+        const previous = unsaved.rescueFile;
+        unsaved.rescueFile = writeLoginRescue(this.options.dir, account.name, unsaved.auth);
+        unsaved.rescued = unsaved.auth;
+        if (previous && previous !== unsaved.rescueFile) removeLoginRescue(previous);
+        this.options.events.rescued(account.name, unsaved.rescueFile);
+      }
       return;
     }
     account.unsaved = undefined;
-    if (unsaved.reason) {
+    if (unsaved.rescueFile) removeLoginRescue(unsaved.rescueFile);
+    if (unsaved.reason || unsaved.rescueFile) {
       this.options.events.saved(
         account.name,
-        `after ${Math.round((Date.now() - unsaved.sinceMs) / 1000)} s in memory only`,
+        `after ${Math.round((Date.now() - unsaved.sinceMs) / 1000)} s unsaved`,
       );
     }
   }

@@ -3,17 +3,24 @@ import type { Dispatcher } from "undici";
 import { markVerified } from "./connection-guard.js";
 import { createStreamDecoder, decodeBody, readableAcceptEncoding } from "./content-encoding.js";
 import { bearerOf, type GatewayContext, sessionKeyOf, upstreamPath } from "./context.js";
-import { AccountUnavailableError, type Credentials } from "./credentials.js";
-import { isLocalResourceError } from "./local-errors.js";
-import { parseUsageLimit, rateLimitsFromEvent, rateLimitsFromHeaders, usageLimitBody } from "./signals.js";
+import {
+  failover,
+  type GaveUp,
+  type Outcome,
+  type Sent,
+  type ServedAnswer,
+  type Target,
+  type Transport,
+} from "./failover.js";
+import { forwardableHeaders, HOP_BY_HOP } from "./headers.js";
+import { rateLimitsFromEvent, usageLimitBody } from "./signals.js";
 import { createSseTap } from "./sse-tap.js";
 import { turnIdOfHeader } from "./turn-id.js";
-import { HOP_BY_HOP } from "./upstream.js";
 import { sendUpstream, type UpstreamResponse } from "./upstream-response.js";
-import { applyWorkspace, type Workspace } from "./workspaces.js";
 
 /**
- * The HTTP path: `/v1/X` → `<base-url>/X` under the routed account.
+ * The HTTP path: `/v1/X` → `<base-url>/X` under the routed account, which
+ * failover.ts picks (and replaces after a failure, a 401 or a usage limit).
  *
  * The request body is read once and kept only until the response starts
  * streaming, because until then the same bytes may be replayed on another
@@ -23,7 +30,6 @@ import { applyWorkspace, type Workspace } from "./workspaces.js";
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 /** Request headers the gateway sets itself (or that must not cross). */
 const OWN_REQUEST_HEADERS = new Set([...HOP_BY_HOP, "host", "content-length", "expect"]);
-const CREDENTIAL_HEADERS = new Set(["authorization", "chatgpt-account-id"]);
 
 export async function handleHttp(
   ctx: GatewayContext,
@@ -63,9 +69,27 @@ export async function handleHttp(
     }
     return;
   }
-  const exchange = new Exchange(ctx, req, res, path, caller, body, abort.signal, started);
+  const sessionKey = sessionKeyOf(req.headers);
+  const exchange = new Exchange(ctx, req, res, path, body, abort.signal, started, sessionKey);
   try {
-    await exchange.run();
+    const outcome = await failover(
+      ctx,
+      {
+        sessionKey,
+        caller,
+        tried: new Set(),
+        passes: ctx.config.maxRetryPasses,
+        headers: requestHeaders(req.headers, ctx.config.passthroughAuth),
+        served: {
+          session: sessionKey,
+          turn: turnIdOfHeader(req.headers["x-codex-turn-metadata"]),
+          transport: "http",
+        },
+        signal: abort.signal,
+      },
+      exchange,
+    );
+    exchange.deliver(outcome);
   } catch (error) {
     if (abort.signal.aborted) {
       ctx.log(`${req.method} ${req.url} client went away; upstream request cancelled`);
@@ -78,188 +102,85 @@ export async function handleHttp(
   }
 }
 
-class Exchange {
-  private readonly sessionKey: string | undefined;
-  /** Why the router moved this request's session (for the log line). */
-  private moveReason: string | undefined;
-  private readonly baseHeaders: Record<string, string | string[]>;
-  /** The last failure to show the client when nothing succeeds (5xx, network). */
-  private lastFailure: { status: number; headers: IncomingHttpHeaders; body: Buffer | string } | undefined;
+/**
+ * One HTTP request's attempts (failover.ts decides which and how many) and
+ * what the client gets: the answer streamed, a small answer as read, or the
+ * give-up answer.
+ */
+class Exchange implements Transport<UpstreamResponse> {
+  readonly label: string;
+  readonly showsFailures = true;
 
   constructor(
     private readonly ctx: GatewayContext,
     private readonly req: IncomingMessage,
     private readonly res: ServerResponse,
     private readonly path: string,
-    private readonly caller: string,
     private body: Buffer | undefined,
     private readonly signal: AbortSignal,
     private readonly started: number,
+    sessionKey: string | undefined,
   ) {
-    this.sessionKey = sessionKeyOf(req.headers);
-    this.baseHeaders = forwardableHeaders(req.headers, ctx.config.passthroughAuth);
+    const session = sessionKey ? ` session=${sessionKey.slice(0, 8)}` : "";
+    this.label = `${req.method} ${req.url}${session}`;
   }
 
-  async run(): Promise<void> {
-    const { router, config } = this.ctx;
-    if (config.passthroughAuth) {
-      if (!(await this.serveOn(this.caller, undefined, false))) this.giveUp();
-      return;
-    }
-    for (let pass = 0; pass < config.maxRetryPasses; pass++) {
-      const tried = new Set<string>();
-      for (;;) {
-        let choice = router.pick(this.sessionKey, tried);
-        if (!choice && router.coolingAccounts().length > 0) {
-          // Everything left is cooling down: maybe a quota came back early.
-          await this.ctx.usage.checkCooling();
-          choice = router.pick(this.sessionKey, tried);
-        }
-        if (!choice) break;
-        tried.add(choice.account);
-        this.moveReason = choice.reason;
-        if (await this.serveOn(choice.account, choice.movedFrom, true)) return;
-      }
-    }
-    this.giveUp();
-  }
-
-  /** Tries one account; true when the client got its answer, false to move on to the next account. */
-  private async serveOn(account: string, movedFrom: string | undefined, failover: boolean): Promise<boolean> {
-    const { router, tokens } = this.ctx;
-    let credentials: Credentials | undefined;
-    let workspace: Workspace | undefined;
+  async send(target: Target): Promise<Sent<UpstreamResponse>> {
     try {
-      credentials = this.ctx.config.passthroughAuth ? undefined : await tokens.credentials(account);
-      workspace = await this.ctx.workspaces.route(account, credentials);
+      const response = await sendUpstream(this.ctx.agent, {
+        origin: target.origin,
+        path: this.path,
+        method: (this.req.method ?? "GET") as Dispatcher.HttpMethod,
+        headers: target.headers,
+        body: this.body && this.body.length > 0 ? this.body : null,
+        signal: this.signal,
+        headersTimeout: this.ctx.config.timeoutMs,
+      });
+      return { kind: "answer", status: response.statusCode, headers: response.headers, answer: response };
     } catch (error) {
-      if (!(error instanceof AccountUnavailableError)) throw error;
-      router.recordFailure(account, error.reason);
-      router.accountsChanged();
-      return false;
-    }
-    router.recordAttempt(account, {
-      session: this.sessionKey,
-      turn: turnIdOfHeader(this.req.headers["x-codex-turn-metadata"]),
-      transport: "http",
-    });
-    let response = await this.send(account, credentials, workspace, movedFrom);
-    if (response && response.statusCode === 401 && credentials) {
-      // Never show Codex an upstream 401: refresh (once, shared) and try again.
-      await response.dump();
-      try {
-        credentials = await tokens.credentials(account, credentials.accessToken);
-      } catch (error) {
-        if (!(error instanceof AccountUnavailableError)) throw error;
-        router.recordFailure(account, error.reason);
-        router.accountsChanged();
-        return false;
-      }
-      response = await this.send(account, credentials, workspace, movedFrom);
-      if (response && response.statusCode === 401) {
-        await response.dump();
-        router.recordFailure(account, "upstream rejected the refreshed token (401)");
-        this.lastFailure = { status: 502, headers: {}, body: unauthorizedBody() };
-        return false;
-      }
-    }
-    if (!response) return false;
-    const limits = rateLimitsFromHeaders(response.headers);
-    if (limits) router.recordRateLimits(account, limits);
-    if (response.statusCode === 429) {
-      // Read decoded, forwarded as it came (body and content-encoding stay together).
-      const raw = await response.bytes();
-      const usageLimit = parseUsageLimit(this.inspect(raw, response.headers));
-      if (usageLimit) router.recordUsageLimit(account, usageLimit);
-      if (usageLimit && failover) {
-        this.ctx.log(
-          `${this.describe()} ${account} 429 ${usageLimit.type}: cooling down, trying the next account`,
-        );
-        return false;
-      }
-      // A generic 429 (rate limiting) is not an exhausted account: Codex handles it. So does
-      // --passthrough-auth, which cannot switch credentials.
-      this.writeHead(response.statusCode, response.headers);
-      this.res.end(raw);
-      this.ctx.log(
-        `${this.describe()} ${account} 429 ${usageLimit?.type ?? "(rate limited, not a usage limit)"}`,
-      );
-      return true;
-    }
-    if (response.statusCode >= 500) {
-      // send() already retried; try the next account, show this one if none does better.
-      const raw = await response.bytes();
-      router.recordFailure(account, `upstream HTTP ${response.statusCode}`);
-      this.lastFailure = { status: response.statusCode, headers: response.headers, body: raw };
-      return false;
-    }
-    this.stream(account, response, movedFrom);
-    return true;
-  }
-
-  /** One upstream attempt with retries on 5xx and network errors; undefined when all failed on the network. */
-  private async send(
-    account: string,
-    credentials: Credentials | undefined,
-    workspace: Workspace | undefined,
-    movedFrom: string | undefined,
-  ): Promise<UpstreamResponse | undefined> {
-    const { config, agent, upstream } = this.ctx;
-    const headers: Record<string, string | string[]> = { ...this.baseHeaders };
-    if (credentials) {
-      headers.authorization = `Bearer ${credentials.accessToken}`;
-      if (credentials.accountId) headers["chatgpt-account-id"] = credentials.accountId;
-    }
-    const origin = applyWorkspace(headers, workspace, upstream.origin);
-    // The turn state belongs to the account that issued it.
-    if (movedFrom !== undefined) delete headers["x-codex-turn-state"];
-    for (let attempt = 0; ; attempt++) {
-      this.signal.throwIfAborted();
-      let response: UpstreamResponse | undefined;
-      let failure: string;
-      try {
-        response = await sendUpstream(agent, {
-          origin,
-          path: this.path,
-          method: (this.req.method ?? "GET") as Dispatcher.HttpMethod,
-          headers,
-          body: this.body && this.body.length > 0 ? this.body : null,
-          signal: this.signal,
-          headersTimeout: config.timeoutMs,
-        });
-        if (response.statusCode < 500) return response;
-        failure = `HTTP ${response.statusCode}`;
-      } catch (error) {
-        if (this.signal.aborted) throw error;
-        failure = describeNetworkError(error);
-        const timedOut = failure === "UND_ERR_HEADERS_TIMEOUT";
-        this.lastFailure = {
-          status: timedOut ? 504 : 502,
-          headers: {},
-          body: JSON.stringify({
-            error: {
-              message: `upstream ${timedOut ? "timed out" : `unreachable (${failure})`}`,
-              type: "bad_gateway",
-            },
-          }),
-        };
-      }
-      if (attempt >= config.upstreamRetries) {
-        // A 5xx answer is recorded by the caller, which reads its body.
-        if (!response && isLocalResourceError(failure)) {
-          this.ctx.log(`${this.describe()} ${failure} on this machine: not counted against ${account}`);
-        } else if (!response) this.ctx.router.recordFailure(account, `upstream ${failure}`);
-        return response;
-      }
-      if (response) await response.dump();
-      this.ctx.log(
-        `${this.describe()} ${account} upstream ${failure}; retry ${attempt + 1}/${config.upstreamRetries}`,
-      );
-      await delay(backoffMs(config, attempt), this.signal);
+      if (this.signal.aborted) throw error;
+      const code = describeNetworkError(error);
+      return { kind: "network", code, timedOut: code === "UND_ERR_HEADERS_TIMEOUT" };
     }
   }
 
-  private stream(account: string, response: UpstreamResponse, movedFrom: string | undefined): void {
+  discard(response: UpstreamResponse): Promise<void> {
+    return response.dump();
+  }
+
+  read(response: UpstreamResponse): Promise<Buffer> {
+    return response.bytes();
+  }
+
+  inspect(raw: Buffer, headers: IncomingHttpHeaders): string {
+    try {
+      return decodeBody(raw, headers["content-encoding"]).toString("utf8");
+    } catch (error) {
+      this.ctx.log(`${this.label} cannot read the answer: ${(error as Error).message}`);
+      return "";
+    }
+  }
+
+  /** Every answer below 500 is the client's (a generic 429 too: rate limiting is Codex's to handle). */
+  judge(): "serve" {
+    return "serve";
+  }
+
+  failureOf(sent: Sent<UpstreamResponse>): string {
+    return sent.kind === "network" ? `upstream ${sent.code}` : `upstream HTTP ${sent.status}`;
+  }
+
+  deliver(outcome: Outcome<UpstreamResponse>): void {
+    if (outcome.kind !== "served") this.giveUp(outcome);
+    else if (outcome.body) {
+      this.writeHead(outcome.status, outcome.headers);
+      this.res.end(outcome.body);
+      const what = outcome.usageLimit?.type ?? "(rate limited, not a usage limit)";
+      this.ctx.log(`${this.label} ${outcome.account} ${outcome.status} ${what}`);
+    } else this.stream(outcome);
+  }
+
+  private stream({ account, answer: response, movedFrom, moveReason }: ServedAnswer<UpstreamResponse>): void {
     const { router } = this.ctx;
     this.body = undefined; // no replay after this point
     this.writeHead(response.statusCode, response.headers);
@@ -274,8 +195,8 @@ class Exchange {
         )
       : undefined;
     const firstByteMs = performance.now() - this.started;
-    const moved = movedFrom ? ` (moved from ${movedFrom}: ${this.moveReason ?? "moved"})` : "";
-    const line = `${this.describe()} ${account}${moved} ${response.statusCode}`;
+    const moved = movedFrom ? ` (moved from ${movedFrom}: ${moveReason ?? "moved"})` : "";
+    const line = `${this.label} ${account}${moved} ${response.statusCode}`;
     response.pipeTo(this.res, tap?.write).then(
       () => {
         tap?.end();
@@ -294,26 +215,23 @@ class Exchange {
     );
   }
 
-  /** No account could serve: every one out of quota (Codex's own 429), or the last failure. */
-  private giveUp(): void {
+  /** No account could serve: the last failure, Codex's own 429 when every account is out of quota, or 503. */
+  private giveUp(outcome: GaveUp): void {
     if (this.res.headersSent) return;
-    if (this.lastFailure) {
-      this.writeHead(this.lastFailure.status, this.lastFailure.headers);
-      this.res.end(this.lastFailure.body);
-      this.ctx.log(`${this.describe()} no account succeeded: ${this.lastFailure.status}`);
-      return;
-    }
-    const { resetsAtMs, planType } = this.ctx.router.exhausted();
-    if (resetsAtMs === undefined) {
-      this.ctx.log(`${this.describe()} 503 no usable account`);
+    if (outcome.kind === "failure") {
+      this.writeHead(outcome.status, outcome.headers);
+      this.res.end(outcome.body);
+      this.ctx.log(`${this.label} no account succeeded: ${outcome.status}`);
+    } else if (outcome.kind === "exhausted") {
+      this.ctx.log(`${this.label} 429 ${outcome.reason}`);
+      this.res.writeHead(429, { "content-type": "application/json" });
+      this.res.end(usageLimitBody(outcome.resetsAtMs, outcome.planType));
+    } else {
+      this.ctx.log(`${this.label} 503 no usable account`);
       sendJson(this.res, 503, {
         error: { message: "no cao account can serve this request (see `cao status`)", type: "no_account" },
       });
-      return;
     }
-    this.ctx.log(`${this.describe()} 429 every account is out of quota`);
-    this.res.writeHead(429, { "content-type": "application/json" });
-    this.res.end(usageLimitBody(resetsAtMs, planType));
   }
 
   private writeHead(status: number, headers: IncomingHttpHeaders): void {
@@ -324,44 +242,24 @@ class Exchange {
     this.res.writeHead(status, out);
   }
 
-  /** A body's decoded text for inspection ("" when it cannot be decoded: then it is only forwarded). */
-  private inspect(raw: Buffer, headers: IncomingHttpHeaders): string {
-    try {
-      return decodeBody(raw, headers["content-encoding"]).toString("utf8");
-    } catch (error) {
-      this.ctx.log(`${this.describe()} cannot read the answer: ${(error as Error).message}`);
-      return "";
-    }
-  }
-
   /** The SSE tap behind a decoder of the stream's content-encoding; the client still gets the bytes as sent. */
   private decodedTap(
     headers: IncomingHttpHeaders,
     tap: (chunk: Buffer) => void,
   ): { write(chunk: Buffer): void; end(): void } {
     const decoder = createStreamDecoder(headers["content-encoding"], tap, (error) =>
-      this.ctx.log(`${this.describe()} cannot read the stream's rate limits: ${error.message}`),
+      this.ctx.log(`${this.label} cannot read the stream's rate limits: ${error.message}`),
     );
     return decoder ?? { write: tap, end() {} };
   }
-
-  private describe(): string {
-    const session = this.sessionKey ? ` session=${this.sessionKey.slice(0, 8)}` : "";
-    return `${this.req.method} ${this.req.url}${session}`;
-  }
 }
 
-function forwardableHeaders(
+/** The client's headers to send; it may ask only for encodings the gateway can read itself (error bodies, streams). */
+function requestHeaders(
   headers: IncomingHttpHeaders,
   keepCredentials: boolean,
 ): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || OWN_REQUEST_HEADERS.has(name)) continue;
-    if (!keepCredentials && CREDENTIAL_HEADERS.has(name)) continue;
-    out[name] = value;
-  }
-  // Ask only for what the gateway can read itself: it must look inside error bodies and streams.
+  const out = forwardableHeaders(headers, OWN_REQUEST_HEADERS, keepCredentials);
   const accept = readableAcceptEncoding(headers["accept-encoding"]);
   if (accept === undefined) delete out["accept-encoding"];
   else out["accept-encoding"] = accept;
@@ -381,28 +279,6 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
-export function backoffMs(
-  config: { upstreamRetryBaseMs: number; upstreamRetryMaxMs: number; upstreamRetryJitterMs: number },
-  attempt: number,
-): number {
-  const exponential = Math.min(config.upstreamRetryMaxMs, config.upstreamRetryBaseMs * 2 ** attempt);
-  return exponential + Math.random() * config.upstreamRetryJitterMs;
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 function describeNetworkError(error: unknown): string {
   if (error && typeof error === "object") {
     const code = (error as { code?: unknown }).code;
@@ -411,15 +287,6 @@ function describeNetworkError(error: unknown): string {
     if (typeof cause === "string") return cause;
   }
   return error instanceof Error ? error.message : String(error);
-}
-
-function unauthorizedBody(): string {
-  return JSON.stringify({
-    error: {
-      message: "the upstream rejected every token the gateway holds (see `cao status`)",
-      type: "bad_gateway",
-    },
-  });
 }
 
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {

@@ -1,18 +1,20 @@
 import type { AccountStatus, RateLimits, RateLimitWindow, StatusMap } from "../core/account-status.js";
 import {
-  accountCaps,
-  accountSettings,
+  accountHeadroom,
   blockedUntil,
   blockReason,
   defaultSettings,
+  overThreshold,
   type Settings,
-  windowUsed,
+  spendOrder,
+  type Thresholds,
 } from "../core/pool-policy.js";
 import type { UsageLimit } from "./signals.js";
 import type { StatusWriter } from "./status-writer.js";
 
 /**
- * Routing policy, shared by every transport (HTTP here, the WebSocket proxy too):
+ * Routing policy, shared by every transport through failover.ts (and the
+ * WebSocket session's moves between requests):
  *
  *   const choice = router.pick(sessionKey, tried)   // account for this request, or undefined
  *   ... send with tokens.credentials(choice.account) ...
@@ -27,11 +29,9 @@ import type { StatusWriter } from "./status-writer.js";
  * Sticky: a session stays on its account (prompt cache) until that account is
  * cooling down, has a dead login, or crossed a proactive threshold while another
  * account is still below it, or was paused or reached its reserve (cao.toml).
- * A new session goes, among the accounts of the highest priority, by the
- * strategy: "headroom" (default) to the most known headroom (10-point steps),
- * and among similar ones to the one whose window resets soonest (its unused
- * quota is lost at the reset anyway); "reset-soonest" to the soonest reset;
- * "listed" in registry order.
+ * A new session goes to the first usable account of the pool's spend order
+ * (`spendOrder` in core/pool-policy.ts: priority, then routing.strategy), the
+ * same order `cao run` tries accounts in.
  */
 export interface RouteChoice {
   account: string;
@@ -294,40 +294,22 @@ export class Router {
     if (usable.length === 0) return undefined;
     if (current !== undefined && usable.includes(current) && !this.overThreshold(current, now))
       return current;
-    const ranked = usable
-      .map((name, order) => ({
-        name,
-        order,
-        over: this.overThreshold(name, now),
-        priority: accountSettings(settings, name).priority,
-        ...this.headroom(name, settings, now),
-      }))
-      .sort(
-        (a, b) =>
-          Number(a.over) - Number(b.over) ||
-          b.priority - a.priority ||
-          (settings.strategy === "headroom"
-            ? Math.floor(b.headroom / 10) - Math.floor(a.headroom / 10) || a.resetsAtMs - b.resetsAtMs
-            : settings.strategy === "reset-soonest"
-              ? a.resetsAtMs - b.resetsAtMs || b.headroom - a.headroom
-              : 0) ||
-          a.order - b.order,
-      );
-    const best = ranked[0]!;
+    const best = spendOrder(usable, settings, (name) => this.limits(name), this.thresholds(), now)[0]!;
     // Everything is past its threshold: moving would lose the prompt cache for nothing.
-    if (best.over && current !== undefined && usable.includes(current)) return current;
-    return best.name;
+    if (this.overThreshold(best, now) && current !== undefined && usable.includes(current)) return current;
+    return best;
   }
 
-  private usedPercent(account: string, which: "primary" | "secondary", now: number): number {
-    return windowUsed(this.state.get(account)?.rateLimits, which, now);
+  private limits(account: string): RateLimits | undefined {
+    return this.state.get(account)?.rateLimits;
+  }
+
+  private thresholds(): Thresholds {
+    return { primary: this.options.primaryThreshold, secondary: this.options.secondaryThreshold };
   }
 
   private overThreshold(account: string, now: number): boolean {
-    return (
-      this.usedPercent(account, "primary", now) >= this.options.primaryThreshold ||
-      this.usedPercent(account, "secondary", now) >= this.options.secondaryThreshold
-    );
+    return overThreshold(this.limits(account), this.thresholds(), now);
   }
 
   private stillAsGood(current: string, next: string, now: number): boolean {
@@ -338,25 +320,10 @@ export class Router {
     ) {
       return false;
     }
-    const bucket = (name: string) => Math.floor(this.headroom(name, this.settings(), now).headroom / 10);
+    const settings = this.settings();
+    const bucket = (name: string) =>
+      Math.floor(accountHeadroom(name, settings, this.limits(name), this.thresholds(), now).headroom / 10);
     return bucket(current) >= bucket(next);
-  }
-
-  private headroom(
-    account: string,
-    settings: Settings,
-    now: number,
-  ): { headroom: number; resetsAtMs: number } {
-    const limits = this.state.get(account)?.rateLimits;
-    // Known room beats unknown room; with nothing known at all, registry order decides.
-    if (!limits?.primary && !limits?.secondary) return { headroom: -1, resetsAtMs: Number.POSITIVE_INFINITY };
-    const caps = accountCaps(accountSettings(settings, account));
-    const headroom = Math.min(
-      Math.min(this.options.primaryThreshold, caps.primary) - this.usedPercent(account, "primary", now),
-      Math.min(this.options.secondaryThreshold, caps.secondary) - this.usedPercent(account, "secondary", now),
-    );
-    const reset = limits.primary?.resetsAtMs;
-    return { headroom, resetsAtMs: reset !== undefined && reset > now ? reset : Number.POSITIVE_INFINITY };
   }
 }
 

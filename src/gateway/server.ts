@@ -114,6 +114,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
             "The gateway keeps retrying; free some disk space and do not stop the gateway until it says saved",
         );
       },
+      rescued(account, file) {
+        log(
+          file
+            ? `the login of ${account} is also kept in a rescue copy at ${file}; a stopped or killed gateway restores it at its next start`
+            : `WARNING: no rescue copy of the login of ${account} could be written either: stopping the gateway now loses it`,
+        );
+      },
+      restored(account, file) {
+        log(`the login of ${account} was taken back from the rescue copy at ${file}`);
+      },
       saved(account, how) {
         log(`the login of ${account} is saved to disk again (${how})`);
       },
@@ -278,8 +288,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       context.strangers.endWindow(Date.now());
       for (const lost of tokens.flushUnsaved()) {
         log(
-          `WARNING: the gateway stops with the login of ${lost.account} unsaved (${lost.reason}); ` +
-            `log in again with \`cao add ${lost.account} --relogin\` once the disk has room`,
+          lost.rescueFile
+            ? `the gateway stops with the login of ${lost.account} unsaved (${lost.reason}); ` +
+                `its rescue copy at ${lost.rescueFile} is restored when the gateway starts again`
+            : `WARNING: the gateway stops with the login of ${lost.account} unsaved (${lost.reason}) and no rescue copy; ` +
+                `log in again with \`cao add ${lost.account} --relogin\` once the disk has room`,
         );
       }
       await agent.close().catch(() => {});

@@ -1,5 +1,6 @@
-import { type AccountStatus, updateAccountStatuses } from "../core/account-status.js";
+import type { AccountStatus } from "../core/account-status.js";
 import { LockBusyError } from "../core/file-lock.js";
+import { updateAccountStatuses } from "../core/status-update.js";
 
 type Change = (status: AccountStatus) => AccountStatus;
 

@@ -4,9 +4,10 @@ import type { GatewayContext } from "./context.js";
 
 /**
  * WebSocket upgrades (`GET /v1/responses`): the Responses WebSocket proxy in
- * websocket.ts, routed with the same router and token manager as HTTP. When
- * the upstream cannot take a WebSocket it answers 426, and Codex uses HTTP SSE
- * for the rest of the session without a visible retry (docs/codex-notes.md, "The Responses WebSocket").
+ * websocket.ts, its upstream opened by the same failover loop as HTTP's
+ * (failover.ts). When the upstream cannot take a WebSocket it answers 426, and
+ * Codex uses HTTP SSE for the rest of the session without a visible retry
+ * (docs/codex-notes.md, "The Responses WebSocket").
  *
  * The proxy (and the `ws` package, ~10 MB resident) is loaded on the first
  * upgrade only: a gateway serving HTTP alone never pays for it.

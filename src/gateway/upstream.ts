@@ -47,16 +47,3 @@ export function jsonPoster(agent: Agent, timeoutMs: number): HttpPost {
     });
   };
 }
-
-/** Headers that describe one connection, not the message: never forwarded either way. */
-export const HOP_BY_HOP = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "te",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-]);

@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import WebSocket, { type RawData, WebSocketServer } from "ws";
 import { markVerified } from "./connection-guard.js";
 import { bearerOf, type GatewayContext, sessionKeyOf, upstreamPath } from "./context.js";
-import { backoffMs } from "./proxy.js";
+import { retryDelayMs } from "./failover.js";
 import type { Served } from "./router.js";
 import { rateLimitsFromEvent, usageLimitBody } from "./signals.js";
 import { turnIdOfFrame } from "./turn-id.js";
@@ -242,17 +242,15 @@ class ResponsesSession {
         }
         const status = typeof event?.status === "number" ? event.status : 0;
         const pending = this.pending;
-        if (
-          status >= 500 &&
-          pending &&
-          !pending.answered &&
-          pending.retries < this.ctx.config.upstreamRetries
-        ) {
-          // A server error before any answer: retried on a fresh upstream, as the HTTP proxy retries a 5xx.
+        const wait =
+          status >= 500 && pending && !pending.answered
+            ? retryDelayMs(this.ctx.config, pending.retries)
+            : undefined;
+        if (pending && wait !== undefined) {
+          // A server error before any answer: retried on a fresh upstream, as failover.ts retries a 5xx.
+          pending.retries++;
           this.ctx.router.recordFailure(this.account, `websocket error event ${status}`);
-          this.continueElsewhere(`error ${status}`, {
-            delayMs: backoffMs(this.ctx.config, pending.retries++),
-          });
+          this.continueElsewhere(`error ${status}`, { delayMs: wait });
           return;
         }
       } else if (type === "codex.rate_limits") {

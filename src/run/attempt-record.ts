@@ -1,6 +1,6 @@
-import type { SessionMove } from "../core/account-status.js";
-import { type AccountStatus, updateAccountStatus } from "../core/account-status.js";
+import type { AccountStatus, SessionMove } from "../core/account-status.js";
 import { ExitCode } from "../core/exit-codes.js";
+import { updateAccountStatus } from "../core/status-update.js";
 import type { RunVerdict } from "./run-evidence.js";
 
 /** When Codex named no reset time, try the account again after this long. */

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { type AccountStatus, isCoolingDown, loadStatuses } from "../core/account-status.js";
 import { findRealCodex } from "../core/codex-binary.js";
 import { codexEnv } from "../core/codex-env.js";
@@ -15,6 +16,15 @@ import { formatResetTime } from "./reset-time.js";
 import { resumeArgs } from "./resume-args.js";
 import type { RunVerdict } from "./run-evidence.js";
 import { runCodex } from "./spawn-codex.js";
+
+/** Before the first attempt: the session `resume --last` or the picker chose may be held by its account's daemon. */
+async function releaseChosenSession(options: RunOptions, account: string, bin: string): Promise<void> {
+  if (!options.chosenSession) return;
+  const sessionsDir = path.join(accountDir(account), "sessions");
+  await (await import("./pool-resume.js")).releaseSession(options.chosenSession, account, bin, {
+    sessionsDir,
+  });
+}
 
 /** The logger loads consola (~25 ms): only when there is something to say, never on a plain run. */
 const say = async (level: "info" | "warn", message: string) =>
@@ -72,6 +82,7 @@ export async function runWithFallback(options: RunOptions): Promise<number> {
         await say("info", `continuing session ${moving.sessionId} on ${account}`);
         (await import("./attempt-record.js")).recordSessionMove({ ...moving, to: account, atMs: Date.now() });
       } else if (previous !== undefined) await say("info", `running codex on ${account}`);
+      else await releaseChosenSession(options, account, bin);
       const { exitCode, verdict } = await attempt(account, bin, args, terminal, record);
       if (verdict.ambiguous) await say("warn", `${verdict.ambiguous}; not switching accounts`);
       // Ctrl-C means stop: the account is marked, but no other one is started.

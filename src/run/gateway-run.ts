@@ -1,3 +1,4 @@
+import path from "node:path";
 import { findRealCodex } from "../core/codex-binary.js";
 import { codexEnv } from "../core/codex-env.js";
 import { CaoError } from "../core/errors.js";
@@ -5,6 +6,8 @@ import { ExitCode } from "../core/exit-codes.js";
 import { probeGateway } from "../core/gateway-probe.js";
 import { gatewayCodexArgs, readLiveGatewayState } from "../core/gateway-state.js";
 import { readyAccountHome } from "./account-home.js";
+import { releaseSession } from "./pool-resume.js";
+import type { PoolSession } from "./pool-sessions.js";
 import { runCodex } from "./spawn-codex.js";
 
 /**
@@ -13,7 +16,11 @@ import { runCodex } from "./spawn-codex.js";
  * starts in the home of the account the gateway names (its backend calls use
  * that login) and keeps the terminal.
  */
-export async function runThroughGateway(codexPath: string | undefined, codexArgs: string[]): Promise<number> {
+export async function runThroughGateway(
+  codexPath: string | undefined,
+  codexArgs: string[],
+  chosenSession?: PoolSession,
+): Promise<number> {
   const gateway = readLiveGatewayState();
   if (!gateway) {
     throw new CaoError(
@@ -34,6 +41,7 @@ export async function runThroughGateway(codexPath: string | undefined, codexArgs
   }
   const bin = findRealCodex(codexPath);
   const home = await readyAccountHome(gateway.account);
+  await releaseSession(chosenSession, gateway.account, bin, { sessionsDir: path.join(home, "sessions") });
   const run = await runCodex(bin, [...gatewayCodexArgs(gateway.url), ...codexArgs], codexEnv(home), true);
   return run.exitCode;
 }

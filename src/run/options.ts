@@ -1,5 +1,6 @@
 import { validateAccountName } from "../core/account-name.js";
 import { usageError } from "../core/errors.js";
+import type { PoolSession } from "./pool-sessions.js";
 
 /** `cao run`'s flags, validated; `codexArgs` are the words after `--`, untouched. */
 export interface RunOptions {
@@ -12,6 +13,8 @@ export interface RunOptions {
   /** On a switch, start codex over with the same arguments instead of resuming the session (src/run/resume-args.ts). */
   restart: boolean;
   codexArgs: string[];
+  /** The session cao chose for `resume --last` or the picker (src/run/pool-resume.ts), now in codexArgs. */
+  chosenSession?: PoolSession;
 }
 
 /** The flags as citty hands them over (strings, so bad numbers reach our own checks). */

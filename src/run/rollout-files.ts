@@ -33,7 +33,7 @@ export function sessionDayDirs(sessionsDir: string, fromMs: number, toMs: number
   return [...dirs];
 }
 
-function rolloutNames(dir: string): string[] {
+export function rolloutNames(dir: string): string[] {
   try {
     return fs.readdirSync(dir).filter((name) => name.startsWith("rollout-") && name.endsWith(".jsonl"));
   } catch {
@@ -78,7 +78,8 @@ export function rolloutForSession(
   return find(sessionDayDirs(sessionsDir, sinceMs, untilMs)) ?? find(allDayDirs(sessionsDir));
 }
 
-function allDayDirs(sessionsDir: string): string[] {
+/** Every day directory under `sessions/`, newest first. */
+export function allDayDirs(sessionsDir: string): string[] {
   const subdirs = (dir: string) => {
     try {
       return fs

@@ -19,6 +19,20 @@ export function promptSegment(nowMs = Date.now(), cwd = process.cwd()): string {
   return `${active.name} ${used}%`;
 }
 
+/**
+ * `$CAO_PROMPT_POOL` as the prompt hooks compute it: `pool N%` from
+ * `.state/pool` (src/core/pool-state.ts), empty when the figure is unknown or
+ * stale (a reset has come since it was written). The cases, run against this
+ * and every shell's copy: test/fixtures/pool-prompt.json.
+ */
+export function poolPromptSegment(nowMs = Date.now(), dir = dataDir()): string {
+  const line = readStateLine(path.join(stateDir(dir), "pool")) ?? "";
+  const [percent, staleAt] = line.trim().split(/\s+/);
+  if (!percent || !/^\d+$/.test(percent)) return "";
+  if (staleAt && /^\d+$/.test(staleAt) && Number(staleAt) * 1000 <= nowMs) return "";
+  return `pool ${percent}%`;
+}
+
 /** A prompt never fails: an invalid pin or $CAO_ACCOUNT shows no account (codex itself reports it). */
 function activeOrNone(cwd: string): ActiveAccount | undefined {
   try {

@@ -1,4 +1,5 @@
-import { loadSnapshot, markMemoryOnlyLogins, type StatusSnapshot, withPool } from "../core/account-view.js";
+import { loadSnapshot, markMemoryOnlyLogins, poolOf, type StatusSnapshot } from "../core/account-view.js";
+import { loadSettingsIfAny } from "../core/settings-load.js";
 import { stdoutIsTerminal, writeStdout } from "../terminal/stdout.js";
 
 export interface ViewChoice {
@@ -15,7 +16,9 @@ export interface ViewChoice {
  * start-up path every module counts.
  */
 export async function showStatus(choice: ViewChoice): Promise<void> {
-  const snapshot = await withPool(loadSnapshot());
+  const loaded = loadSnapshot();
+  // cao.toml is read only if it exists (start-up budget).
+  const snapshot = { ...loaded, pool: poolOf(loaded, await loadSettingsIfAny(loaded.dataDir)) };
   await markMemoryOnlyLogins(snapshot);
   if (choice.json) {
     writeStdout(JSON.stringify((await import("../core/account-json.js")).snapshotJson(snapshot), null, 2));
@@ -39,7 +42,9 @@ export function memoryOnlyWarnings(snapshot: StatusSnapshot): string[] {
     a.memoryOnly
       ? [
           `WARNING: the login of ${a.name} lives only in the gateway's memory (${a.memoryOnly.reason}); ` +
-            "free disk space and keep the gateway running until it is saved",
+            (a.memoryOnly.rescueFile
+              ? `a rescue copy at ${a.memoryOnly.rescueFile} keeps it if the gateway stops; free disk space`
+              : "no rescue copy could be written: free disk space and keep the gateway running until it is saved"),
         ]
       : [],
   );

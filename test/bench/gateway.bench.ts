@@ -174,7 +174,8 @@ try {
   );
   if (baseline) before.push(`| CPU per MB (burst) | ${ms(cpu.before!)} | ${ms(cpu.cao!)} |`);
 
-  // Memory: fresh gateways, rounds of 100 concurrent 1 MB bursts (each gateway in turn), then idle.
+  // Memory: fresh gateways and a fresh http floor (what any Node HTTP hop with the same flags holds
+  // for the same streams), rounds of 100 concurrent 1 MB bursts (each in turn), then idle.
   const memory: Record<string, { pid: number; target: HttpTarget; idle: number; peak: number }> = {};
   for (const name of gatewayNames) {
     const fresh = await procs.gateway(dir(`${name}-memory`), backend, [], builds[name]);
@@ -185,10 +186,14 @@ try {
     await timeResponse(target, "tiny", "warm");
     memory[name] = { pid: fresh.pid, target, idle: rssMb(fresh.pid), peak: 0 };
   }
+  const freshFloor = await procs.httpFloor(backend.upstreamBaseUrl);
+  const floorTarget = { ...direct, url: freshFloor.url };
+  await timeResponse(floorTarget, "tiny", "warm");
+  memory.floor = { pid: freshFloor.pid, target: floorTarget, idle: rssMb(freshFloor.pid), peak: 0 };
   const sampler = setInterval(() => {
     for (const m of Object.values(memory)) m.peak = Math.max(m.peak, rssMb(m.pid));
   }, 5);
-  await pairedRounds(gatewayNames, { rounds: 3, warmup: 0 }, async (name, round) => {
+  await pairedRounds([...gatewayNames, "floor"], { rounds: 3, warmup: 0 }, async (name, round) => {
     const { target } = memory[name]!;
     await Promise.all(Array.from({ length: 100 }, (_, i) => timeResponse(target, "burst", `m${round}-${i}`)));
     return 0;
@@ -198,26 +203,27 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 3000));
   const after = Object.fromEntries(Object.entries(memory).map(([name, m]) => [name, rssMb(m.pid)]));
   const cao = memory.cao!;
+  const floorRss = memory.floor;
   row(
     "gateway RSS, 3 rounds of 100 concurrent 1 MB bursts",
     "",
     "",
-    "",
+    `idle ${floorRss.idle.toFixed(1)} MB, peak ${floorRss.peak.toFixed(1)} MB`,
     `idle ${cao.idle.toFixed(1)} MB, peak ${cao.peak.toFixed(1)} MB`,
     "",
     "",
-    "",
+    `peak +${(cao.peak - floorRss.peak).toFixed(1)} MB`,
     `<= 80 MB: ${verdict(cao.peak <= 80)}`,
   );
   row(
     "gateway RSS 3 s after",
     "",
     "",
-    "",
+    `${after.floor!.toFixed(1)} MB`,
     `${after.cao!.toFixed(1)} MB`,
     "",
     "",
-    "",
+    `+${(after.cao! - after.floor!).toFixed(1)} MB`,
     `< 70 MB: ${verdict(after.cao! < 70)}`,
   );
   if (baseline) {

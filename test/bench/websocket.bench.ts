@@ -6,6 +6,8 @@
 //     has two relayed frames on its critical path, so per frame is half the
 //     added round-trip time;
 //   1 MB of frames (1000 x ~1 KB events) <= 1.05x the relay's time.
+// The ws floor (lib/processes.ts wsFloor: the `ws` library relaying messages,
+// none of cao's work) shows what any WebSocket-aware hop costs.
 // Run: npm run bench -- websocket   (or: npm run build && node --import tsx test/bench/websocket.bench.ts)
 // CAO_BENCH_BASELINE=<other checkout>/dist/bin/cao.cjs measures that build too, as "before", in the same rounds.
 import fs from "node:fs";
@@ -63,16 +65,18 @@ try {
   const beforeDir = path.join(root, "before");
   const before = baseline ? await procs.gateway(beforeDir, backend, [], baseline) : undefined;
   const relay = await procs.relay(backend.codexBaseUrl);
+  const floor = await procs.wsFloor(backend.codexBaseUrl);
   const token = tokenOf(dataDir, "main");
   const sockets: Record<string, Awaited<ReturnType<typeof connect>>> = {
     direct: await connect(backend.codexBaseUrl, token, "direct"),
     relay: await connect(relay.url, token, "relay"),
+    floor: await connect(floor.url, token, "floor"),
     cao: await connect(gateway.url, token, "cao"),
   };
   if (before) sockets.before = await connect(before.url, tokenOf(beforeDir, "main"), "before");
   const names = Object.keys(sockets);
   const n = rounds(2000);
-  type Samples = Record<string, number[]> & Record<"direct" | "relay" | "cao", number[]>;
+  type Samples = Record<string, number[]> & Record<"direct" | "relay" | "floor" | "cao", number[]>;
   const trip = <Samples>(
     await pairedRounds(names, { rounds: n, warmup: Math.ceil(n / 10) }, (name) => sockets[name]!.roundTrip())
   );
@@ -86,11 +90,12 @@ try {
   const out = [
     "\n## gateway (WebSocket): cao vs a bare TCP relay vs direct, interleaved and paired",
     `${os.availableParallelism()} cores, shared; node ${process.version}; gateway flags: ${gatewayFlags().join(" ") || "(none)"}`,
-    "| measure | direct | relay | cao | cao vs relay | cao vs direct | target |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
-    `| prewarm round trip p50 (p90) | ${median(trip.direct).toFixed(3)} ms (${p90(trip.direct).toFixed(3)}) | ${median(trip.relay).toFixed(3)} ms (${p90(trip.relay).toFixed(3)}) | ${median(trip.cao).toFixed(3)} ms (${p90(trip.cao).toFixed(3)}) | | | |`,
-    `| added per relayed frame p50 | | +${perFrame(trip.relay, trip.direct).toFixed(3)} ms | +${perFrame(trip.cao, trip.direct).toFixed(3)} ms | +${caoOverRelay.toFixed(3)} ms | | <= relay + 0.05 ms: ${verdict(caoOverRelay <= 0.05)} |`,
-    `| 1 MB of frames (1000 x ~1 KB), total | ${median(mb.direct).toFixed(2)} ms | ${median(mb.relay).toFixed(2)} ms (${medianRatio(mb.relay, mb.direct).toFixed(3)}x direct) | ${median(mb.cao).toFixed(2)} ms | ${mbRatio.toFixed(3)}x | ${medianRatio(mb.cao, mb.direct).toFixed(3)}x | <= 1.05x relay: ${verdict(mbRatio <= 1.05)} |`,
+    "relay: a bare TCP relay (socket.pipe); ws floor: the `ws` library relaying messages, none of cao's work",
+    "| measure | direct | relay | ws floor | cao | cao vs relay | cao vs direct | cao vs floor | target |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    `| prewarm round trip p50 (p90) | ${median(trip.direct).toFixed(3)} ms (${p90(trip.direct).toFixed(3)}) | ${median(trip.relay).toFixed(3)} ms (${p90(trip.relay).toFixed(3)}) | ${median(trip.floor).toFixed(3)} ms (${p90(trip.floor).toFixed(3)}) | ${median(trip.cao).toFixed(3)} ms (${p90(trip.cao).toFixed(3)}) | | | | |`,
+    `| added per relayed frame p50 | | +${perFrame(trip.relay, trip.direct).toFixed(3)} ms | +${perFrame(trip.floor, trip.direct).toFixed(3)} ms | +${perFrame(trip.cao, trip.direct).toFixed(3)} ms | +${caoOverRelay.toFixed(3)} ms | | +${perFrame(trip.cao, trip.floor).toFixed(3)} ms | <= relay + 0.05 ms: ${verdict(caoOverRelay <= 0.05)} |`,
+    `| 1 MB of frames (1000 x ~1 KB), total | ${median(mb.direct).toFixed(2)} ms | ${median(mb.relay).toFixed(2)} ms (${medianRatio(mb.relay, mb.direct).toFixed(3)}x direct) | ${median(mb.floor).toFixed(2)} ms (${medianRatio(mb.floor, mb.relay).toFixed(3)}x relay) | ${median(mb.cao).toFixed(2)} ms | ${mbRatio.toFixed(3)}x | ${medianRatio(mb.cao, mb.direct).toFixed(3)}x | ${medianRatio(mb.cao, mb.floor).toFixed(3)}x | <= 1.05x relay: ${verdict(mbRatio <= 1.05)} |`,
   ];
   if (before) {
     out.push(

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
+import { parse as parseToml, stringify as stringifyToml } from "smol-toml";
 import { ensureAccountHome } from "../../src/core/codex-home.js";
-import type { FakeBackend } from "../../src/demo/fake-backend/types.js";
+import { startFakeBackend } from "../../src/demo/fake-backend/server.js";
+import type { FakeAccountSpec, FakeBackend } from "../../src/demo/fake-backend/types.js";
 import { caoBin } from "../helpers/cli.js";
 import { codexPathDir } from "../helpers/real-codex.js";
 import type { TmuxServer, Tui } from "../helpers/tui.js";
@@ -24,6 +26,8 @@ export function tuiWorld(
   tmux: TmuxServer,
   backend: FakeBackend,
   accounts: Array<{ name: string; accountId: string }>,
+  /** TOML the user adds to the main Codex config (merged table by table, as the docs tell users to). */
+  extraConfig?: string,
 ): TuiWorld {
   assert.ok(backend.caCertFile, "the TUI needs the fake backend's HTTPS side (https: true)");
   const world = runWorld(backend, accounts);
@@ -33,6 +37,7 @@ export function tuiWorld(
     path.join(world.codexHome, "config.toml"),
     "\n[notice]\nhide_rate_limit_model_nudge = true\n",
   );
+  if (extraConfig) mergeIntoToml(path.join(world.codexHome, "config.toml"), extraConfig);
   const root = path.dirname(world.cwd);
   // Homes as `cao add` makes them: config synced from the main one, sessions and the rest shared.
   const previous = process.env.CAO_MAIN_CODEX_HOME;
@@ -57,6 +62,26 @@ export function tuiWorld(
   };
   for (const key of ["CAO_CODEX_BIN", "PROMPT_COMMAND", "PS1", "CAO_PROMPT", "NO_COLOR"]) delete paneEnv[key];
   return { ...world, root, bin, paneEnv };
+}
+
+function mergeIntoToml(file: string, extra: string): void {
+  const config = parseToml(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(parseToml(extra))) {
+    const old = config[key];
+    const bothTables = [old, value].every((v) => v && typeof v === "object" && !Array.isArray(v));
+    config[key] = bothTables ? { ...(old as object), ...(value as object) } : value;
+  }
+  fs.writeFileSync(file, stringifyToml(config));
+}
+
+/** A fake backend the TUI can use (HTTPS, WebSocket), answering `reply-PROMPT by X`, X the account id's last letter. */
+export function startTuiBackend(accounts: FakeAccountSpec[]): Promise<FakeBackend> {
+  return startFakeBackend({
+    https: true,
+    websocket: true,
+    accounts,
+    reply: (input) => ({ kind: "text", text: `reply-${input.userText} by ${input.accountId.slice(-1)}` }),
+  });
 }
 
 /** The shells the TUI tests start codex from, and how each loads cao's functions. */

@@ -64,6 +64,7 @@ export async function gatewayWorld(
   });
   after(() => backend.close());
   process.env.CAO_MAIN_CODEX_HOME = world.codexHome;
+  process.env.CAO_RESCUE_DIR = world.rescueDir;
   writeSandboxCodexConfig(backend, world.codexHome);
   registerFakeAccounts(
     backend,

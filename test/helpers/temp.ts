@@ -36,6 +36,7 @@ export function tempWorld(): {
   root: string;
   home: string;
   dataDir: string;
+  rescueDir: string;
   codexHome: string;
   env: NodeJS.ProcessEnv;
 } {
@@ -44,7 +45,15 @@ export function tempWorld(): {
   const dataDir = path.join(home, ".codex-account-orchestrator");
   const codexHome = path.join(home, ".codex");
   fs.mkdirSync(home, { recursive: true });
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, CAO_HOME: dataDir, NO_COLOR: "1" };
+  // Rescue copies of logins a full disk refused (core/login-rescue.ts) stay inside the world too.
+  const rescueDir = path.join(root, "rescue");
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: home,
+    CAO_HOME: dataDir,
+    CAO_RESCUE_DIR: rescueDir,
+    NO_COLOR: "1",
+  };
   for (const key of [
     "CODEX_HOME",
     "CAO_ACCOUNT",
@@ -55,7 +64,7 @@ export function tempWorld(): {
     "XDG_DATA_HOME",
   ])
     delete env[key];
-  return { root, home, dataDir, codexHome, env };
+  return { root, home, dataDir, rescueDir, codexHome, env };
 }
 
 /** Every file under `dir` (following no links) that still contains `needle` (a token that must be gone). */

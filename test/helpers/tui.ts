@@ -191,17 +191,18 @@ function driver(tmux: (...args: string[]) => Promise<string>, target: string, pr
     },
     async submit(prompt) {
       await type(prompt);
-      // The composer is the last "›" line; earlier ones are the transcript's user messages.
-      const composerHas = (s: string) =>
-        s
-          .split("\n")
-          .filter((line) => line.startsWith("›"))
-          .at(-1)
-          ?.includes(prompt) ?? false;
+      // The composer is the last "›" line; earlier ones are the transcript's user messages. Sent
+      // means: the prompt is in the transcript and no longer in the composer. (Only "not in the
+      // composer" would also hold while a popup or a redraw hides the composer for a moment, and
+      // an Enter the TUI was not ready for would go unnoticed.)
+      const sent = (s: string) => {
+        const marked = s.split("\n").filter((line) => line.startsWith("›"));
+        return marked.slice(0, -1).some((line) => line.includes(prompt)) && !marked.at(-1)?.includes(prompt);
+      };
       for (let attempt = 0; attempt < 3; attempt++) {
         await keys("Enter");
         try {
-          await waitFor((s) => !composerHas(s), { timeoutMs: 3000, describe: `prompt ${prompt} sent` });
+          await waitFor(sent, { timeoutMs: 3000, describe: `prompt ${prompt} sent` });
           return;
         } catch (error) {
           if (attempt === 2) throw error;

@@ -11,7 +11,7 @@ const UPDATES_EACH = 8;
 // Each process bumps a shared counter and its own account's counter; any lost
 // update (a read-modify-write that raced) shows up as a short count.
 const worker = (dist: string) => `
-import { updateAccountStatus } from ${JSON.stringify(path.join(dist, "core/account-status.js"))};
+import { updateAccountStatus } from ${JSON.stringify(path.join(dist, "core/status-update.js"))};
 import { updateRegistry } from ${JSON.stringify(path.join(dist, "core/registry.js"))};
 const [dir, me] = process.argv.slice(2);
 // A lock wait that times out (exit code 5) changed nothing, so trying again loses nothing; it only

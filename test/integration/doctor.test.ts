@@ -17,6 +17,13 @@ async function doctorWorld(accounts: Record<string, FixtureLogin | null>) {
   return w;
 }
 
+/** A stand-in codex in `dir` whose `--version` prints `codex-cli VERSION`. */
+function codexReporting(dir: string, version: string): string {
+  const file = path.join(dir, `codex-${version}`);
+  fs.writeFileSync(file, `#!/bin/sh\necho "codex-cli ${version}"\n`, { mode: 0o755 });
+  return file;
+}
+
 const login = (name: string, extra: Partial<FixtureLogin> = {}): FixtureLogin => ({
   email: `${name}@example.com`,
   accountId: `acc-${name}`,
@@ -152,11 +159,7 @@ test("permissions too open and kept corrupt files are reported; a corrupt regist
 
 test("the installed codex's version: newer than tested is a warning, older than supported an error", async () => {
   const w = await doctorWorld({ a: login("a") });
-  const fakeCodex = (version: string) => {
-    const file = path.join(w.root, `codex-${version}`);
-    fs.writeFileSync(file, `#!/bin/sh\necho "codex-cli ${version}"\n`, { mode: 0o755 });
-    return file;
-  };
+  const fakeCodex = (version: string) => codexReporting(w.root, version);
   const cases: Array<[string, number, string, RegExp]> = [
     [
       "99.0.0",
@@ -174,4 +177,35 @@ test("the installed codex's version: newer than tested is a warning, older than 
     assert.equal(code, exit, `${version}: ${JSON.stringify(report.issues)}`);
     assert.match(report.issues[0].message, message);
   }
+});
+
+test("cao's footer lines in the main Codex config: info when complete, a warning when a piece is missing or the Codex has no providers", async () => {
+  const w = await doctorWorld({ a: login("a") });
+  const codexAt = (version: string) => codexReporting(w.root, version);
+  const lines = await runCao(["statusline", "--config"], { env: w.env });
+  assert.equal(lines.code, 0, lines.stderr);
+  const config = path.join(w.home, ".codex", "config.toml");
+  fs.mkdirSync(path.dirname(config), { recursive: true });
+  const check = async (version: string) => {
+    const { report } = await doctor({ ...w.env, CAO_CODEX_BIN: codexAt(version) });
+    const found = report.issues.filter((i: { code: string }) => i.code.startsWith("statusline"));
+    return found.map(
+      (i: { severity: string; code: string; message: string }) => `${i.severity}:${i.code}: ${i.message}`,
+    );
+  };
+  assert.deepEqual(await check("0.171.0"), [], "no lines, no finding");
+  fs.writeFileSync(config, lines.stdout);
+  assert.match(
+    (await check("0.171.0")).join("\n"),
+    /^info:statusline: Codex's footer comes from `cao statusline`/,
+  );
+  assert.match(
+    (await check("0.169.0")).join("\n"),
+    /^warning:statusline-unsupported: codex 0\.169\.0 has no footer providers/,
+  );
+  fs.writeFileSync(config, lines.stdout.replace(/^env_vars = .*$/m, ""));
+  assert.match(
+    (await check("0.171.0")).join("\n"),
+    /^warning:statusline-incomplete: .*missing: env_vars = \["CAO_HOME", "CODEX_HOME"\]\)/,
+  );
 });

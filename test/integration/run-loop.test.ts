@@ -78,10 +78,10 @@ test("a usage limit in the rollout switches to the next account and records the 
     a: [{ rollout: "ok", stdout: ["answer from a"] }],
   });
   const startedAt = Date.now();
-  const result = await world.cao(["run", "--", "exec", "hi"]);
+  const result = await world.cao(["run", "--", "exec", "hi"], { env: { ...world.env, CAO_ACCOUNT: "b" } });
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /answer from a/);
-  assert.deepEqual(accountsCalled(world), ["b", "a"], "the active account first, then registry order");
+  assert.deepEqual(accountsCalled(world), ["b", "a"], "the shell's account first, then registry order");
   assert.match(result.stderr, /b hit its usage limit \(resets .+\)/);
   assert.match(result.stderr, /continuing session \S+ on a/);
   const b = world.statuses().b;
@@ -378,7 +378,7 @@ test("cao.toml: a paused account and one keeping its reserve are skipped, with t
   assert.match(result.stderr, /skipping b: keeping its 5-hour reserve \(81% used, cap 80%\)/);
 
   fs.writeFileSync(path.join(world.dataDir, "cao.toml"), "[accounts.a]\npaused = true\n");
-  const only = await world.cao(["run", "--no-fallback", "--", "exec", "hi"]);
+  const only = await world.cao(["run", "--account", "a", "--no-fallback", "--", "exec", "hi"]);
   assert.equal(only.code, 1, only.stderr);
   assert.match(only.stderr, /no account may run codex: a is paused/);
 });

@@ -3,7 +3,6 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { renderShims } from "../../src/gateway-setup/shims.js";
 import {
   expectedOutcome,
   layOutCase,
@@ -13,7 +12,7 @@ import {
 } from "../helpers/account-resolution.js";
 import { repoRoot } from "../helpers/cli.js";
 import { tempWorld } from "../helpers/temp.js";
-import { fakeCodex } from "../shell/world.js";
+import { writeTestShim } from "../shell/world.js";
 
 /** The POSIX shim runs in the shells /bin/sh is on the systems cao supports. */
 const SHELLS = ["sh", "dash"];
@@ -26,20 +25,13 @@ function shimWorld(testCase: ResolutionCase) {
     fs.mkdirSync(path.join(world.dataDir, ".state"), { recursive: true });
     fs.writeFileSync(path.join(world.dataDir, ".state/default"), `${testCase.default}\n`);
   }
-  const shims = path.join(world.root, "shims");
-  const realBin = path.join(world.root, "real-bin");
-  fs.mkdirSync(shims);
-  fs.mkdirSync(realBin);
-  fs.symlinkSync(fakeCodex, path.join(realBin, "codex"));
-  const rendered = renderShims({
-    dir: shims,
-    dataDir: world.dataDir,
-    platform: "posix",
-    caoCommand: ["false"],
-  });
-  fs.writeFileSync(path.join(shims, "codex"), rendered.get("codex") ?? "", { mode: 0o755 });
-  const env = { ...world.env, PATH: [shims, realBin, "/usr/bin", "/bin"].join(":"), ...testCase.env };
-  return { ...world, shim: path.join(shims, "codex"), env };
+  const { shim, realBin } = writeTestShim(world.root, world.dataDir, ["false"]);
+  const env = {
+    ...world.env,
+    PATH: [path.dirname(shim), realBin, "/usr/bin", "/bin"].join(":"),
+    ...testCase.env,
+  };
+  return { ...world, shim, env };
 }
 
 for (const shell of SHELLS) {

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { before, describe, test } from "node:test";
 import {
   expectedOutcome,
   layOutCase,
@@ -10,14 +9,13 @@ import {
   type ResolutionCase,
 } from "../helpers/account-resolution.js";
 import {
+  describeInEveryShell,
   parseReport,
-  REAL_SHELLS,
   type RealShell,
   runShell,
   setDefault,
   shellWorld,
   sourceInit,
-  writeInit,
 } from "./world.js";
 
 /** Runs codex and then the prompt hook in one shell, in the case's directory. */
@@ -35,33 +33,24 @@ function outcome(report: Record<string, string>, data: string): string {
   return path.dirname(home) === data ? path.basename(home) : `unexpected CODEX_HOME ${home}`;
 }
 
-/** The init scripts are rendered once, in a world that lives as long as this file's tests. */
-const initWorld = shellWorld();
-
-for (const shell of REAL_SHELLS) {
-  describe(`${shell}: account resolution (test/fixtures/account-resolution.json)`, () => {
-    let init = "";
-    before(async () => {
-      init = await writeInit(initWorld, shell);
-    });
-    for (const testCase of RESOLUTION_CASES) {
-      test(testCase.name, async () => {
-        const world = caseWorld(testCase);
-        const cwd = layOutCase(world.root, testCase);
-        const env = { ...world.env, INIT: init, CWD: cwd, ...testCase.env };
-        const result = await runShell(shell, SCRIPT[shell], env);
-        assert.equal(result.code, 0, result.stderr);
-        const report = parseReport(result.stdout).values;
-        const expected = expectedOutcome(testCase);
-        assert.equal(outcome(report, world.data), expected, `${result.stdout}\n${result.stderr}`);
-        // The prompt shows the account codex would use, nothing when it would not run.
-        const prompt = expected === "invalid" || expected === "none" ? "" : expected;
-        assert.equal(report.PROMPT, prompt, result.stderr);
-        if (expected === "invalid") assert.equal(result.stderr.trim().split("\n").length, 1, result.stderr);
-      });
-    }
-  });
-}
+describeInEveryShell(
+  "account resolution (test/fixtures/account-resolution.json)",
+  RESOLUTION_CASES,
+  async (shell, init, testCase) => {
+    const world = caseWorld(testCase);
+    const cwd = layOutCase(world.root, testCase);
+    const env = { ...world.env, INIT: init, CWD: cwd, ...testCase.env };
+    const result = await runShell(shell, SCRIPT[shell], env);
+    assert.equal(result.code, 0, result.stderr);
+    const report = parseReport(result.stdout).values;
+    const expected = expectedOutcome(testCase);
+    assert.equal(outcome(report, world.data), expected, `${result.stdout}\n${result.stderr}`);
+    // The prompt shows the account codex would use, nothing when it would not run.
+    const prompt = expected === "invalid" || expected === "none" ? "" : expected;
+    assert.equal(report.PROMPT, prompt, result.stderr);
+    if (expected === "invalid") assert.equal(result.stderr.trim().split("\n").length, 1, result.stderr);
+  },
+);
 
 function caseWorld(testCase: ResolutionCase) {
   const world = shellWorld({ accounts: [...RESOLUTION_ACCOUNTS] });

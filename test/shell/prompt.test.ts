@@ -20,6 +20,7 @@ function worldWithUsage(line = `42 ${FUTURE} 7 -`) {
   const world = shellWorld({ accounts: ["work"], defaultAccount: "work" });
   fs.mkdirSync(path.join(world.data, ".state", "usage"), { recursive: true });
   fs.writeFileSync(path.join(world.data, ".state", "usage", "work"), `${line}\n`);
+  fs.writeFileSync(path.join(world.data, ".state", "pool"), `63 ${FUTURE}\n`);
   return world;
 }
 
@@ -45,7 +46,7 @@ async function traced(shell: RealShell, world: ReturnType<typeof shellWorld>, in
   const log = path.join(world.root, `strace-${shell}.log`);
   const start = path.join(world.root, "marker-start");
   const end = path.join(world.root, "marker-end");
-  const script = `${sourceInit(shell)}; test -e "$M1"; ${body}; test -e "$M2"; echo "CAO_PROMPT=$CAO_PROMPT"`;
+  const script = `${sourceInit(shell)}; test -e "$M1"; ${body}; test -e "$M2"; echo "CAO_PROMPT=$CAO_PROMPT"; echo "CAO_PROMPT_POOL=$CAO_PROMPT_POOL"`;
   const argv = {
     bash: ["bash", "--norc", "-c"],
     zsh: ["zsh", "-f", "-c"],
@@ -60,19 +61,20 @@ async function traced(shell: RealShell, world: ReturnType<typeof shellWorld>, in
 
 for (const shell of REAL_SHELLS) {
   describe(`${shell}: prompt segment`, () => {
-    test("five prompts start zero processes (strace), and show the account and its 5-hour usage", async () => {
+    test("five prompts start zero processes (strace), and show the account, its 5-hour usage and the pool", async () => {
       const world = worldWithUsage();
       const init = await writeInit(world, shell, ["--prompt"]);
       const cycle = Array(5).fill(PROMPT_CYCLE[shell]).join("; ");
       const { spawned, stdout } = await traced(shell, world, init, cycle);
       assert.deepEqual(spawned, []);
-      assert.equal(stdout, "CAO_PROMPT=work 42%\n");
+      assert.equal(stdout, "CAO_PROMPT=work 42%\nCAO_PROMPT_POOL=pool 63%\n");
     });
 
     test("the codex wrapper starts exactly one process: codex", async () => {
       const world = worldWithUsage();
       const init = await writeInit(world, shell);
-      const { spawned } = await traced(shell, world, init, "codex >/dev/null");
+      // With arguments, none of them the word `resume`: the resume test (builtins) forks nothing.
+      const { spawned } = await traced(shell, world, init, "codex exec 'resume the work' --json >/dev/null");
       const execs = spawned.filter((l) => l.includes("execve("));
       assert.equal(execs.length, 1, spawned.join("\n"));
       assert.match(execs[0]!, /fake-codex|\/codex"/);

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
+import { before, describe, test } from "node:test";
+import { renderShims } from "../../src/gateway-setup/shims.js";
 import { caoBin, type RunResult, repoRoot, runProcess } from "../helpers/cli.js";
 import { scaled } from "../helpers/deadline.js";
 import { tempWorld } from "../helpers/temp.js";
@@ -162,4 +164,41 @@ export async function typeInTmux(
     await tmux("kill-server");
   }
   return screen;
+}
+
+/**
+ * A table of cases run in every real shell: one describe per shell, the init script rendered once
+ * per shell (in a world that lives as long as the file's tests), one test per case.
+ */
+export function describeInEveryShell<T extends { name: string }>(
+  table: string,
+  cases: readonly T[],
+  body: (shell: RealShell, init: string, testCase: T) => Promise<void>,
+): void {
+  const initWorld = shellWorld();
+  for (const shell of REAL_SHELLS) {
+    describe(`${shell}: ${table}`, () => {
+      let init = "";
+      before(async () => {
+        init = await writeInit(initWorld, shell);
+      });
+      for (const testCase of cases) test(testCase.name, () => body(shell, init, testCase));
+    });
+  }
+}
+
+/** The POSIX PATH shim as `cao gateway enable` writes it, in `root/shims`, the fake codex in `root/real-bin`. */
+export function writeTestShim(
+  root: string,
+  dataDir: string,
+  caoCommand: string[],
+): { shim: string; realBin: string } {
+  const shims = path.join(root, "shims");
+  const realBin = path.join(root, "real-bin");
+  fs.mkdirSync(shims);
+  fs.mkdirSync(realBin);
+  fs.symlinkSync(fakeCodex, path.join(realBin, "codex"));
+  const rendered = renderShims({ dir: shims, dataDir, platform: "posix", caoCommand });
+  fs.writeFileSync(path.join(shims, "codex"), rendered.get("codex") ?? "", { mode: 0o755 });
+  return { shim: path.join(shims, "codex"), realBin };
 }

@@ -28,3 +28,16 @@ test("every relative link in the README and docs/ points at a file that exists",
   }
   assert.deepEqual(broken, []);
 });
+
+test("every doctor code the checks can report is in the table in docs/status.md", () => {
+  const dir = path.join(repoRoot, "src/status/doctor");
+  const codes = new Set<string>();
+  for (const name of fs.readdirSync(dir)) {
+    const source = fs.readFileSync(path.join(dir, name), "utf8");
+    for (const [, code] of source.matchAll(/code: "([a-z-]+)"/g)) if (code) codes.add(code);
+  }
+  assert.ok(codes.size >= 15, `found only ${[...codes]}`);
+  const table = fs.readFileSync(path.join(repoRoot, "docs/status.md"), "utf8");
+  const missing = [...codes].filter((code) => !table.includes(`\`${code}\``));
+  assert.deepEqual(missing, [], "doctor codes missing from docs/status.md");
+});

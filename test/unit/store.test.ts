@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { loadStatuses, updateAccountStatus } from "../../src/core/account-status.js";
+import { loadStatuses } from "../../src/core/account-status.js";
 import { writeFileAtomic } from "../../src/core/atomic-write.js";
 import { loadRegistry, updateRegistry } from "../../src/core/registry.js";
+import { updateAccountStatus } from "../../src/core/status-update.js";
 import { takeWarnings } from "../../src/core/warnings.js";
 import { tempDir } from "../helpers/temp.js";
 

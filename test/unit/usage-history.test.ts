@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import { test } from "node:test";
-import { updateAccountStatus } from "../../src/core/account-status.js";
+import { updateAccountStatus } from "../../src/core/status-update.js";
 import {
   compact,
   historyPath,

@@ -4,6 +4,7 @@ import { defineCommand } from "citty";
 export default defineCommand({
   meta: { name: "internal", description: "Used by the shell integration", hidden: true },
   subCommands: {
+    resume: () => import("./resume.js").then((m) => m.default),
     "sync-config": () => import("./sync-config.js").then((m) => m.default),
     "sync-default": () => import("./sync-default.js").then((m) => m.default),
   },

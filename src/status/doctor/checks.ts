@@ -4,11 +4,13 @@ import { corruptFilesCheck } from "./corrupt-files.js";
 import { cooldownCheck, failuresCheck } from "./failures.js";
 import { gatewayConfigCheck } from "./gateway-config.js";
 import { authProblemCheck, loginCheck } from "./login.js";
+import { loginRescueCheck } from "./login-rescue.js";
 import { memoryOnlyCheck } from "./memory-only.js";
 import { permissionsCheck } from "./permissions.js";
 import { pidFileCheck } from "./pid-file.js";
 import { reservedNamesCheck } from "./reserved-names.js";
 import { sharedLoginCheck } from "./shared-login.js";
+import { statuslineConfigCheck } from "./statusline-config.js";
 import { tokenExpiryCheck } from "./token-expiry.js";
 import type { DoctorCheck } from "./types.js";
 
@@ -18,6 +20,7 @@ export const doctorChecks: DoctorCheck[] = [
   reservedNamesCheck,
   loginCheck,
   memoryOnlyCheck,
+  loginRescueCheck,
   authProblemCheck,
   tokenExpiryCheck,
   failuresCheck,
@@ -26,6 +29,7 @@ export const doctorChecks: DoctorCheck[] = [
   permissionsCheck,
   corruptFilesCheck,
   gatewayConfigCheck,
+  statuslineConfigCheck,
   pidFileCheck,
   codexDaemonsCheck,
 ];

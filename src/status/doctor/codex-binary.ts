@@ -6,7 +6,7 @@ import type { DoctorCheck, DoctorIssue } from "./types.js";
 /** `codex --version` of an npm install starts node and then the native binary; generous for a busy machine. */
 const VERSION_TIMEOUT_MS = 15_000;
 
-function codexVersionText(file: string, env: NodeJS.ProcessEnv): Promise<string> {
+export function codexVersionText(file: string, env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(file, ["--version"], { env, timeout: VERSION_TIMEOUT_MS }, (error, stdout) =>
       error ? reject(error) : resolve(stdout.trim()),

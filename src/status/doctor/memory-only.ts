@@ -11,7 +11,8 @@ export const memoryOnlyCheck: DoctorCheck = ({ snapshot }) =>
             code: "login-memory-only",
             message:
               `the login lives only in the gateway's memory: ${a.memoryOnly.reason}; ` +
-              "free disk space and keep the gateway running until its log says the login is saved",
+              "free disk space and keep the gateway running until its log says the login is saved " +
+              "(`cao gateway stop` refuses meanwhile unless a rescue copy exists)",
           },
         ]
       : [],

@@ -161,6 +161,41 @@ export class Processes {
     return { url: upstream.replace(`:${port}`, `:${floorPort}`), pid: child.pid ?? 0 };
   }
 
+  /**
+   * The least a WebSocket-aware relay does, with the gateway's own parts (the
+   * `ws` library, Node's HTTP server for the upgrade, the gateway's node
+   * flags) and none of its work (no auth, routing, rate-limit reading,
+   * replay): the upstream socket opened with the caller's headers, then every
+   * message passed on as it is, both ways. What cao adds beyond this is
+   * cao's; what this adds beyond the TCP relay is the WebSocket hop itself.
+   */
+  async wsFloor(upstream: string): Promise<{ url: string; pid: number }> {
+    const { origin, port } = new URL(upstream);
+    const ws = path.join(repoRoot, "node_modules/ws/index.js");
+    const script = `
+      import http from "node:http";
+      import { createRequire } from "node:module";
+      const WebSocket = createRequire(import.meta.url)(${JSON.stringify(ws)});
+      const acceptor = new WebSocket.WebSocketServer({ noServer: true, perMessageDeflate: false });
+      const server = http.createServer((_req, res) => res.writeHead(426).end());
+      server.on("upgrade", (req, socket, head) => {
+        const headers = {};
+        for (const k of ["authorization", "chatgpt-account-id", "session-id"]) if (req.headers[k]) headers[k] = req.headers[k];
+        const up = new WebSocket(${JSON.stringify(origin.replace(/^http/, "ws"))} + req.url, { headers });
+        up.once("error", () => socket.destroy());
+        up.once("open", () => acceptor.handleUpgrade(req, socket, head, (client) => {
+          client.on("message", (data, binary) => up.send(data, { binary }));
+          up.on("message", (data, binary) => client.send(data, { binary }));
+          client.on("close", () => up.close()); up.on("close", () => client.close());
+        }));
+      });
+      server.listen(0, "127.0.0.1", () => console.log(server.address().port));
+      process.on("SIGTERM", () => process.exit(0));`;
+    const child = this.spawn([...gatewayFlags(), "--input-type=module", "-e", script], "stdout");
+    const floorPort = (await firstLine(child, "stdout", (text) => /^\d+$/.test(text.trim()))).trim();
+    return { url: upstream.replace(`:${port}`, `:${floorPort}`), pid: child.pid ?? 0 };
+  }
+
   stopAll(): void {
     for (const child of this.children) child.kill("SIGTERM");
   }
