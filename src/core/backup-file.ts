@@ -35,20 +35,31 @@ export function isBackupName(name: string, kind: BackupKind): boolean {
   return at > 0 && STAMP.test(name.slice(at + marker(kind).length));
 }
 
-/** The existing backups of FILE of this kind, newest first. */
+/**
+ * Backup names older versions of cao wrote (`FILE.cao-backup-<epoch ms>`, `FILE.cao-backup-<ISO with
+ * dashes>`, `auth.json.bak-<ISO with dashes>`): pruned with the others, and older than any of them.
+ */
+const LEGACY_BACKUP =
+  /^(\.cao-backup-(\d{13}|\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z)|\.bak-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z)$/;
+
+/** The existing backups of FILE of this kind, newest first (a backup's list includes the legacy names, last). */
 export function listBackups(file: string, kind: BackupKind): string[] {
-  const prefix = `${path.basename(file)}${marker(kind)}`;
+  const base = path.basename(file);
+  const prefix = `${base}${marker(kind)}`;
   let names: string[];
   try {
     names = fs.readdirSync(path.dirname(file));
   } catch {
     return [];
   }
-  return names
-    .filter((name) => name.startsWith(prefix) && STAMP.test(name.slice(prefix.length)))
-    .sort()
-    .reverse()
-    .map((name) => path.join(path.dirname(file), name));
+  const current = names.filter((name) => name.startsWith(prefix) && STAMP.test(name.slice(prefix.length)));
+  const legacy =
+    kind === "backup"
+      ? names.filter((name) => name.startsWith(base) && LEGACY_BACKUP.test(name.slice(base.length)))
+      : [];
+  return [...current.sort().reverse(), ...legacy.sort().reverse()].map((name) =>
+    path.join(path.dirname(file), name),
+  );
 }
 
 /**

@@ -34,3 +34,30 @@ test("corrupt copies are kept, one per distinct content, and never pruned", () =
   writeBackup(file, "fine", "backup");
   assert.equal(listBackups(file, "corrupt").length, 2, "a backup does not prune corrupt copies");
 });
+
+test("backups named the way older versions of cao named them are pruned with the rest", () => {
+  const dir = tempDir();
+  const file = path.join(dir, "config.toml");
+  const legacy = [
+    "config.toml.cao-backup-1733231109042",
+    "config.toml.cao-backup-2026-12-03T13-05-09-042Z",
+    "config.toml.bak-2026-12-03T13-05-09-042Z",
+  ];
+  for (const name of [
+    ...legacy,
+    "config.toml.corrupt-2026-12-03T13-05-09-042Z",
+    "other.toml.cao-backup-1733231109042",
+  ]) {
+    fs.writeFileSync(path.join(dir, name), "old");
+  }
+  const made = writeBackup(file, "new", "backup");
+  assert.deepEqual(
+    fs.readdirSync(dir).sort(),
+    [
+      path.basename(made),
+      "config.toml.corrupt-2026-12-03T13-05-09-042Z",
+      "other.toml.cao-backup-1733231109042",
+    ].sort(),
+    "only this file's backups go; corrupt copies and other files' backups stay",
+  );
+});
