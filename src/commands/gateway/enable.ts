@@ -16,13 +16,13 @@ export default defineCommand({
     },
     config: {
       type: "boolean",
-      description:
-        "Also point your main Codex config.toml at the gateway (Desktop app, IDE extensions); --no-config takes it out",
+      description: "Also point your main Codex config.toml at the gateway (Desktop app, IDE extensions)",
+      negativeDescription: "takes that block out again",
     },
     autostart: {
       type: "boolean",
-      description:
-        "Let the shim start a stopped gateway (else codex runs directly); --no-autostart turns it off",
+      description: "Let the shim start a stopped gateway (else codex runs directly)",
+      negativeDescription: "turns it off again",
     },
     json: { type: "boolean", description: "Print what was done as JSON" },
   },
@@ -39,7 +39,7 @@ export default defineCommand({
     }
     if (report.kept.length > 0)
       printOut(
-        `kept from the last enable: ${keptFlags(report).join(" ")} (flags given override; --no-config, --no-autostart turn those off)`,
+        `kept from the last enable: ${keptFlags(report).join(" ")} (flags given override; --no-config and --no-autostart turn those off)`,
       );
     if (report.movedFrom) printOut(`removed the shims from ${report.movedFrom}`);
     for (const shim of report.shims) printOut(`installed ${shim}`);
