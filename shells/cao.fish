@@ -106,7 +106,7 @@ function __cao_gateway
     test -f "$argv[1]/.state/gateway-enabled"; or return 1
     if not __cao_gateway_live $argv[1]
         if test "$(__cao_read_line $argv[1]/.state/gateway-enabled)" != autostart
-            echo "cao: the gateway is enabled but not running; running codex directly (start it: cao gateway start)" >&2
+            echo "cao: the gateway is enabled but not running; running codex directly (start it: cao gateway start --detach)" >&2
             return 1
         end
         __cao_exe gateway start --detach >/dev/null
@@ -164,8 +164,11 @@ function codex --description 'codex in the active cao account'
     set -l gateway (string split ' ' -- (__cao_gateway $data))
     if test -n "$gateway[1]"
         set extra -c "openai_base_url=\"$gateway[1]\""
-        set account $gateway[2]
-        set source gateway
+        # The gateway's first account, unless this shell or a pin chose one (that choice stands).
+        if test "$source" = default
+            set account $gateway[2]
+            set source gateway
+        end
     end
     if not __cao_valid_name "$account"; or not test -d "$data/$account"
         echo "cao: account \"$account\" (from $source) does not exist; see `cao list`" >&2

@@ -123,7 +123,7 @@ function global:__cao_gateway([string]$Data) {
     $live = __cao_gateway_live $Data
     if ($live) { return $live }
     if ($enabled -ne 'autostart') {
-        [Console]::Error.WriteLine('cao: the gateway is enabled but not running; running codex directly (start it: cao gateway start)')
+        [Console]::Error.WriteLine('cao: the gateway is enabled but not running; running codex directly (start it: cao gateway start --detach)')
         return $null
     }
     __cao_exe gateway start --detach | Out-Null
@@ -163,7 +163,8 @@ function global:codex {
     if ($gateway) {
         # A TOML string; PowerShell 7.3+ passes the embedded quotes through as they are.
         $extra = @('-c', "openai_base_url=`"$($gateway.Url)`"")
-        $active = @{ Name = $gateway.Account; Source = 'gateway' }
+        # The gateway's first account, unless this shell or a pin chose one (that choice stands).
+        if ($active.Source -eq 'default') { $active = @{ Name = $gateway.Account; Source = 'gateway' } }
     }
     # (Join-Path refuses an empty name: checked first.)
     if (-not (__cao_valid_name $active.Name) -or -not (Test-Path -LiteralPath (Join-Path $data $active.Name) -PathType Container)) {

@@ -143,7 +143,7 @@ __cao_gateway() {
   __cao_read_line "$__cao_data/.state/gateway-enabled" || \builtin true
   if ! __cao_gateway_live; then
     if [ "$__cao_line" != autostart ]; then
-      \builtin printf 'cao: %s\n' "the gateway is enabled but not running; running codex directly (start it: cao gateway start)" >&2
+      \builtin printf 'cao: %s\n' "the gateway is enabled but not running; running codex directly (start it: cao gateway start --detach)" >&2
       return 0
     fi
     __cao_exe gateway start --detach >/dev/null
@@ -174,8 +174,12 @@ __cao_gateway_live() {
     ;;
   esac
   __cao_url=$__cao_gw_url
-  __cao_account=$__cao_gw_account
-  __cao_source=gateway
+  # Codex starts in the home of the account the gateway routes to first, unless this shell
+  # ($CAO_ACCOUNT) or a pin chose one: that choice stands (and is checked) with the gateway too.
+  if [ "$__cao_source" = default ]; then
+    __cao_account=$__cao_gw_account
+    __cao_source=gateway
+  fi
 }
 
 # Sets __cao_start to field 22 of /proc/PID/stat (the start time). The command

@@ -14,17 +14,14 @@ __cao_complete_spec() {
   esac
 }
 
-# Account names, from the data dir's account directories (each holds a
-# config.toml or auth.json). Listing them with a glob costs no process and no
-# JSON parsing; registry.json would need a JSON reader. Names cannot start
-# with a dot, so .state and .locks never show up.
+# Account names: the registry's, one per line in .state/accounts (cao rewrites
+# it on every change). Read with a builtin: no process, no JSON parsing.
 __cao_complete_accounts() {
-  \builtin local __cao_data=${CAO_HOME:-$HOME/.codex-account-orchestrator} __cao_dir
-  for __cao_dir in "$__cao_data"/*/; do
-    [ -f "${__cao_dir}config.toml" ] || [ -f "${__cao_dir}auth.json" ] || continue
-    __cao_dir=${__cao_dir%/}
-    __cao_candidates+=("${__cao_dir##*/}")
-  done
+  \builtin local __cao_file=${CAO_HOME:-$HOME/.codex-account-orchestrator}/.state/accounts __cao_name
+  [ -r "$__cao_file" ] || \builtin return 0
+  while IFS= \builtin read -r __cao_name; do
+    [ -z "$__cao_name" ] || __cao_candidates+=("$__cao_name")
+  done <"$__cao_file"
 }
 
 __cao_complete() {

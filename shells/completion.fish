@@ -10,16 +10,15 @@ function __cao_complete_spec
     end
 end
 
-# Account names, from the data dir's account directories (each holds a
-# config.toml or auth.json): a glob costs no process and no JSON parsing.
+# Account names: the registry's, one per line in .state/accounts (cao rewrites
+# it on every change). Read with a builtin: no process, no JSON parsing.
 function __cao_complete_accounts
     set -l data $CAO_HOME
     test -n "$data"; or set data $HOME/.codex-account-orchestrator
-    for dir in $data/*/
-        if test -f $dir/config.toml -o -f $dir/auth.json
-            basename $dir
-        end
-    end
+    test -r $data/.state/accounts; or return 0
+    while read -l name
+        test -n "$name"; and echo $name
+    end <$data/.state/accounts
 end
 
 function __cao_complete

@@ -19,11 +19,10 @@ Register-ArgumentCompleter -Native -CommandName cao -ScriptBlock {
     # After --account (cao run --account NAME) only an account name fits.
     if ($previous -eq '--account') { $candidates = @() }
     if (($specs[$path][0] -or $previous -eq '--account') -and $wordToComplete -notlike '-*') {
-        # Account directories (each holds a config.toml or auth.json): no JSON parsing needed.
+        # The registry's accounts, one per line in .state/accounts (cao rewrites it on every change).
         $data = if ($env:CAO_HOME) { $env:CAO_HOME } else { Join-Path $HOME '.codex-account-orchestrator' }
-        $candidates += Get-ChildItem -LiteralPath $data -Directory -ErrorAction SilentlyContinue |
-            Where-Object { (Test-Path (Join-Path $_.FullName 'config.toml')) -or (Test-Path (Join-Path $_.FullName 'auth.json')) } |
-            ForEach-Object { $_.Name }
+        $candidates += Get-Content -LiteralPath (Join-Path $data '.state/accounts') -ErrorAction SilentlyContinue |
+            Where-Object { $_ }
     }
     $candidates | Where-Object { $_ -like "$wordToComplete*" } |
         ForEach-Object { [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_) }

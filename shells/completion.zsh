@@ -12,15 +12,15 @@ __cao_complete_spec() {
   esac
 }
 
-# Account names, from the data dir's account directories (each holds a
-# config.toml or auth.json): a glob costs no process and no JSON parsing.
-# (N) makes an empty data dir list nothing; names never start with a dot.
+# Account names: the registry's, one per line in .state/accounts (cao rewrites
+# it on every change). Read with a builtin: no process, no JSON parsing.
 __cao_complete_accounts() {
   \builtin emulate -L zsh
-  \builtin local __cao_dir
-  for __cao_dir in ${CAO_HOME:-$HOME/.codex-account-orchestrator}/*(N/); do
-    [[ -f $__cao_dir/config.toml || -f $__cao_dir/auth.json ]] && __cao_candidates+=(${__cao_dir:t})
-  done
+  \builtin local __cao_file=${CAO_HOME:-$HOME/.codex-account-orchestrator}/.state/accounts __cao_name
+  [[ -r $__cao_file ]] || \builtin return 0
+  while IFS= \builtin read -r __cao_name; do
+    [[ -z $__cao_name ]] || __cao_candidates+=($__cao_name)
+  done <$__cao_file
 }
 
 _cao() {

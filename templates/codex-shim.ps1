@@ -37,6 +37,8 @@ function Read-CaoLine([string]$file) {
 # invalid name: the nearest pin decides, an invalid one is reported below, never skipped.
 $caoAccount = [string]$env:CAO_ACCOUNT
 $caoChosen = [bool]$caoAccount
+# Chosen by $CAO_ACCOUNT or a pin: that choice stands with the gateway too.
+$caoExplicit = $caoChosen
 if (-not $caoChosen) {
   $dir = (Get-Location).ProviderPath
   while ($dir) {
@@ -44,6 +46,7 @@ if (-not $caoChosen) {
     if (Test-Path -LiteralPath $pinFile -PathType Leaf) {
       $caoAccount = Read-CaoLine $pinFile
       $caoChosen = $true
+      $caoExplicit = $true
       break
     }
     $dir = Split-Path -Parent $dir
@@ -70,13 +73,15 @@ if (Test-Path -LiteralPath $enabledFile -PathType Leaf) {
     }
     if ($alive) {
       $caoUrl = $fields[1]
-      $caoAccount = $fields[2]
-      $caoChosen = $true
+      if (-not $caoExplicit) {
+        $caoAccount = $fields[2]
+        $caoChosen = $true
+      }
       break
     }
     if ($try -ne 1) { break }
     if ($mode -ne 'autostart') {
-      [Console]::Error.WriteLine('cao: the gateway is enabled but not running; running codex directly (start it: cao gateway start)')
+      [Console]::Error.WriteLine('cao: the gateway is enabled but not running; running codex directly (start it: cao gateway start --detach)')
       break
     }
     $env:CAO_HOME = $caoData

@@ -99,8 +99,8 @@ if [ -f "$__cao_data/.state/gateway-enabled" ]; then
     if [ -n "$__cao_live" ]; then
       __cao_url=$__cao_gw_url
       # Codex starts in the home of the account the gateway routes to first (its own backend calls
-      # use that login).
-      if [ -n "$__cao_gw_account" ]; then
+      # use that login), unless $CAO_ACCOUNT or a pin chose one: that choice stands, and is checked.
+      if [ -n "$__cao_gw_account" ] && [ "$__cao_chosen" != shell ] && [ "$__cao_chosen" != pin ]; then
         __cao_account=$__cao_gw_account
         __cao_chosen=gateway
       fi
@@ -108,7 +108,7 @@ if [ -f "$__cao_data/.state/gateway-enabled" ]; then
     fi
     if [ "$__cao_try" -ne 1 ]; then break; fi
     if [ "$__cao_mode" != autostart ]; then
-      printf '%s\n' "cao: the gateway is enabled but not running; running codex directly (start it: cao gateway start)" >&2
+      printf '%s\n' "cao: the gateway is enabled but not running; running codex directly (start it: cao gateway start --detach)" >&2
       break
     fi
     CAO_HOME=$__cao_data @CAO_COMMAND@ gateway start --detach >/dev/null 2>&1 ||

@@ -53,6 +53,7 @@ export function importCodexLogin(options: CodexImportOptions, dir = dataDir()): 
   const twin = mainHomeTwin(file, loginIdentity(read.auth));
   const chosen =
     twin && twin.identity.lastRefreshAtMs > loginIdentity(read.auth).lastRefreshAtMs ? twin.auth : read.auth;
+  const chosenFile = chosen === read.auth ? file : (twin?.file ?? file);
   const sources = twin ? [file, twin.file] : [file];
   const existing = readAuthFile(authPath(name, dir));
   const already = existing.kind === "ok" && sameToken(loginIdentity(existing.auth), loginIdentity(chosen));
@@ -60,12 +61,21 @@ export function importCodexLogin(options: CodexImportOptions, dir = dataDir()): 
     throw usageError(`account ${name} already has a login`, "pick another name with --name");
   }
   if (!already) writeAccountLogin(name, chosen, dir);
-  return sources.map((source) => ({
-    source,
-    account: name,
-    action: already ? "retired" : "imported",
-    message: `${already ? "already in cao" : "imported"} (account ${name}); source moved to ${retireSource(source, name)} without its tokens`,
-  }));
+  // One login found in two places is imported once, from the newer copy; the other is only retired.
+  return sources.map((source) => {
+    const imported = !already && source === chosenFile;
+    const what = imported
+      ? `imported (account ${name}${twin ? ", the newer of its two copies" : ""})`
+      : already
+        ? `already in cao (account ${name})`
+        : `an older copy of the login imported from ${chosenFile} (account ${name})`;
+    return {
+      source,
+      account: name,
+      action: imported ? "imported" : "retired",
+      message: `${what}; source moved to ${retireSource(source, name)} without its tokens`,
+    };
+  });
 }
 
 function mainHomeTwin(

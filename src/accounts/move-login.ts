@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { writeFileAtomic } from "../core/atomic-write.js";
 import type { AuthFile } from "../core/auth-file.js";
+import { backupStamp, writeBackup } from "../core/backup-file.js";
 import { ensureAccountHome } from "../core/codex-home.js";
 import { authPath, dataDir } from "../core/paths.js";
 import { updateRegistry } from "../core/registry.js";
@@ -9,21 +10,15 @@ import { refreshPoolLine } from "../core/status-update.js";
 /** Suffix of a source auth file after its login moved into cao. */
 export const MOVED_SUFFIX = ".moved-to-cao";
 
-const stamp = () => new Date().toISOString().replace(/[:.]/g, "-");
-
 /**
  * Writes a login into an account (created and registered if new). A replaced
- * auth.json is kept as `auth.json.bak-TIMESTAMP` (0600). Returns that backup.
+ * auth.json is kept as `auth.json.cao-backup-STAMP` (0600, the newest only). Returns that backup.
  */
 export function writeAccountLogin(name: string, auth: AuthFile, dir = dataDir()): { backup?: string } {
   ensureAccountHome(name, dir);
   const file = authPath(name, dir);
   let backup: string | undefined;
-  if (fs.existsSync(file)) {
-    backup = `${file}.bak-${stamp()}`;
-    fs.copyFileSync(file, backup, fs.constants.COPYFILE_EXCL);
-    fs.chmodSync(backup, 0o600);
-  }
+  if (fs.existsSync(file)) backup = writeBackup(file, fs.readFileSync(file), "backup");
   writeFileAtomic(file, `${JSON.stringify(auth, null, 2)}\n`, { mode: 0o600 });
   updateRegistry((registry) => {
     if (!registry.accounts.includes(name)) registry.accounts.push(name);
@@ -61,7 +56,7 @@ export function retireFile(
   const raw = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
   const retired = { ...strip(raw), cao_moved_to: movedTo, cao_moved_at: new Date().toISOString() };
   let target = `${file}${MOVED_SUFFIX}`;
-  if (fs.existsSync(target)) target = `${target}-${stamp()}`;
+  if (fs.existsSync(target)) target = `${target}-${backupStamp()}`;
   const text = `${JSON.stringify(retired, null, 2)}\n`;
   // Renaming first needs no disk space, so a full disk cannot leave a second
   // live copy of the login behind (two refreshers would revoke it).

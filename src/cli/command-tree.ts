@@ -104,10 +104,19 @@ export async function rejectUnknownFlags(command: ResolvedCommand): Promise<void
   }
 }
 
+/**
+ * A boolean read as a pair, `--flag` / `--no-flag`: one that defaults to on,
+ * or one whose `--no-` form means something of its own (`negativeDescription`:
+ * `gateway enable --no-config` takes out what an earlier `--config` added).
+ */
+export function isFlagPair(def: ArgsDef[string]): boolean {
+  return def.type === "boolean" && (def.default === true || def.negativeDescription !== undefined);
+}
+
 function flagNames(argsDef: ArgsDef): string[] {
   return Object.entries(argsDef).flatMap(([name, def]) => {
     if (def.type === "positional") return [];
-    return def.type === "boolean" && def.default === true ? [name, `no-${name}`] : [name];
+    return isFlagPair(def) ? [name, `no-${name}`] : [name];
   });
 }
 

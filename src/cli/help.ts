@@ -1,6 +1,6 @@
 import type { ArgDef, ArgsDef, CommandDef } from "citty";
 import { painter } from "../terminal/colour.js";
-import { type ResolvedCommand, resolveValue } from "./command-tree.js";
+import { isFlagPair, type ResolvedCommand, resolveValue } from "./command-tree.js";
 import { HELP_EXTRAS } from "./help-extras.js";
 
 /**
@@ -57,7 +57,7 @@ export async function renderHelp(command: ResolvedCommand): Promise<string> {
     );
   }
   const optionRows = options.map(
-    ([name, arg]) => [optionLabel(name, arg), optionText(arg)] as [string, string],
+    ([name, arg]) => [optionLabel(name, arg), optionText(name, arg)] as [string, string],
   );
   optionRows.push(["-h, --help", "Show this help"]);
   if (command.path.length === 0) optionRows.push(["--version", "Print cao's version"]);
@@ -77,8 +77,8 @@ function optionLabel(name: string, arg: ArgDef): string {
   const aliases = "alias" in arg && arg.alias ? [arg.alias].flat() : [];
   const short = aliases.filter((alias) => alias.length === 1).map((alias) => `-${alias}, `);
   if (arg.type === "boolean") {
-    // A boolean that defaults to on is really a pair: --login / --no-login.
-    return `${short.join("")}${arg.default === true ? `--[no-]${name}` : `--${name}`}`;
+    // A pair: --login / --no-login.
+    return `${short.join("")}${isFlagPair(arg) ? `--[no-]${name}` : `--${name}`}`;
   }
   return `${short.join("")}--${name} ${arg.valueHint ?? placeholder(name)}`;
 }
@@ -102,8 +102,11 @@ function placeholder(name: string): string {
   return PLACEHOLDERS[last] ?? last.toUpperCase();
 }
 
-function optionText(arg: ArgDef): string {
-  const description = arg.description ?? "";
+function optionText(name: string, arg: ArgDef): string {
+  // What the --no- form does, when it does something of its own (isFlagPair).
+  const negative =
+    arg.type === "boolean" && arg.negativeDescription ? `; --no-${name} ${arg.negativeDescription}` : "";
+  const description = `${arg.description ?? ""}${negative}`;
   if (arg.type === "boolean" || arg.default === undefined || description.includes("default"))
     return description;
   return `${description} (default ${String(arg.default)})`;

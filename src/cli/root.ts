@@ -25,7 +25,7 @@ export const root = defineCommand({
     demo: () => import("../commands/demo.js").then((m) => m.default),
     gateway: () => import("../commands/gateway/index.js").then((m) => m.default),
     import: () => import("../commands/import/index.js").then((m) => m.default),
-    init: () => import("../commands/init.js").then((m) => m.default),
+    init: () => import("../commands/init.js").then((m) => m.initCommand(commandTree)),
     internal: () => import("../commands/internal/index.js").then((m) => m.default),
     list: () => import("../commands/list.js").then((m) => m.default),
     pause: () => import("../commands/pause.js").then((m) => m.default),
@@ -44,7 +44,7 @@ export const root = defineCommand({
   },
 });
 
-/** The tree for `cao completion` (handed down, so the shell layer never imports the CLI). */
+/** The tree for `cao completion` and `cao init --install` (handed down, so the shell layer never imports the CLI). */
 function commandTree(): CommandDef {
   // citty types each command by its own args; the walk reads any command's.
   return root as unknown as CommandDef;

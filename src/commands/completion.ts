@@ -1,4 +1,5 @@
 import { type CommandDef, defineCommand } from "citty";
+import { ensureAccountsState } from "../core/registry.js";
 import { renderCompletion } from "../shell/completion.js";
 import { parseShell } from "../shell/shells.js";
 
@@ -14,7 +15,9 @@ export function completionCommand(tree: () => CommandDef) {
       shell: { type: "positional", description: "bash, zsh, fish or powershell", required: true },
     },
     async run({ args }) {
-      process.stdout.write(await renderCompletion(parseShell(args.shell), tree()));
+      const shell = parseShell(args.shell);
+      ensureAccountsState();
+      process.stdout.write(await renderCompletion(shell, tree()));
     },
   });
 }

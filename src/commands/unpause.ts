@@ -1,11 +1,17 @@
 import { defineCommand } from "citty";
 import { setPaused } from "../accounts/pause.js";
 import { log } from "../terminal/log.js";
+import { printJson } from "../terminal/stdout.js";
 
 export default defineCommand({
   meta: { name: "unpause", description: "Put a paused account back in the pool" },
-  args: { name: { type: "positional", description: "Account name", required: true } },
+  args: {
+    name: { type: "positional", description: "Account name", required: true },
+    json: { type: "boolean", description: "Print the result as JSON (shape in docs/reference.md)" },
+  },
   async run({ args }) {
-    await log.success(setPaused(String(args.name), false));
+    const name = String(args.name);
+    await log.success(setPaused(name, false));
+    if (args.json) printJson({ account: name, paused: false });
   },
 });

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parse as parseToml, stringify as stringifyToml } from "smol-toml";
 import { ensurePrivateDir, writeFileAtomic } from "./atomic-write.js";
+import { writeBackup } from "./backup-file.js";
 import { userConfigText } from "./codex-config-block.js";
 import { errnoCode } from "./errors.js";
 import { accountConfigPath, accountDir, dataDir, mainCodexHome } from "./paths.js";
@@ -118,7 +119,7 @@ function readToml(
 /**
  * Writes `<account>/config.toml` = keys Codex itself added there (trusted
  * projects, ...) < the user's main config < cao's keys. A corrupt account
- * config is kept as `config.toml.corrupt-*` before a fresh one is written.
+ * config is kept as `config.toml.cao-corrupt-*` before a fresh one is written.
  */
 export function syncAccountConfig(name: string, dir = dataDir()): void {
   const file = accountConfigPath(name, dir);
@@ -127,7 +128,7 @@ export function syncAccountConfig(name: string, dir = dataDir()): void {
   const main = readToml(mainFile, "main Codex config", userConfigText) ?? {};
   let local = readToml(file, "account config");
   if (local === undefined && fs.existsSync(file)) {
-    fs.copyFileSync(file, `${file}.corrupt-${Date.now()}`);
+    writeBackup(file, fs.readFileSync(file), "corrupt");
     local = {};
   }
   const merged = { ...(local ?? {}), ...main, ...CAO_CONFIG_KEYS };

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { writeFileAtomic } from "./atomic-write.js";
+import { writeBackup } from "./backup-file.js";
 import { CaoError, errnoCode } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
 
@@ -10,7 +11,7 @@ export type JsonReadResult =
 
 /**
  * Reads a JSON file. A file that is not valid JSON is never overwritten here:
- * a copy is kept next to it (`<file>.corrupt-<timestamp>`) and the caller
+ * a copy is kept next to it (`<file>.cao-corrupt-<stamp>`, backup-file.ts) and the caller
  * decides whether to refuse (exit 3) or degrade.
  */
 export function readJsonFile(file: string): JsonReadResult {
@@ -25,39 +26,7 @@ export function readJsonFile(file: string): JsonReadResult {
     return { kind: "ok", value: JSON.parse(raw) };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return { kind: "corrupt", reason, backupPath: backupCorruptFile(file, raw) };
-  }
-}
-
-/** Keeps one copy per distinct corrupt content, so repeated reads don't pile up backups. */
-function backupCorruptFile(file: string, raw: string): string {
-  const existing = findExistingBackup(file, raw);
-  if (existing) return existing;
-  const backupPath = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
-  writeFileAtomic(backupPath, raw, { mode: 0o600 });
-  return backupPath;
-}
-
-function findExistingBackup(file: string, raw: string): string | undefined {
-  const dir = file.slice(0, file.lastIndexOf("/") + 1) || ".";
-  const prefix = `${file.slice(dir.length)}.corrupt-`;
-  for (const name of safeReaddir(dir)) {
-    if (!name.startsWith(prefix)) continue;
-    const candidate = dir + name;
-    try {
-      if (fs.readFileSync(candidate, "utf8") === raw) return candidate;
-    } catch {
-      // Unreadable backup: ignore, a new one will be written.
-    }
-  }
-  return undefined;
-}
-
-function safeReaddir(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir);
-  } catch {
-    return [];
+    return { kind: "corrupt", reason, backupPath: writeBackup(file, raw, "corrupt") };
   }
 }
 

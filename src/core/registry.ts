@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { accountNameProblem } from "./account-name.js";
 import { ensurePrivateDir } from "./atomic-write.js";
@@ -5,8 +6,8 @@ import { CaoError, usageError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
 import { withFileLock } from "./file-lock.js";
 import { corruptFileError, readJsonFile, writeJsonFile } from "./json-file.js";
-import { dataDir, locksDir, registryPath } from "./paths.js";
-import { writeDefaultAccountState } from "./state-files.js";
+import { dataDir, locksDir, registryPath, stateDir } from "./paths.js";
+import { writeAccountsState, writeDefaultAccountState } from "./state-files.js";
 
 /** `registry.json`, as the original project wrote it; unknown keys are kept. */
 export interface Registry {
@@ -57,8 +58,8 @@ export function requireAccount(registry: Registry, name: string): string {
 
 /**
  * Read-modify-write of the registry under a lock, so concurrent cao processes
- * never lose each other's changes. Also refreshes the shell's plain-text copy
- * of the default account.
+ * never lose each other's changes. Also refreshes the shell's plain-text
+ * copies (the default account, the list the completions offer).
  */
 export function updateRegistry<T>(mutate: (registry: Registry) => T, dir = dataDir()): T {
   ensurePrivateDir(dir);
@@ -66,7 +67,27 @@ export function updateRegistry<T>(mutate: (registry: Registry) => T, dir = dataD
     const registry = loadRegistry(dir);
     const result = mutate(registry);
     writeJsonFile(registryPath(dir), registry, 0o600);
-    writeDefaultAccountState(registry.default_account, dir);
+    writeRegistryState(registry, dir);
     return result;
   });
+}
+
+/** The registry as shell code reads it (`.state/default`, `.state/accounts`), written after every change. */
+export function writeRegistryState(registry: Registry, dir = dataDir()): void {
+  writeDefaultAccountState(registry.default_account, dir);
+  writeAccountsState(registry.accounts, dir);
+}
+
+/**
+ * Writes `.state/accounts` when a data dir from before it existed (or from the
+ * original project) lacks it, so completions list its accounts; an unreadable
+ * registry is left to the commands that need it.
+ */
+export function ensureAccountsState(dir = dataDir()): void {
+  if (fs.existsSync(path.join(stateDir(dir), "accounts")) || !fs.existsSync(registryPath(dir))) return;
+  try {
+    writeRegistryState(loadRegistry(dir), dir);
+  } catch {
+    // A corrupt registry completes no names; `cao doctor` and every other command report it.
+  }
 }

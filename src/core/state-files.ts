@@ -8,6 +8,8 @@ import { dataDir, stateDir } from "./paths.js";
  * prompt or wrapper path). Every file is one line, written atomically:
  *
  *   .state/default            <account name>            (empty: no default)
+ *   .state/accounts           <account name> per line   (the registry's accounts, in
+ *                             its order; read by the completion scripts)
  *   .state/usage/<account>    <p_used> <p_reset> <s_used> <s_reset>
  *                             integers: percent used, reset as unix seconds;
  *                             "-" where unknown (p = 5-hour, s = weekly window)
@@ -19,6 +21,13 @@ import { dataDir, stateDir } from "./paths.js";
  */
 export function writeDefaultAccountState(name: string | null, dir = dataDir()): void {
   writeStateLine(path.join(stateDir(dir), "default"), name ?? "");
+}
+
+/** `.state/accounts`: every registered account, one per line (no line at all when there are none). */
+export function writeAccountsState(names: readonly string[], dir = dataDir()): void {
+  const file = path.join(stateDir(dir), "accounts");
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  writeFileAtomic(file, names.map((name) => `${name}\n`).join(""), { mode: 0o644 });
 }
 
 export interface UsageLine {

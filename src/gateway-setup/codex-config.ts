@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "../core/atomic-write.js";
+import { writeBackup } from "../core/backup-file.js";
 import { withoutConfigBlock } from "../core/codex-config-block.js";
 import { errnoCode } from "../core/errors.js";
 import { mainCodexHome } from "../core/paths.js";
@@ -45,19 +46,6 @@ function keepBom(text: string, edit: (text: string) => string): string {
   return edited === "" ? "" : `\uFEFF${edited}`;
 }
 
-/** Backups kept per config file (each enable/disable that changes it makes one). */
-const KEPT_BACKUPS = 3;
-
-function pruneBackups(file: string): void {
-  const dir = path.dirname(file);
-  const prefix = `${path.basename(file)}.cao-backup-`;
-  const backups = fs
-    .readdirSync(dir)
-    .filter((name) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)))
-    .sort((a, b) => Number(b.slice(prefix.length)) - Number(a.slice(prefix.length)));
-  for (const old of backups.slice(KEPT_BACKUPS)) fs.rmSync(path.join(dir, old), { force: true });
-}
-
 function replaceContent(file: string, before: string | undefined, after: string): ConfigChange {
   if (before === after) return { file, changed: false };
   if (before === undefined) {
@@ -65,9 +53,7 @@ function replaceContent(file: string, before: string | undefined, after: string)
     writeFileAtomic(file, after, { mode: 0o600 });
     return { file, changed: true };
   }
-  const backup = `${file}.cao-backup-${Date.now()}`;
-  fs.copyFileSync(file, backup);
-  pruneBackups(file);
+  const backup = writeBackup(file, fs.readFileSync(file), "backup");
   if (after === "") {
     // The file held nothing but our block (cao created it): remove it again.
     fs.rmSync(file);

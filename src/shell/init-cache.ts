@@ -6,6 +6,7 @@ import { caoCacheDir } from "../core/cache-dir.js";
 import { CaoError, errnoCode } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { caoVersion } from "../core/version.js";
+import { loadCaoLine } from "./load-line.js";
 import { type InitOptions, initFlags, rcName, renderInit } from "./render.js";
 import { quote, SHELL_EXTENSION, type ShellName } from "./shells.js";
 
@@ -68,17 +69,19 @@ export function cachedInstallLine(
   file: string,
   caoPath: string,
   options: InitOptions,
+  rc?: string,
 ): string {
   const q = quote(shell, file);
-  const init = [quote(shell, caoPath), "init", shell, "--cached", ...initFlags(options)].join(" ");
+  // Without the cache file: make it, from wherever cao is now (load-line.ts).
+  const load = loadCaoLine(shell, caoPath, ["init", shell, "--cached", ...initFlags(options)], rc);
   switch (shell) {
     case "bash":
     case "zsh":
-      return `if [ -r ${q} ]; then . ${q}; elif \\command -v ${quote(shell, caoPath)} >/dev/null 2>&1; then eval "$(${init})"; fi`;
+      return `if [ -r ${q} ]; then . ${q}; ${load.replace(/^if /, "elif ")}`;
     case "fish":
-      return `if test -r ${q}; source ${q}; else if command -q ${quote(shell, caoPath)}; ${init} | source; end`;
+      return `if test -r ${q}; source ${q}; else ${load}`;
     case "powershell":
-      return `if (Test-Path ${q}) { . ${q} } elseif (Get-Command ${quote(shell, caoPath)} -ErrorAction SilentlyContinue) { & ${init} | Out-String | Invoke-Expression }`;
+      return `if (Test-Path ${q}) { . ${q} } else { ${load} }`;
   }
 }
 

@@ -2,11 +2,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { writeFileAtomic } from "../core/atomic-write.js";
+import { writeBackup } from "../core/backup-file.js";
 import { CaoError, errnoCode } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
+import { completionLoadLine, removeCompletionFile, writeCompletionFile } from "./completion-file.js";
 import { cachedInstallLine, writeInitCache } from "./init-cache.js";
+import { loadCaoLine } from "./load-line.js";
 import { type InitOptions, initFlags } from "./render.js";
-import { quote, type ShellName } from "./shells.js";
+import type { ShellName } from "./shells.js";
 
 const START = "# >>> cao init >>>";
 const END = "# <<< cao init <<<";
@@ -32,19 +35,9 @@ export function defaultRcFile(shell: ShellName, env: NodeJS.ProcessEnv = process
   }
 }
 
-/** The rc line: load cao only when its executable is there, so a removed cao never breaks the shell. */
-export function rcInitLine(shell: ShellName, caoPath: string, options: InitOptions): string {
-  const exe = quote(shell, caoPath);
-  const init = [exe, "init", shell, ...initFlags(options)].join(" ");
-  switch (shell) {
-    case "bash":
-    case "zsh":
-      return `if \\command -v ${exe} >/dev/null 2>&1; then eval "$(${init})"; fi`;
-    case "fish":
-      return `if command -q ${exe}; ${init} | source; end`;
-    case "powershell":
-      return `if (Get-Command ${exe} -ErrorAction SilentlyContinue) { & ${init} | Out-String | Invoke-Expression }`;
-  }
+/** The rc line: load cao where it is (see load-line.ts), so a removed or moved cao never breaks the shell. */
+export function rcInitLine(shell: ShellName, caoPath: string, options: InitOptions, rc?: string): string {
+  return loadCaoLine(shell, caoPath, ["init", shell, ...initFlags(options)], rc);
 }
 
 interface RcOptions {
@@ -52,29 +45,47 @@ interface RcOptions {
   cached?: boolean;
 }
 
-/** Adds (or updates) the marked block; returns a message for the user. */
+/**
+ * Adds (or updates) the marked block: the init line and, given the completion
+ * script, a line loading it from the file it is written to. Returns a message
+ * for the user.
+ */
 export function installInit(
   shell: ShellName,
   caoPath: string,
   options: InitOptions,
-  rcOptions: RcOptions,
+  rcOptions: RcOptions & { completion?: string | undefined },
 ): string {
   const rc = rcOptions.rc ? path.resolve(rcOptions.rc) : defaultRcFile(shell);
-  const line = rcOptions.cached
-    ? cachedInstallLine(shell, writeInitCache(shell, caoPath, options), caoPath, options)
-    : rcInitLine(shell, caoPath, options);
   const current = readRc(rc);
   const existing = findBlock(current ?? "");
+  const byHand = initLineByHand(current ?? "", existing);
+  if (byHand && !existing) {
+    return (
+      `${rc} already loads cao (line ${byHand.number}: ${byHand.text}); nothing added. ` +
+      "To have cao manage it (and install completions too), remove that line and run this again"
+    );
+  }
+  const lines = [
+    rcOptions.cached
+      ? cachedInstallLine(shell, writeInitCache(shell, caoPath, options), caoPath, options, rc)
+      : rcInitLine(shell, caoPath, options, rc),
+  ];
+  if (rcOptions.completion !== undefined) {
+    lines.push(completionLoadLine(shell, writeCompletionFile(shell, rcOptions.completion)));
+  }
+  const line = lines.join("\n");
+  const twice = byHand ? `; line ${byHand.number} loads cao too (${byHand.text}): remove it` : "";
   if (existing) {
     const block = `${existing.startLine}\n${line}\n${END}`;
-    if (existing.text === block) return `cao is already in ${rc}`;
+    if (existing.text === block) return `cao is already in ${rc}${twice}`;
     writeRc(
       rc,
       current ?? "",
       current!.slice(0, existing.start) + block + current!.slice(existing.end),
       shell,
     );
-    return `updated cao's block in ${rc}`;
+    return `updated cao's block in ${rc}${twice}`;
   }
   const content = current ?? "";
   const flags = [
@@ -84,7 +95,7 @@ export function installInit(
   const startLine = [`${START} added by \`cao init ${shell} --install\``, ...flags].join(" ");
   const separator = flags.includes(ADDED_NEWLINE) ? "\n" : "";
   writeRc(rc, current, `${content}${separator}${startLine}\n${line}\n${END}\n`, shell);
-  return `added cao to ${rc}; open a new shell (or source it) to load it`;
+  return `added cao${rcOptions.completion === undefined ? "" : " and its completions"} to ${rc}; open a new shell (or source it) to load it`;
 }
 
 /** Removes every block --install added, restoring the file byte for byte. */
@@ -107,6 +118,7 @@ export function uninstallInit(shell: ShellName, rcOptions: RcOptions): string {
     content = content.slice(0, start) + content.slice(end);
   }
   if (!found) return `cao is not in ${rc}; nothing to remove`;
+  removeCompletionFile(shell);
   backup(rc, current ?? "");
   if (createdFile && content === "") {
     fs.rmSync(realTarget(rc));
@@ -115,6 +127,25 @@ export function uninstallInit(shell: ShellName, rcOptions: RcOptions): string {
   writeRc(rc, current, content, shell, false);
   return `removed cao from ${rc}`;
 }
+
+/** A line outside cao's block that loads `cao init` (added by hand, or by another tool), if any. */
+function initLineByHand(
+  content: string,
+  block: Block | undefined,
+): { number: number; text: string } | undefined {
+  const lines = content.split("\n");
+  const blockLines = block ? [lineAt(content, block.start), lineAt(content, block.end)] : [-1, -1];
+  const loadsInit = /(^|[\s"'(`;&|{/\\])cao(\.cmd|\.ps1|\.exe)?["']?\s+init\s+(bash|zsh|fish|powershell)\b/;
+  for (const [i, text] of lines.entries()) {
+    if (i >= blockLines[0]! && i <= blockLines[1]!) continue;
+    const code = text.trim();
+    if (code.startsWith("#") || /--(un)?install\b/.test(code) || !loadsInit.test(code)) continue;
+    return { number: i + 1, text: code };
+  }
+  return undefined;
+}
+
+const lineAt = (content: string, index: number): number => content.slice(0, index).split("\n").length - 1;
 
 interface Block {
   start: number;
@@ -164,11 +195,10 @@ function writeRc(
 }
 
 function backup(rc: string, content: string): void {
-  const file = `${rc}.cao-backup-${new Date().toISOString().replace(/[:.]/g, "-")}`;
   try {
-    writeFileAtomic(file, content, { mode: 0o600 });
+    writeBackup(rc, content, "backup");
   } catch (error) {
-    throw rcError(file, error, "write a backup to");
+    throw rcError(`${rc}.cao-backup-*`, error, "write a backup to");
   }
 }
 

@@ -41,17 +41,15 @@ function loginCell(a: AccountView, nowMs: number): { text: string; style?: Style
 
 const HEADER = ["ACCOUNT", "LOGIN", "5-HOUR USE  RESETS", "WEEKLY USE  RESETS", "COOLDOWN", "FAILS"];
 
-/**
- * The terminal dashboard: one row per account (so eight fit a 40-row terminal
- * with room to spare), usage as bars coloured by level; `cao status --full`
- * has every field.
- */
-export function renderPretty(snapshot: StatusSnapshot, columns: number, paint: Paint): string {
+/** The dashboard's table: its header line and one row per account, in the snapshot's order. */
+export interface DashboardTable {
+  header: string;
+  rows: string[];
+}
+
+/** One row per account (default marked `*`): login, 5-hour and weekly bars with resets, cooldown, failures. */
+export function dashboardTable(snapshot: StatusSnapshot, paint: Paint): DashboardTable {
   const now = snapshot.generatedAtMs;
-  const count = snapshot.accounts.length;
-  const pool = snapshot.pool?.percent === undefined ? "" : ` · pool headroom ${snapshot.pool.percent}%`;
-  const title = `cao status · ${count} account${count === 1 ? "" : "s"} · default: ${snapshot.defaultAccount ?? "none"}${pool}`;
-  if (count === 0) return `${title}\nno accounts yet: cao add NAME`;
   const nameWidth = Math.max(HEADER[0]?.length ?? 0, ...snapshot.accounts.map((a) => a.name.length + 2));
   const logins = snapshot.accounts.map((a) => loginCell(a, now));
   const loginWidth = Math.max(HEADER[1]?.length ?? 0, ...logins.map((l) => l.text.length));
@@ -80,6 +78,21 @@ export function renderPretty(snapshot: StatusSnapshot, columns: number, paint: P
     ];
     return cells.join("  ");
   });
+  return { header, rows };
+}
+
+/**
+ * The terminal dashboard: one row per account (so eight fit a 40-row terminal
+ * with room to spare), usage as bars coloured by level; `cao status --full`
+ * has every field. `cao switch`'s picker shows the same rows.
+ */
+export function renderPretty(snapshot: StatusSnapshot, columns: number, paint: Paint): string {
+  const now = snapshot.generatedAtMs;
+  const count = snapshot.accounts.length;
+  const pool = snapshot.pool?.percent === undefined ? "" : ` · pool headroom ${snapshot.pool.percent}%`;
+  const title = `cao status · ${count} account${count === 1 ? "" : "s"} · default: ${snapshot.defaultAccount ?? "none"}${pool}`;
+  if (count === 0) return `${title}\nno accounts yet: cao add NAME`;
+  const { header, rows } = dashboardTable(snapshot, paint);
   const problems = snapshot.accounts
     .filter((a) => a.status.lastError || a.status.authProblem)
     .map(
@@ -102,7 +115,7 @@ export function renderPretty(snapshot: StatusSnapshot, columns: number, paint: P
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** A row wider than the terminal is cut (with …) rather than wrapped into the next row. */
-function clip(line: string, columns: number): string {
+export function clip(line: string, columns: number): string {
   const visible = [...line.replace(ANSI, "")];
   if (visible.length <= columns) return line;
   return `${visible.slice(0, Math.max(1, columns - 1)).join("")}…`;

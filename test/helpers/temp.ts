@@ -61,6 +61,7 @@ export function tempWorld(): {
     "CODEX_API_KEY",
     "CAO_CODEX_BIN",
     "XDG_CACHE_HOME",
+    "XDG_DATA_HOME",
   ])
     delete env[key];
   return { root, home, dataDir, rescueDir, codexHome, env };

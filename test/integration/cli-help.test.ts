@@ -47,6 +47,18 @@ test("nested help names the full command, the usage shows codex's args, boolean 
   assert.doesNotMatch(add.stdout, /^ {2}--no-login/m, add.stdout);
   assert.match(add.stdout, /^Examples:\n {2}cao add work$/m, add.stdout);
   assert.match(add.stdout, /^Exit codes:\n/m, add.stdout);
+  // A --no- form with a meaning of its own reads as a pair too, and says what it does.
+  const enable = await cao(["gateway", "enable", "--help"]);
+  assert.match(
+    enable.stdout,
+    /^ {2}--\[no-\]config +Also point .*; --no-config takes that block out again$/m,
+    enable.stdout,
+  );
+  assert.match(
+    enable.stdout,
+    /^ {2}--\[no-\]autostart +.*; --no-autostart turns it off again$/m,
+    enable.stdout,
+  );
 });
 
 test("bare cao, cao gateway and cao import print their help with exit 0; cao help CMD is CMD --help", async () => {
@@ -71,6 +83,7 @@ test("unknown commands and options get a did-you-mean and exit 2", async () => {
     [["gateway", "strat"], /^error: unknown command "strat"; did you mean `cao gateway start`\?$/m],
     [["status", "--jsn"], /^error: unknown option --jsn; did you mean --json\?$/m],
     [["add", "x", "--no-logn"], /^error: unknown option --no-logn; did you mean --no-login\?$/m],
+    [["gateway", "enable", "--no-confg"], /^error: unknown option --no-confg; did you mean --no-config\?$/m],
     [["zzzzzzzz"], /^error: unknown command "zzzzzzzz"$/m],
   ];
   for (const [args, expected] of cases) {

@@ -96,3 +96,49 @@ test("cao status --doctor flags a config routed to a gateway that is not running
     undefined,
   );
 });
+
+test("enable run again keeps the earlier shims dir, --config and --autostart, says so, and flags override", async () => {
+  const world = tempWorld();
+  const shims = path.join(world.root, "shims");
+  const configFile = path.join(world.codexHome, "config.toml");
+  const enabledLine = () => fs.readFileSync(path.join(world.dataDir, ".state", "gateway-enabled"), "utf8");
+  fs.mkdirSync(world.codexHome, { recursive: true });
+  fs.writeFileSync(configFile, 'model = "gpt-5"\n');
+  const first = await runCao(["gateway", "enable", "--config", "--autostart", "--shims-dir", shims], {
+    env: world.env,
+  });
+  assert.equal(first.code, 0, first.stderr);
+  assert.doesNotMatch(first.stdout, /kept from/, "nothing to keep the first time");
+
+  const again = await runCao(["gateway", "enable", "--json"], { env: world.env });
+  assert.equal(again.code, 0, again.stderr);
+  const report = JSON.parse(again.stdout);
+  assert.deepEqual(
+    [report.shimsDir, report.autostart, report.kept, report.config?.file],
+    [shims, true, ["shims-dir", "config", "autostart"], configFile],
+    again.stdout,
+  );
+  assert.equal(configBlockUrl(fs.readFileSync(configFile, "utf8")), URL);
+  assert.equal(enabledLine(), "autostart\n");
+  const plain = await runCao(["gateway", "enable"], { env: world.env });
+  assert.match(
+    plain.stdout,
+    new RegExp(`kept from the last enable: --shims-dir ${shims} --config --autostart`),
+  );
+
+  // Given flags win: no config, no autostart, another shims dir (the old shims go).
+  const moved = path.join(world.root, "moved");
+  const changed = await runCao(["gateway", "enable", "--no-config", "--no-autostart", "--shims-dir", moved], {
+    env: world.env,
+  });
+  assert.equal(changed.code, 0, changed.stderr);
+  assert.doesNotMatch(changed.stdout, /kept from/, changed.stdout);
+  assert.equal(configBlockUrl(fs.readFileSync(configFile, "utf8")), undefined, "the block is gone");
+  assert.equal(enabledLine(), "\n");
+  assert.ok(fs.existsSync(path.join(moved, "codex")));
+  assert.ok(!fs.existsSync(path.join(shims, "codex")), `old shim removed: ${changed.stdout}`);
+  // After disable there is nothing to keep.
+  assert.equal((await runCao(["gateway", "disable"], { env: world.env })).code, 0);
+  const fresh = await runCao(["gateway", "enable", "--json"], { env: world.env });
+  assert.deepEqual(JSON.parse(fresh.stdout).kept, []);
+});

@@ -105,7 +105,7 @@ describe("cao import codex-auth", () => {
     assert.equal(refreshTokenOf(w.dataDir, "alice"), "rt-alice-old");
     const backups = fs
       .readdirSync(path.join(w.dataDir, "alice"))
-      .filter((n) => n.startsWith("auth.json.bak-"));
+      .filter((n) => n.startsWith("auth.json.cao-backup-"));
     assert.equal(backups.length, 1);
     const backup = path.join(w.dataDir, "alice", backups[0] ?? "");
     assert.equal(fs.readFileSync(backup, "utf8"), other);
@@ -218,7 +218,15 @@ describe("cao import codex", () => {
     assert.equal(refreshTokenOf(w.dataDir, "alice"), "rt-alice-new");
     assert.deepEqual(filesContaining(other, "rt-alice"), []);
     assert.deepEqual(filesContaining(w.codexHome, "rt-alice"), []);
-    assert.match(r.stderr, /other-codex\/auth\.json: imported/);
-    assert.match(r.stderr, /\.codex\/auth\.json: imported .*moved to/);
+    // Said once: the newer copy is imported, the older one only retired.
+    assert.match(
+      r.stderr,
+      /other-codex\/auth\.json: an older copy of the login imported from .*\/home\/\.codex\/auth\.json \(account alice\); source moved to .*other-codex\/auth\.json\.moved-to-cao without its tokens/,
+    );
+    assert.match(
+      r.stderr,
+      /home\/\.codex\/auth\.json: imported \(account alice, the newer of its two copies\); source moved to/,
+    );
+    assert.equal(r.stderr.match(/: imported/g)?.length, 1, r.stderr);
   });
 });

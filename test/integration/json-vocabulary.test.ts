@@ -111,6 +111,11 @@ test("every command's --json speaks one vocabulary, and account fields mean what
   outputs.push(
     await cao("import", "codex", "--source", source, "--name", "third", "--json"),
     await cao("use", "spare", "--json"),
+    await cao("switch", "work", "--json"),
+    await cao("use", "spare", "--json"),
+    await cao("pause", "work", "--json"),
+    await cao("unpause", "work", "--json"),
+    await cao("import", "cliproxyapi", "--source", path.join(world.root, "no-such-dir"), "--json"),
     await cao("pin", "work", "--json"),
     await cao("pin", "--unset", "--json"),
     await cao("current", "--json"),
@@ -125,6 +130,11 @@ test("every command's --json speaks one vocabulary, and account fields mean what
   );
   const problems = outputs.flatMap(({ args, json }) => vocabularyProblems(json, args.join(" ")));
   assert.deepEqual(problems, []);
+  const printed = (command: string) => outputs.find((o) => o.args.join(" ").startsWith(command))?.json;
+  assert.deepEqual(printed("switch work") as object, { defaultAccount: "work", notes: [] });
+  assert.deepEqual(printed("pause work"), { account: "work", paused: true });
+  assert.deepEqual(printed("unpause work"), { account: "work", paused: false });
+  assert.ok(Array.isArray((printed("import cliproxyapi") as { sources?: unknown }).sources));
 
   // The same account reads the same in every command that shows it.
   const status = (outputs.find((o) => o.args.join(" ") === "status --json")?.json ?? {}) as {

@@ -173,6 +173,13 @@ test("a live gateway routes codex through it; a dead one is never used", async (
     assert.deepEqual(seen.args, ["-c", `openai_base_url="${url}"`, "exec", "hi"], shell);
     // Codex starts in the home of the account the gateway routes to first.
     assert.equal(seen.env.CODEX_HOME, path.join(world.dataDir, "other"), shell);
+    // ...unless $CAO_ACCOUNT chose one: that stands, and an unknown one is exit 2 as without the gateway.
+    const chosen = parseOutput(runShim(shell, shim, ["x"], { ...world.env, CAO_ACCOUNT: "work" }).stdout);
+    assert.equal(chosen.env.CODEX_HOME, path.join(world.dataDir, "work"), shell);
+    assert.deepEqual(chosen.args, ["-c", `openai_base_url="${url}"`, "x"], shell);
+    const ghost = runShim(shell, shim, ["x"], { ...world.env, CAO_ACCOUNT: "ghost" });
+    assert.equal(ghost.status, 2, `${shell}: ${ghost.stderr}`);
+    assert.match(ghost.stderr, /account "ghost" does not exist/);
   }
   // A pid that is gone: codex runs directly (a closed port would make it retry forever).
   const dead = spawnSync("sh", ["-c", "echo $$"], { encoding: "utf8" }).stdout.trim();
@@ -185,7 +192,7 @@ test("a live gateway routes codex through it; a dead one is never used", async (
     // Said once on stderr, like the shell wrapper.
     assert.match(
       result.stderr,
-      /^cao: the gateway is enabled but not running; running codex directly/,
+      /^cao: the gateway is enabled but not running; running codex directly \(start it: cao gateway start --detach\)$/m,
       shell,
     );
   }

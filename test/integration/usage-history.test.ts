@@ -70,7 +70,7 @@ test("every observation reaches the history; a restarted gateway adds to it; a c
   fs.writeFileSync(historyPath("one", w.dir), "{not json");
   assert.equal((await send(`${again.url}/responses`, w.token("one"), "s2")).status, 200);
   await eventually(() => loadHistory("one", w.dir).length === 1);
-  assert.ok(fs.readdirSync(`${w.dir}/.history`).some((f) => f.startsWith("one.json.corrupt-")));
+  assert.ok(fs.readdirSync(`${w.dir}/.history`).some((f) => f.startsWith("one.json.cao-corrupt-")));
   assert.equal((await runCao(["usage"], { env: w.world.env })).code, 0);
 
   const bad = await runCao(["usage", "--since", "forever"], { env: w.world.env });

@@ -58,13 +58,51 @@ test("fish: complete -C offers the same", async () => {
 
 test("zsh: registers _cao with compinit and lists the same words and accounts", async () => {
   const { world, file } = await completionWorld("zsh");
-  const script = `autoload -Uz compinit; compinit -u -D; . "$F"; print -r -- "\${_comps[cao]}"; __cao_complete_spec 'use'; print -r -- "$__cao_words $__cao_accounts"; __cao_candidates=(); __cao_complete_accounts; print -r -- "\${(o)__cao_candidates}"`;
+  const script = `autoload -Uz compinit; compinit -u -D; . "$F"; print -r -- "\${_comps[cao]}"; __cao_complete_spec 'use'; print -r -- "$__cao_words $__cao_accounts"; __cao_candidates=(); __cao_complete_accounts; print -r -- \${(o)__cao_candidates}`;
   const result = await runShell("zsh", script, { ...world.env, F: file });
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, "_cao\n--shell --unset --json --help 1\nside.project work\n");
   // Without compinit the script loads quietly and registers nothing.
   const bare = await runShell("zsh", `. "$F"`, { ...world.env, F: file });
   assert.deepEqual([bare.code, bare.stdout, bare.stderr], [0, "", ""]);
+});
+
+/** The account names each real shell's completion offers for `cao use `. */
+async function completedAccounts(shell: "bash" | "zsh" | "fish", env: NodeJS.ProcessEnv, file: string) {
+  const script = {
+    bash: `. "$F"; COMP_WORDS=(cao use ''); COMP_CWORD=2; __cao_complete; printf '%s\\n' "\${COMPREPLY[@]}"`,
+    zsh: `__cao_candidates=(); . "$F"; __cao_complete_accounts; print -rl -- $__cao_candidates`,
+    fish: `source "$F"; complete -C "cao use "`,
+  }[shell];
+  const result = await runShell(shell, script, { ...env, F: file });
+  assert.equal(result.code, 0, result.stderr);
+  return result.stdout
+    .split("\n")
+    .map((line) => line.split("\t")[0]!)
+    .filter((word) => word && !word.startsWith("-"))
+    .sort();
+}
+
+for (const shell of ["bash", "zsh", "fish"] as const) {
+  test(`${shell}: completes the registry's accounts only, also after \`cao remove --keep-files\``, async () => {
+    const { world, file } = await completionWorld(shell);
+    // The stray directory looks like an account (a config.toml) but is not registered.
+    fs.writeFileSync(path.join(world.data, "not-an-account", "config.toml"), "");
+    assert.deepEqual(await completedAccounts(shell, world.env, file), ["side.project", "work"]);
+    const removed = await run("cao", ["remove", "side.project", "--keep-files"], { env: world.env });
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.ok(fs.existsSync(path.join(world.data, "side.project", "config.toml")), "files kept");
+    assert.deepEqual(await completedAccounts(shell, world.env, file), ["work"]);
+  });
+}
+
+test("a data dir without .state/accounts (older cao, the original project) gets it from `cao completion`", async () => {
+  const { world, file } = await completionWorld("bash");
+  fs.rmSync(path.join(world.data, ".state", "accounts"));
+  assert.deepEqual(await completedAccounts("bash", world.env, file), []);
+  const result = await run("cao", ["completion", "bash"], { env: world.env });
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(await completedAccounts("bash", world.env, file), ["side.project", "work"]);
 });
 
 test("cao completion rejects an unknown shell (exit 2)", async () => {

@@ -5,6 +5,7 @@ import path from "node:path";
 import { describe, test } from "node:test";
 import { caoVersion } from "../../src/core/version.js";
 import { renderCompletion } from "../../src/shell/completion.js";
+import { completionLoadLine } from "../../src/shell/completion-file.js";
 import type { CompletionEntry } from "../../src/shell/completion-spec.js";
 import { cachedInstallLine, renderCachedInit } from "../../src/shell/init-cache.js";
 import { rcInitLine } from "../../src/shell/rc-file.js";
@@ -200,7 +201,7 @@ describe("PowerShell (parse-checked: it cannot run here)", () => {
     });
   }
 
-  test("the rc lines and the `cao use --shell` code for PowerShell parse cleanly", async () => {
+  test("the rc lines (init, cached init, completions) and the `cao use --shell` code for PowerShell parse cleanly", async () => {
     const caoPath = "C:\\Users\\o'brien\\AppData\\Roaming\\npm\\cao.cmd";
     const lines = [
       rcInitLine("powershell", caoPath, { prompt: "show" }),
@@ -209,6 +210,7 @@ describe("PowerShell (parse-checked: it cannot run here)", () => {
       }),
       setShellAccountCode("powershell", "work"),
       unsetShellAccountCode("powershell"),
+      completionLoadLine("powershell", "C:\\Users\\o'brien\\.local\\share\\cao\\completion.ps1"),
     ];
     for (const line of lines) assert.deepEqual(await powershellSyntaxErrors(`${line}\n`), [], line);
   });

@@ -58,6 +58,11 @@ export function addAccount(world: ShellWorld, name: string): void {
     : { default_account: null, accounts: [] };
   registry.accounts.push(name);
   fs.writeFileSync(registryFile, JSON.stringify(registry));
+  fs.mkdirSync(path.join(world.data, ".state"), { recursive: true });
+  fs.writeFileSync(
+    path.join(world.data, ".state", "accounts"),
+    registry.accounts.map((a: string) => `${a}\n`).join(""),
+  );
 }
 
 export function setDefault(world: ShellWorld, name: string): void {

@@ -200,13 +200,34 @@ for (const shell of REAL_SHELLS) {
       const report = parseReport(live.stdout);
       assert.deepEqual(report.args, ["-c", 'openai_base_url="http://127.0.0.1:9/v1"', "exec", "hi"]);
       assert.equal(report.values.CODEX_HOME, path.join(world.data, "pool"));
+      // This shell's choice stands with the gateway too, and an unknown one is refused as without it.
+      const chosen = await runShell(shell, `${sourceInit(shell)}; codex exec hi`, {
+        ...env,
+        CAO_ACCOUNT: "work",
+      });
+      assert.equal(chosen.code, 0, chosen.stderr);
+      assert.equal(parseReport(chosen.stdout).values.CODEX_HOME, path.join(world.data, "work"));
+      assert.deepEqual(parseReport(chosen.stdout).args.slice(0, 2), [
+        "-c",
+        'openai_base_url="http://127.0.0.1:9/v1"',
+      ]);
+      const after = shell === "fish" ? "echo status=$status" : "echo status=$?";
+      const ghost = await runShell(shell, `${sourceInit(shell)}; codex exec hi || ${after}`, {
+        ...env,
+        CAO_ACCOUNT: "ghost",
+      });
+      assert.match(ghost.stdout, /^status=2$/m, ghost.stdout + ghost.stderr);
+      assert.match(ghost.stderr, /account "ghost" \(from shell\) does not exist/);
 
       fs.writeFileSync(path.join(state, "gateway"), `${deadPid()} http://127.0.0.1:9/v1 pool\n`);
       const dead = await runShell(shell, `${sourceInit(shell)}; codex exec hi`, env);
       assert.equal(dead.code, 0, dead.stderr);
       assert.deepEqual(parseReport(dead.stdout).args, ["exec", "hi"]);
       assert.equal(parseReport(dead.stdout).values.CODEX_HOME, path.join(world.data, "work"));
-      assert.match(dead.stderr, /^cao: the gateway is enabled but not running; running codex directly/);
+      assert.match(
+        dead.stderr,
+        /^cao: the gateway is enabled but not running; running codex directly \(start it: cao gateway start --detach\)$/m,
+      );
     });
 
     test("re-syncs the account's config.toml only when the main one is newer", async () => {

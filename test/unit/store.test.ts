@@ -41,6 +41,23 @@ test("registry round-trips and keeps keys written by other versions", () => {
   assert.equal(fs.readFileSync(path.join(dir, ".state/default"), "utf8"), "a\n");
 });
 
+test("every registry change rewrites .state/accounts, one name per line, for the completions", () => {
+  const dir = tempDir();
+  const accounts = () => fs.readFileSync(path.join(dir, ".state/accounts"), "utf8");
+  updateRegistry((r) => {
+    r.accounts.push("work", "side.project");
+  }, dir);
+  assert.equal(accounts(), "work\nside.project\n");
+  updateRegistry((r) => {
+    r.accounts = r.accounts.filter((a) => a !== "work");
+  }, dir);
+  assert.equal(accounts(), "side.project\n");
+  updateRegistry((r) => {
+    r.accounts = [];
+  }, dir);
+  assert.equal(accounts(), "");
+});
+
 test("a corrupt registry is refused with exit 3, kept as is, and copied aside once", () => {
   const dir = tempDir();
   const file = path.join(dir, "registry.json");
@@ -52,7 +69,7 @@ test("a corrupt registry is refused with exit 3, kept as is, and copied aside on
     );
   }
   assert.equal(fs.readFileSync(file, "utf8"), '{"accounts": ["a",');
-  const backups = fs.readdirSync(dir).filter((n) => n.startsWith("registry.json.corrupt-"));
+  const backups = fs.readdirSync(dir).filter((n) => n.startsWith("registry.json.cao-corrupt-"));
   assert.equal(backups.length, 1);
   assert.equal(fs.readFileSync(path.join(dir, backups[0]!), "utf8"), '{"accounts": ["a",');
 });
@@ -73,7 +90,7 @@ test("a corrupt status file degrades to empty with a warning and its copy is kep
   assert.deepEqual(loadStatuses(dir), {});
   assert.match(takeWarnings().join("\n"), /not valid JSON; kept a copy/);
   updateAccountStatus("a", (s) => ({ ...s, consecutiveFailures: 1 }), dir);
-  const backups = fs.readdirSync(dir).filter((n) => n.startsWith("account_status.json.corrupt-"));
+  const backups = fs.readdirSync(dir).filter((n) => n.startsWith("account_status.json.cao-corrupt-"));
   assert.equal(backups.length, 1);
   assert.equal(fs.readFileSync(path.join(dir, backups[0]!), "utf8"), "not json");
   assert.equal(loadStatuses(dir).a?.consecutiveFailures, 1);

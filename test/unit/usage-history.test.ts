@@ -83,8 +83,8 @@ test("every status update with a new observation lands in the history; it surviv
     [14],
     "started fresh",
   );
-  assert.match(takeWarnings().join("\n"), /not valid JSON; kept a copy at .*corrupt-/);
-  const backups = fs.readdirSync(`${dataDir}/.history`).filter((f) => f.includes(".corrupt-"));
+  assert.match(takeWarnings().join("\n"), /not valid JSON; kept a copy at .*cao-corrupt-/);
+  const backups = fs.readdirSync(`${dataDir}/.history`).filter((f) => f.includes(".cao-corrupt-"));
   assert.equal(backups.length, 1);
 
   // Malformed rows (hand edits, other versions) are dropped, the rest kept.

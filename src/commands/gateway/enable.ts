@@ -1,6 +1,5 @@
 import { defineCommand } from "citty";
-import { enableGateway } from "../../gateway-setup/enablement.js";
-import { gatewayRouteUrl } from "../../gateway-setup/route-url.js";
+import { type EnableReport, enableGateway } from "../../gateway-setup/enablement.js";
 import { log } from "../../terminal/log.js";
 import { printJson, printOut } from "../../terminal/stdout.js";
 
@@ -11,28 +10,42 @@ export default defineCommand({
       "Route every `codex` through the gateway: install a codex shim on PATH (and the Desktop/IDE config)",
   },
   args: {
-    "shims-dir": { type: "string", description: "Where to put the codex shim (default: ~/.local/bin)" },
+    "shims-dir": {
+      type: "string",
+      description: "Where to put the codex shim (default: where the last enable put it, else ~/.local/bin)",
+    },
     config: {
       type: "boolean",
       description: "Also point your main Codex config.toml at the gateway (Desktop app, IDE extensions)",
+      negativeDescription: "takes that block out again",
     },
     autostart: {
       type: "boolean",
       description: "Let the shim start a stopped gateway (else codex runs directly)",
+      negativeDescription: "turns it off again",
     },
     json: { type: "boolean", description: "Print what was done as JSON" },
   },
   async run({ args }) {
+    // An option left out keeps what the last enable chose.
     const report = enableGateway({
       shimsDir: args["shims-dir"],
-      configUrl: args.config ? gatewayRouteUrl() : undefined,
-      autostart: Boolean(args.autostart),
+      config: args.config as boolean | undefined,
+      autostart: args.autostart as boolean | undefined,
     });
     if (args.json) {
       printJson(report);
       return;
     }
+    if (report.kept.length > 0)
+      printOut(
+        `kept from the last enable: ${keptFlags(report).join(" ")} (flags given override; --no-config and --no-autostart turn those off)`,
+      );
+    if (report.movedFrom) printOut(`removed the shims from ${report.movedFrom}`);
     for (const shim of report.shims) printOut(`installed ${shim}`);
+    if (report.configRemoved?.changed) {
+      printOut(`removed the cao gateway block from ${report.configRemoved.file}`);
+    }
     if (report.config) {
       const backup = report.config.backup ? ` (previous version kept as ${report.config.backup})` : "";
       printOut(`${report.config.changed ? "updated" : "unchanged:"} ${report.config.file}${backup}`);
@@ -53,3 +66,10 @@ export default defineCommand({
     }
   },
 });
+
+/** The kept options as the flags that would set them (what to change to undo each). */
+function keptFlags(report: EnableReport): string[] {
+  return report.kept.map((option) =>
+    option === "shims-dir" ? `--shims-dir ${report.shimsDir}` : `--${option}`,
+  );
+}

@@ -1,6 +1,7 @@
 import { defineCommand } from "citty";
 import { importForeign } from "../../accounts/import-foreign.js";
 import { FOREIGN_FORMATS } from "../../accounts/import-formats/index.js";
+import { printJson } from "../../terminal/stdout.js";
 import { reportOutcomes } from "./report.js";
 
 /** What each tool is, for `cao import --help` (the formats themselves: src/accounts/import-formats/). */
@@ -22,12 +23,13 @@ export function foreignImportCommand(id: string) {
     args: {
       source: { type: "string", description: "Where the tool keeps its logins (default: its usual place)" },
       overwrite: { type: "boolean", description: "Replace an account's existing login (a backup is kept)" },
+      json: { type: "boolean", description: "Print the result as JSON (shape in docs/reference.md)" },
     },
     async run({ args }) {
       const format = FOREIGN_FORMATS[id]!;
-      await reportOutcomes(
-        importForeign(format, { source: args.source, overwrite: Boolean(args.overwrite) }),
-      );
+      const outcomes = importForeign(format, { source: args.source, overwrite: Boolean(args.overwrite) });
+      await reportOutcomes(outcomes);
+      if (args.json) printJson({ sources: outcomes });
     },
   });
 }

@@ -1,13 +1,17 @@
 import fs from "node:fs";
 import path from "node:path";
+import { isBackupName } from "../../core/backup-file.js";
 import type { DoctorCheck } from "./types.js";
 
 function corruptCopies(dir: string): string[] {
   try {
-    return fs
-      .readdirSync(dir)
-      .filter((name) => name.includes(".corrupt-"))
-      .map((name) => path.join(dir, name));
+    return (
+      fs
+        .readdirSync(dir)
+        // `.corrupt-` is the name cao used before backup-file.ts.
+        .filter((name) => isBackupName(name, "corrupt") || name.includes(".corrupt-"))
+        .map((name) => path.join(dir, name))
+    );
   } catch {
     return [];
   }
