@@ -190,10 +190,11 @@ export class Router {
     }));
   }
 
-  recordRateLimits(account: string, limits: RateLimits): void {
+  recordRateLimits(account: string, observed: RateLimits): void {
     const state = this.state.get(account);
     if (!state) return;
     const now = Date.now();
+    const limits = withoutStaleRoom(observed, state, now);
     if (sameWindows(state.rateLimits, limits) && now - state.limitsRecordedAtMs < UNCHANGED_LIMITS_REFRESH_MS)
       return;
     state.limitsRecordedAtMs = now;
@@ -336,4 +337,21 @@ function sameWindows(known: RateLimits | undefined, next: RateLimits): boolean {
       a.windowMinutes === b.windowMinutes &&
       a.resetsAtMs === b.resetsAtMs);
   return known !== undefined && same(known.primary, next.primary) && same(known.secondary, next.secondary);
+}
+
+/**
+ * While an account cools down after a usage limit, a report of more 5-hour room than the limit left
+ * is older news: a stream's `codex.rate_limits` event is decoded beside the forwarding and may be
+ * read after the 429 of a later request (seen under load with compressed streams). It must not
+ * undo the "100% used" the limit set. Quota that really came back is found by the usage check,
+ * which clears the cooldown before it records what it saw.
+ */
+function withoutStaleRoom(
+  observed: RateLimits,
+  state: Pick<AccountState, "cooldownUntilMs" | "rateLimits">,
+  now: number,
+): RateLimits {
+  const known = state.rateLimits?.primary;
+  if (state.cooldownUntilMs <= now || !known || !observed.primary) return observed;
+  return observed.primary.usedPercent < known.usedPercent ? { ...observed, primary: known } : observed;
 }

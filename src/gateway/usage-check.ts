@@ -69,12 +69,13 @@ export class UsageChecker {
       if (response.status !== 200) return;
       const report = parseUsageReport(JSON.parse(response.text));
       if (!report) return;
-      if (report.limits) router.recordRateLimits(account, report.limits);
       // "Has quota again" is news only for an account that was cooling down (not at every start).
+      // The cooldown goes first: while it lasts, the router keeps the limit's "100% used".
       if (report.available && router.isCoolingDown(account)) {
         router.clearCooldown(account);
         this.options.log(`usage check: ${account} has quota again`);
       }
+      if (report.limits) router.recordRateLimits(account, report.limits);
     } catch (error) {
       if (!(error instanceof AccountUnavailableError)) {
         this.options.log(
