@@ -31,7 +31,11 @@ const limits = (usedPercent: number, secondaryUsedPercent = 5) => ({
 test("a cooling account's 100% is not undone by an older report of more room; the weekly window still updates", () => {
   const r = router();
   r.recordRateLimits("one", limits(10));
-  r.recordUsageLimit("one", { type: "usage_limit_reached", resetsAtMs: Date.now() + 1_800_000, planType: "plus" });
+  r.recordUsageLimit("one", {
+    type: "usage_limit_reached",
+    resetsAtMs: Date.now() + 1_800_000,
+    planType: "plus",
+  });
   r.recordRateLimits("one", limits(10, 7));
   const now = r.rateLimitsOf("one");
   assert.equal(now?.primary?.usedPercent, 100, JSON.stringify(now));
@@ -40,7 +44,11 @@ test("a cooling account's 100% is not undone by an older report of more room; th
 
 test("once the cooldown is cleared (the usage check found quota), a lower use is recorded again", () => {
   const r = router();
-  r.recordUsageLimit("one", { type: "usage_limit_reached", resetsAtMs: Date.now() + 1_800_000, planType: "plus" });
+  r.recordUsageLimit("one", {
+    type: "usage_limit_reached",
+    resetsAtMs: Date.now() + 1_800_000,
+    planType: "plus",
+  });
   r.clearCooldown("one");
   r.recordRateLimits("one", limits(3));
   assert.equal(r.rateLimitsOf("one")?.primary?.usedPercent, 3);
