@@ -1,5 +1,6 @@
 import { type AccountStatus, isCoolingDown, loadStatuses, type RateLimitWindow } from "./account-status.js";
 import { type AuthRead, type AuthSummary, readAuthFile, summarizeAuth } from "./auth-file.js";
+import { readGatewayState } from "./gateway-state.js";
 import { authPath, dataDir } from "./paths.js";
 import { type PoolHeadroom, poolHeadroom, poolMember, type Settings } from "./pool-policy.js";
 import { loadRegistry } from "./registry.js";
@@ -102,6 +103,8 @@ export function loadSnapshot(dir = dataDir(), nowMs = Date.now()): StatusSnapsho
  * for those. Only when a gateway is recorded, so plain status stays fast.
  */
 export async function markMemoryOnlyLogins(snapshot: StatusSnapshot): Promise<void> {
+  // Checked before the import: the probe loads node:http (~8 ms), which a plain status must not pay.
+  if (!readGatewayState(snapshot.dataDir)) return;
   const { probeGateway } = await import("./gateway-probe.js");
   const probe = await probeGateway(snapshot.dataDir);
   if (probe.kind !== "verified") return;
