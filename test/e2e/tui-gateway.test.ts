@@ -6,7 +6,7 @@ import type { FakeAccountSpec, FakeBackend } from "../../src/demo/fake-backend/t
 import { codexVersion } from "../helpers/cli.js";
 import { tmuxServer } from "../helpers/tui.js";
 import { startDetachedGateway } from "./run-world.js";
-import { footerModel, READY, SHELLS, TROUBLE, type TuiWorld, tuiWorld, turn } from "./tui-world.js";
+import { footerModel, READY, SHELLS, seenOnScreen, type TuiWorld, tuiWorld, turn } from "./tui-world.js";
 
 // The interactive Codex TUI (the real codex under test) started through cao with gateway routing on,
 // while its home account runs out mid-session: the gateway moves the session, the user sees nothing.
@@ -101,7 +101,7 @@ for (const c of CASES) {
       for (let i = 1; i <= HOME_TURNS + 2; i++) {
         screen = await turn(tui, `t${i}`, new RegExp(`reply-t${i} by [ab]`));
         if (i === HOME_TURNS && !c.warning) backend.setAccount(`${c.name}-a`, { quota: 0 });
-        const trouble = TROUBLE.exec(screen);
+        const trouble = seenOnScreen(screen);
         assert.equal(trouble, null, `turn ${i}: ${trouble?.[0]}\n${screen}`);
       }
       assert.match(screen, /reply-t1 by a/, screen);

@@ -9,8 +9,8 @@ import {
   footerModel,
   READY,
   SHELLS,
+  seenOnScreen,
   startTuiBackend,
-  TROUBLE,
   type TuiWorld,
   tuiWorld,
   turn,
@@ -108,7 +108,7 @@ test(`through the gateway the footer shows the account serving the thread and th
     });
     for (let i = 1; i <= 3; i++) {
       const screen = await turn(tui, `t${i}`, new RegExp(`reply-t${i} by [ab]`));
-      const trouble = TROUBLE.exec(screen);
+      const trouble = seenOnScreen(screen);
       assert.equal(trouble, null, `turn ${i}: ${trouble?.[0]}\n${screen}`);
     }
     // a ran out at its third turn; the gateway served it with b and recorded that for this thread

@@ -94,8 +94,19 @@ export const SHELLS = {
 export const READY = /Ask Codex to do anything|›\s*$/m;
 
 /** Words a user would read as trouble on a Codex screen. */
-export const TROUBLE =
+const TROUBLE =
   /usage limit|(?<![\w-])(?:429|401)(?![\w-])|Reconnecting|unauthorized|log out and sign in|Switch to|Automatically switched/i;
+
+/**
+ * Codex's random tips ("Tip: ... use /usage to check your account usage and access available usage
+ * limit resets") are not trouble, whatever words they use; they sit on their own "Tip:" lines.
+ */
+const TIP_LINE = /^\s*(?:└\s*)?Tip:.*$/gm;
+
+/** The first words of `pattern` on the screen outside Codex's tips (default: trouble), or null. */
+export function seenOnScreen(screen: string, pattern: RegExp = TROUBLE): RegExpExecArray | null {
+  return pattern.exec(screen.replace(TIP_LINE, ""));
+}
 
 /** The footer's model line (e.g. "GPT-6.2-Sol default · ~"). */
 export function footerModel(screen: string): string {
