@@ -2,11 +2,10 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { startFakeBackend } from "../../src/demo/fake-backend/server.js";
 import type { FakeBackend } from "../../src/demo/fake-backend/types.js";
 import { codexVersion } from "../helpers/cli.js";
 import { tmuxServer } from "../helpers/tui.js";
-import { footerModel, READY, SHELLS, tuiWorld, turn } from "./tui-world.js";
+import { footerModel, READY, SHELLS, startTuiBackend, tuiWorld, turn } from "./tui-world.js";
 
 // The interactive `codex resume --last` and `codex resume` picker through the codex function, with
 // sessions made on two accounts: Codex alone lists only the signed-in account's sessions; through
@@ -15,15 +14,10 @@ const tmux = tmuxServer();
 let backend: FakeBackend;
 
 before(async () => {
-  backend = await startFakeBackend({
-    https: true,
-    websocket: true,
-    accounts: [
-      { accountId: "resume-a", email: "a@example.com" },
-      { accountId: "resume-b", email: "b@example.com" },
-    ],
-    reply: (input) => ({ kind: "text", text: `reply-${input.userText} by ${input.accountId.slice(-1)}` }),
-  });
+  backend = await startTuiBackend([
+    { accountId: "resume-a", email: "a@example.com" },
+    { accountId: "resume-b", email: "b@example.com" },
+  ]);
 });
 after(() => backend.close());
 

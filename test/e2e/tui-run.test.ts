@@ -3,12 +3,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { readCodexDaemon } from "../../src/core/codex-daemon.js";
-import { startFakeBackend } from "../../src/demo/fake-backend/server.js";
 import type { FakeBackend } from "../../src/demo/fake-backend/types.js";
 import { caoBin, codexVersion } from "../helpers/cli.js";
 import { waitUntil } from "../helpers/deadline.js";
 import { tmuxServer } from "../helpers/tui.js";
-import { footerModel, READY, seenOnScreen, tuiWorld, turn } from "./tui-world.js";
+import { footerModel, READY, seenOnScreen, startTuiBackend, tuiWorld, turn } from "./tui-world.js";
 
 // `cao run` interactive, no gateway: the account runs out in the TUI, the user quits, and the next
 // account's TUI opens the same conversation (resumed by id) with the earlier turns on screen.
@@ -16,15 +15,10 @@ const tmux = tmuxServer();
 let backend: FakeBackend;
 
 before(async () => {
-  backend = await startFakeBackend({
-    https: true,
-    websocket: true,
-    accounts: [
-      { accountId: "run-a", email: "a@example.com", quota: 1 },
-      { accountId: "run-b", email: "b@example.com" },
-    ],
-    reply: (input) => ({ kind: "text", text: `reply-${input.userText} by ${input.accountId.slice(-1)}` }),
-  });
+  backend = await startTuiBackend([
+    { accountId: "run-a", email: "a@example.com", quota: 1 },
+    { accountId: "run-b", email: "b@example.com" },
+  ]);
 });
 after(() => backend.close());
 
