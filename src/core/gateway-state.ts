@@ -20,6 +20,8 @@ export interface GatewayState {
   account: string;
   /** The process start time (/proc/PID/stat field 22), undefined where unknown. */
   startTime?: string | undefined;
+  /** Codex's `chatgpt_base_url` on the gateway's HTTPS side, when it serves one. */
+  backendUrl?: string | undefined;
 }
 
 export const gatewayStatePath = (dir = dataDir()): string => path.join(stateDir(dir), "gateway");
@@ -27,7 +29,10 @@ export const gatewayEnabledPath = (dir = dataDir()): string => path.join(stateDi
 
 export function writeGatewayState(state: GatewayState, dir = dataDir()): void {
   const start = state.startTime ?? processStartTime(state.pid) ?? "-";
-  writeStateLine(gatewayStatePath(dir), `${state.pid} ${state.url} ${state.account} ${start}`);
+  writeStateLine(
+    gatewayStatePath(dir),
+    `${state.pid} ${state.url} ${state.account} ${start} ${state.backendUrl ?? "-"}`,
+  );
 }
 
 export function removeGatewayState(dir = dataDir()): void {
@@ -42,10 +47,16 @@ export function readLiveGatewayState(dir = dataDir()): GatewayState | undefined 
 
 export function readGatewayState(dir = dataDir()): GatewayState | undefined {
   const line = readStateLine(gatewayStatePath(dir));
-  const [pidText, url, account, start] = line?.split(" ") ?? [];
+  const [pidText, url, account, start, backend] = line?.split(" ") ?? [];
   const pid = Number(pidText);
   if (!Number.isInteger(pid) || pid <= 0 || !url || !account) return undefined;
-  return { pid, url, account, startTime: start && /^\d+$/.test(start) ? start : undefined };
+  return {
+    pid,
+    url,
+    account,
+    startTime: start && /^\d+$/.test(start) ? start : undefined,
+    backendUrl: backend?.startsWith("https://") ? backend : undefined,
+  };
 }
 
 export { isProcessAlive };

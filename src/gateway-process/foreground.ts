@@ -1,4 +1,6 @@
 import fs from "node:fs";
+import { type BackendTls, loadBackendTls } from "../core/backend-tls.js";
+import { OpensslMissingError } from "../core/loopback-certificate.js";
 import { dataDir } from "../core/paths.js";
 import type { GatewayConfig } from "../gateway/config.js";
 import { startGateway } from "../gateway/server.js";
@@ -40,12 +42,20 @@ export async function runGatewayForeground(config: GatewayConfig, dir = dataDir(
   useLogFileWhenDetached(dir);
   let gateway: Awaited<ReturnType<typeof startGateway>>;
   try {
-    gateway = await startGateway({ config, dir, log: gatewayLog, publishState: true });
+    const backendTls = config.backend ? backendCertificate(dir) : undefined;
+    gateway = await startGateway({
+      config,
+      dir,
+      log: gatewayLog,
+      publishState: true,
+      ...(backendTls && { backendTls }),
+    });
   } catch (error) {
     releasePidFile(dir);
     throw error;
   }
   gatewayLog(`gateway listening on ${gateway.url} (upstream ${config.baseUrl})`);
+  if (gateway.backendUrl) gatewayLog(`Codex's own backend calls served at ${gateway.backendUrl}`);
   // The line `cao gateway start --detach` waits for goes out at once.
   logLines.flush();
   await new Promise<void>((resolve) => {
@@ -67,4 +77,15 @@ export async function runGatewayForeground(config: GatewayConfig, dir = dataDir(
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
   });
+}
+
+/** The HTTPS side's certificate, made once per install; without openssl that side stays off. */
+function backendCertificate(dir: string): BackendTls | undefined {
+  try {
+    return loadBackendTls(dir);
+  } catch (error) {
+    const why = error instanceof OpensslMissingError ? "openssl is not installed" : String(error);
+    gatewayLog(`Codex's own backend calls are not served (${why}); its quota view stays the home account's`);
+    return undefined;
+  }
 }

@@ -15,6 +15,8 @@ export interface GatewayStatusReport {
   running: boolean;
   pid: number | null;
   url: string | null;
+  /** Codex's `chatgpt_base_url` on the gateway's HTTPS side (docs/tui.md), null when not served. */
+  backendUrl: string | null;
   /** The account new sessions (and new codex launches) start on. */
   account: string | null;
   pidFile: string;
@@ -34,6 +36,7 @@ export function gatewayStatus(dir = dataDir()): GatewayStatusReport {
     running: pid !== undefined,
     pid: pid ?? null,
     url: state?.url ?? null,
+    backendUrl: state?.backendUrl ?? null,
     account: state?.account ?? null,
     pidFile: pidFilePath(dir),
     pidFileProblem:
@@ -69,6 +72,9 @@ export function formatGatewayStatus(status: GatewayStatusReport): string {
     ? [
         `gateway: running (pid ${status.pid}) at ${status.url ?? "(starting)"}`,
         `new sessions start on: ${status.account ?? "-"}`,
+        status.backendUrl
+          ? `Codex's own backend calls: ${status.backendUrl} (its quota view follows the pool)`
+          : "Codex's own backend calls: not served (its quota view is its home account's; see the gateway log)",
       ]
     : ["gateway: not running (start it with `cao gateway start --detach`)"];
   if (status.pidFileProblem) lines.push(`note: ${status.pidFileProblem}`);

@@ -34,6 +34,10 @@ export interface GatewayConfig {
   refreshBeforeSeconds: number;
   /** Minimum time between two `/wham/usage` checks of one cooling account. */
   usageCheckSeconds: number;
+  /** Serve Codex's own backend calls over HTTPS on loopback (`chatgpt_base_url`, backend-relay.ts). */
+  backend: boolean;
+  /** Port of that HTTPS side (0: any free one); always on 127.0.0.1. */
+  backendPort: number;
 }
 
 export const DEFAULT_GATEWAY_CONFIG: GatewayConfig = {
@@ -53,6 +57,8 @@ export const DEFAULT_GATEWAY_CONFIG: GatewayConfig = {
   secondaryThreshold: DEFAULT_THRESHOLDS.secondary,
   refreshBeforeSeconds: 600,
   usageCheckSeconds: 60,
+  backend: true,
+  backendPort: 4320,
 };
 
 type NumberKey = {
@@ -73,6 +79,7 @@ const NUMBER_RANGES: Record<NumberKey, [number, number]> = {
   secondaryThreshold: [1, 100],
   refreshBeforeSeconds: [0, 86_400],
   usageCheckSeconds: [1, 86_400],
+  backendPort: [0, 65_535],
 };
 
 export const gatewayConfigPath = (dir = dataDir()): string => path.join(dir, "gateway.json");
@@ -95,7 +102,7 @@ export function validateConfig(input: Record<string, unknown>, origin: string): 
         throw bad(key, `must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
       }
       out[key as NumberKey] = n;
-    } else if (key === "allowRemote" || key === "passthroughAuth") {
+    } else if (key === "allowRemote" || key === "passthroughAuth" || key === "backend") {
       if (typeof value !== "boolean") throw bad(key, "must be true or false");
       out[key] = value;
     } else if (key === "bind") {
@@ -166,6 +173,11 @@ export function saveConfig(config: GatewayConfig, dir = dataDir()): string {
   }
   writeJsonFile(file, changed, 0o600);
   return file;
+}
+
+/** Codex's `chatgpt_base_url` on the gateway's HTTPS side. */
+export function backendUrl(port: number): string {
+  return `https://127.0.0.1:${port}/backend-api/`;
 }
 
 /** The URL codex is pointed at (Route A in docs/codex-notes.md, "Pointing Codex at a local gateway": `-c openai_base_url=<this>`). */

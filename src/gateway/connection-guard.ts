@@ -27,10 +27,15 @@ export function markVerified(socket: Socket): void {
   verified.add(socket);
 }
 
-export function guardConnections(server: http.Server, maxUnverified = maxUnverifiedConnections()): void {
+export function guardConnections(
+  server: http.Server,
+  maxUnverified = maxUnverifiedConnections(),
+  /** An HTTPS server's requests come on its TLS sockets: "secureConnection" (the handshake has its own timeout). */
+  event: "connection" | "secureConnection" = "connection",
+): void {
   // Insertion order is connection order: the first entry is the oldest.
   const unverified = new Set<Socket>();
-  server.on("connection", (socket: Socket) => {
+  server.on(event, (socket: Socket) => {
     unverified.add(socket);
     socket.once("close", () => unverified.delete(socket));
     for (const candidate of unverified) if (verified.has(candidate)) unverified.delete(candidate);

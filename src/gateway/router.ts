@@ -145,6 +145,11 @@ export class Router {
     return this.options.settings?.() ?? DEFAULTS;
   }
 
+  /** The account a session now on `account` is served on next (itself while it can serve), without moving anything. */
+  nextFor(account: string): string | undefined {
+    return this.choose(account, new Set(), Date.now());
+  }
+
   /** The account a new session (and a new codex launch) would start on. */
   preferred(): string | undefined {
     return this.preferredAccount;

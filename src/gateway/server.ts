@@ -1,6 +1,8 @@
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { loadStatuses } from "../core/account-status.js";
+import type { BackendTls } from "../core/backend-tls.js";
 import { notifyDesktop } from "../core/desktop-notify.js";
 import { CaoError, errnoCode } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
@@ -8,7 +10,8 @@ import { createGatewayKey, HEALTH_PATH } from "../core/gateway-identity.js";
 import { readGatewayState, removeGatewayState, writeGatewayState } from "../core/gateway-state.js";
 import { loadRegistry } from "../core/registry.js";
 import { SettingsWatcher } from "../core/settings.js";
-import { codexUrl, type GatewayConfig } from "./config.js";
+import { BackendRelay } from "./backend-relay.js";
+import { backendUrl, codexUrl, type GatewayConfig } from "./config.js";
 import {
   guardConnections,
   HEADERS_TIMEOUT_MS,
@@ -42,12 +45,16 @@ export interface GatewayOptions {
   notify?(title: string, body: string): void;
   /** Token endpoint (default: $CODEX_REFRESH_TOKEN_URL_OVERRIDE, else auth.openai.com, as Codex does). */
   refreshUrl?: string;
+  /** Certificate of the HTTPS side for Codex's own backend calls (none: no such side, see `config.backend`). */
+  backendTls?: BackendTls;
 }
 
 export interface Gateway {
   /** What codex is pointed at: `http://127.0.0.1:PORT/v1`. */
   readonly url: string;
   readonly port: number;
+  /** Codex's `chatgpt_base_url` on the HTTPS side, when it runs. */
+  readonly backendUrl: string | undefined;
   readonly context: GatewayContext;
   close(): Promise<void>;
 }
@@ -130,10 +137,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     },
   });
   let url = "";
+  let backend: string | undefined;
   const publish = (account: string | undefined) => {
     if (!options.publishState || !url) return;
     try {
-      writeGatewayState({ pid: process.pid, url, account: account ?? names[0]! }, dir);
+      writeGatewayState({ pid: process.pid, url, account: account ?? names[0]!, backendUrl: backend }, dir);
     } catch (error) {
       // Runs on the request path: a full disk must not fail the request that changed the choice.
       log(`could not update the gateway state file: ${error instanceof Error ? error.message : error}`);
@@ -253,6 +261,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   const port = (server.address() as AddressInfo).port;
   url = codexUrl(config.bind, port);
+  const backendServer =
+    config.backend && options.backendTls
+      ? await listenBackend(context, options.backendTls, config)
+      : undefined;
+  if (backendServer) backend = backendUrl((backendServer.address() as AddressInfo).port);
   publish(router.preferred());
 
   const maintain = () => {
@@ -279,6 +292,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       await closeUpgradedSockets(context);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      backendServer?.close();
+      backendServer?.closeAllConnections();
       // Streams in flight get a moment to finish, then they are cut.
       const force = setTimeout(() => server.closeAllConnections(), 2000);
       await closed;
@@ -300,5 +315,49 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     })();
     return closing;
   };
-  return { url, port, context, close };
+  return { url, port, backendUrl: backend, context, close };
+}
+
+/**
+ * The HTTPS side for Codex's own backend calls, on 127.0.0.1 whatever `--bind` says (its certificate
+ * names only loopback). It is an extra: when its port is taken the gateway runs without it, and codex
+ * then keeps talking to chatgpt.com itself, as without cao.
+ */
+async function listenBackend(
+  context: GatewayContext,
+  tls: BackendTls,
+  config: GatewayConfig,
+): Promise<https.Server | undefined> {
+  const server = https.createServer({
+    key: tls.key,
+    cert: tls.cert,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    headersTimeout: HEADERS_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    connectionsCheckingInterval: 5_000,
+    handshakeTimeout: HEADERS_TIMEOUT_MS,
+  });
+  guardConnections(server, undefined, "secureConnection");
+  const relay = new BackendRelay(context);
+  server.on("request", (req, res) => {
+    relay.handle(req, res).catch((error: unknown) => {
+      context.log(`backend ${req.method} ${req.url?.split("?")[0]} failed: ${describeError(error)}`);
+      if (!res.headersSent)
+        sendJson(res, 502, { error: { message: "the cao gateway failed", type: "bad_gateway" } });
+      else res.destroy();
+    });
+  });
+  server.on("clientError", (_error, socket) => socket.destroy());
+  const listening = await new Promise<boolean>((resolve) => {
+    server.once("error", (error) => {
+      context.log(
+        `Codex's backend calls are not served (port ${config.backendPort}: ${errnoCode(error) ?? error.message}); its quota view stays the home account's`,
+      );
+      resolve(false);
+    });
+    server.listen(config.backendPort, "127.0.0.1", () => resolve(true));
+  });
+  if (!listening) return undefined;
+  relay.listeningOn((server.address() as AddressInfo).port);
+  return server;
 }

@@ -50,14 +50,25 @@ export class UsageChecker {
     let running = this.inFlight.get(account);
     if (!running) {
       this.lastCheckMs.set(account, Date.now());
-      running = this.checkNow(account).finally(() => this.inFlight.delete(account));
+      running = this.checkNow(account)
+        .then(() => {})
+        .finally(() => this.inFlight.delete(account));
       this.inFlight.set(account, running);
     }
     return running;
   }
 
-  private async checkNow(account: string): Promise<void> {
-    const { agent, origin, router, tokens, timeoutMs } = this.options;
+  /**
+   * The account's `wham/usage` answer as upstream gave it (for Codex's own usage poll, backend-relay.ts),
+   * learnt from like a check; undefined when it could not be asked.
+   */
+  async ask(account: string): Promise<{ status: number; text: string } | undefined> {
+    this.lastCheckMs.set(account, Date.now());
+    return this.checkNow(account);
+  }
+
+  private async checkNow(account: string): Promise<{ status: number; text: string } | undefined> {
+    const { agent, origin, tokens, timeoutMs } = this.options;
     try {
       const credentials = await tokens.credentials(account);
       const response = await backendGet(agent, {
@@ -66,22 +77,34 @@ export class UsageChecker {
         credentials,
         timeoutMs,
       });
-      if (response.status !== 200) return;
-      const report = parseUsageReport(JSON.parse(response.text));
-      if (!report) return;
-      // "Has quota again" is news only for an account that was cooling down (not at every start).
-      // The cooldown goes first: while it lasts, the router keeps the limit's "100% used".
-      if (report.available && router.isCoolingDown(account)) {
-        router.clearCooldown(account);
-        this.options.log(`usage check: ${account} has quota again`);
-      }
-      if (report.limits) router.recordRateLimits(account, report.limits);
+      if (response.status !== 200) return response;
+      this.learn(account, response.text);
+      return response;
     } catch (error) {
       if (!(error instanceof AccountUnavailableError)) {
         this.options.log(
           `usage check of ${account} failed: ${error instanceof Error ? error.message : error}`,
         );
       }
+      return undefined;
     }
+  }
+
+  private learn(account: string, text: string): void {
+    const { router } = this.options;
+    let report: ReturnType<typeof parseUsageReport>;
+    try {
+      report = parseUsageReport(JSON.parse(text));
+    } catch {
+      return;
+    }
+    if (!report) return;
+    // "Has quota again" is news only for an account that was cooling down (not at every start).
+    // The cooldown goes first: while it lasts, the router keeps the limit's "100% used".
+    if (report.available && router.isCoolingDown(account)) {
+      router.clearCooldown(account);
+      this.options.log(`usage check: ${account} has quota again`);
+    }
+    if (report.limits) router.recordRateLimits(account, report.limits);
   }
 }

@@ -4,6 +4,7 @@ import WebSocket, { type RawData, WebSocketServer } from "ws";
 import { markVerified } from "./connection-guard.js";
 import { bearerOf, type GatewayContext, sessionKeyOf, upstreamPath } from "./context.js";
 import { retryDelayMs } from "./failover.js";
+import { poolViewAccount, rateLimitsEventWith } from "./pool-view.js";
 import type { Served } from "./router.js";
 import { rateLimitsFromEvent, usageLimitBody } from "./signals.js";
 import { turnIdOfFrame } from "./turn-id.js";
@@ -254,8 +255,15 @@ class ResponsesSession {
           return;
         }
       } else if (type === "codex.rate_limits") {
-        const limits = rateLimitsFromEvent(parseFrame(frame));
+        const event = parseFrame(frame);
+        const limits = rateLimitsFromEvent(event);
         if (limits) this.ctx.router.recordRateLimits(this.account, limits);
+        const shown = event && this.poolView(event);
+        if (shown) {
+          corkUntilReadHandled(this.client);
+          this.client.send(shown, { binary: false });
+          return;
+        }
       } else if (type !== undefined && RESPONSE_END_TYPES.has(type)) {
         if (type !== "response.failed") this.ctx.router.recordSuccess(this.account);
         this.pending = undefined;
@@ -265,6 +273,14 @@ class ResponsesSession {
     corkUntilReadHandled(this.client);
     this.client.send(data, { binary: isBinary });
     if (this.client.bufferedAmount > HIGH_WATER) this.pauseUntilDrained(upstream);
+  }
+
+  /** The event as Codex should see it when the next turn goes to another account (pool-view.ts), else undefined. */
+  private poolView(event: Record<string, unknown>): string | undefined {
+    if (this.ctx.config.passthroughAuth) return undefined;
+    const next = poolViewAccount(this.ctx.router, this.account);
+    const limits = next === undefined ? undefined : this.ctx.router.rateLimitsOf(next);
+    return limits && JSON.stringify(rateLimitsEventWith(event, limits));
   }
 
   private continueElsewhere(reason: string, options: { leaveAccount?: boolean; delayMs?: number }): void {

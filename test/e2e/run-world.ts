@@ -75,6 +75,8 @@ export async function startDetachedGateway(world: RunWorld, backend: FakeBackend
     "--detach",
     "--port",
     "0",
+    "--backend-port",
+    "0",
     "--base-url",
     backend.upstreamBaseUrl,
   ]);

@@ -4,6 +4,7 @@ import { after } from "node:test";
 import zlib from "node:zlib";
 import { decompress as zstdDecompress } from "fzstd";
 import { request } from "undici";
+import { loadBackendTls } from "../../src/core/backend-tls.js";
 import { authPath } from "../../src/core/paths.js";
 import { startFakeBackend } from "../../src/demo/fake-backend/server.js";
 import type { FakeAccountSpec, FakeBackend, FakeBackendOptions } from "../../src/demo/fake-backend/types.js";
@@ -54,6 +55,8 @@ export async function gatewayWorld(
     prepareDataDir?: (dir: string) => void;
     /** Runs on the data dir before the gateway starts (to break a file, ...). */
     beforeStart?: (dir: string) => void;
+    /** Serve the HTTPS side for Codex's own backend calls (a per-install certificate in the data dir). */
+    backendTls?: boolean;
   } = {},
 ): Promise<GatewayWorld> {
   const world = tempWorld();
@@ -81,6 +84,7 @@ export async function gatewayWorld(
     config: {
       ...DEFAULT_GATEWAY_CONFIG,
       port: 0,
+      backendPort: 0,
       baseUrl: options.upstream ?? backend.upstreamBaseUrl,
       upstreamRetryBaseMs: 5,
       upstreamRetryMaxMs: 20,
@@ -91,6 +95,7 @@ export async function gatewayWorld(
     log: (line) => logs.push(line),
     publishState: true,
     refreshUrl: options.refreshUrl ?? backend.refreshUrl,
+    ...(options.backendTls && { backendTls: loadBackendTls(world.dataDir) }),
   });
   after(() => gateway.close());
   const token = (name: string) =>

@@ -43,6 +43,13 @@ export default defineCommand({
       type: "boolean",
       description: "Forward the caller's own credentials (no switching)",
     },
+    backend: {
+      type: "boolean",
+      default: true,
+      description:
+        "Serve Codex's own backend calls over HTTPS, so its quota view follows the pool (--no-backend: off)",
+    },
+    "backend-port": { type: "string", description: "Port of that HTTPS side on 127.0.0.1 (default 4320)" },
     save: { type: "boolean", description: "Remember these settings in <data dir>/gateway.json" },
     json: { type: "boolean", description: "With --detach: print `cao gateway status --json` once it runs" },
   },
@@ -66,6 +73,9 @@ export default defineCommand({
         refreshBeforeSeconds: args["refresh-before-seconds"],
         usageCheckSeconds: args["usage-check-seconds"],
         passthroughAuth: args["passthrough-auth"],
+        // Only an explicit --no-backend counts as a flag; the default leaves gateway.json's choice.
+        backend: args.backend === false ? false : undefined,
+        backendPort: args["backend-port"],
       },
       "flags",
     );
