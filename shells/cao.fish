@@ -104,18 +104,16 @@ end
 # no kill builtin: /proc/PID where it exists, else `command kill -0`.
 function __cao_gateway
     test -f "$argv[1]/.state/gateway-enabled"; or return 1
-    if not __cao_gateway_live $argv[1]
-        if test "$(__cao_read_line $argv[1]/.state/gateway-enabled)" != autostart
-            echo "cao: the gateway is enabled but not running; running codex directly (start it: cao gateway start --detach)" >&2
-            return 1
-        end
-        __cao_exe gateway start --detach >/dev/null
-        if not __cao_gateway_live $argv[1]
-            echo "cao: the gateway did not start; running codex directly" >&2
-            return 1
-        end
+    # The live check that succeeds prints the answer: the caller gets exactly one line.
+    __cao_gateway_live $argv[1]; and return 0
+    if test "$(__cao_read_line $argv[1]/.state/gateway-enabled)" != autostart
+        echo "cao: the gateway is enabled but not running; running codex directly (start it: cao gateway start --detach)" >&2
+        return 1
     end
-    __cao_gateway_live $argv[1]
+    __cao_exe gateway start --detach >/dev/null
+    __cao_gateway_live $argv[1]; and return 0
+    echo "cao: the gateway did not start; running codex directly" >&2
+    return 1
 end
 
 function __cao_gateway_live
