@@ -128,8 +128,10 @@ __cao_search_path() {
 }
 
 # When routing through the gateway is on and the gateway named in
-# .state/gateway is alive, sets __cao_url and the account whose home codex
-# starts in. A stopped gateway is never waited for: codex runs directly.
+# .state/gateway is alive, sets __cao_url, __cao_backend (Codex's
+# chatgpt_base_url, when the gateway serves it and its CA bundle is there) and
+# the account whose home codex starts in. A stopped gateway is never waited
+# for: codex runs directly.
 __cao_gateway() {
   [ -f "$__cao_data/.state/gateway-enabled" ] || return 0
   # `|| true` here and below: a shell running with errexit must not die on a
@@ -149,9 +151,9 @@ __cao_gateway() {
 }
 
 __cao_gateway_live() {
-  \builtin local __cao_pid='' __cao_gw_url='' __cao_gw_account='' __cao_gw_start='' __cao_rest='' __cao_start='' IFS=$' \t\n'
+  \builtin local __cao_pid='' __cao_gw_url='' __cao_gw_account='' __cao_gw_start='' __cao_gw_backend='' __cao_rest='' __cao_start='' IFS=$' \t\n'
   [ -f "$__cao_data/.state/gateway" ] || return 1
-  \builtin read -r __cao_pid __cao_gw_url __cao_gw_account __cao_gw_start __cao_rest <"$__cao_data/.state/gateway" || \builtin true
+  \builtin read -r __cao_pid __cao_gw_url __cao_gw_account __cao_gw_start __cao_gw_backend __cao_rest <"$__cao_data/.state/gateway" || \builtin true
   case $__cao_pid in '' | *[!0-9]*) return 1 ;; esac
   [ -n "$__cao_gw_url" ] && [ -n "$__cao_gw_account" ] || return 1
   \builtin kill -0 "$__cao_pid" 2>/dev/null || return 1
@@ -167,6 +169,14 @@ __cao_gateway_live() {
     ;;
   esac
   __cao_url=$__cao_gw_url
+  # The backend side counts only as https with its CA bundle there (the rule of gatewayCodexLaunch
+  # in src/core/gateway-state.ts; cases in test/fixtures/gateway-launch.json).
+  __cao_backend=
+  case $__cao_gw_backend in
+  https://*)
+    if [ -f "$__cao_data/.state/gateway-ca.pem" ]; then __cao_backend=$__cao_gw_backend; fi
+    ;;
+  esac
   # Codex starts in the home of the account the gateway routes to first, unless this shell
   # ($CAO_ACCOUNT) or a pin chose one: that choice stands (and is checked) with the gateway too.
   if [ "$__cao_source" = default ]; then
@@ -204,7 +214,7 @@ __cao_main_home() {
 # Locals stay in this function; the environment changes happen only in the
 # subshell that execs codex, so nothing leaks into the interactive shell.
 codex() {
-  \builtin local __cao_data __cao_account __cao_source __cao_line __cao_codex __cao_main __cao_url=''
+  \builtin local __cao_data __cao_account __cao_source __cao_line __cao_codex __cao_main __cao_url='' __cao_backend=''
   __cao_data_dir
   if ! __cao_resolve; then
     \builtin printf 'cao: %s\n' "no account selected: \`cao use NAME\` sets the default, \`cao pin NAME\` this directory's, \`cao use --shell NAME\` this shell's" >&2
@@ -226,6 +236,11 @@ codex() {
     # shellcheck disable=SC2034 # exported (shellcheck does not see through \builtin)
     \builtin export CODEX_HOME="$__cao_data/$__cao_account" CODEX_SQLITE_HOME="$__cao_main"
     if [ -n "$__cao_url" ]; then
+      if [ -n "$__cao_backend" ]; then
+        # shellcheck disable=SC2034 # exported (shellcheck does not see through \builtin)
+        \builtin export CODEX_CA_CERTIFICATE="$__cao_data/.state/gateway-ca.pem"
+        \builtin set -- -c "chatgpt_base_url=\"$__cao_backend\"" "$@"
+      fi
       \builtin set -- -c "openai_base_url=\"$__cao_url\"" "$@"
     fi
     # `resume --last` and the picker are chosen across the pool by cao (Codex sees only this

@@ -99,23 +99,23 @@ function __cao_find_codex
     return 4
 end
 
-# Prints "URL ACCOUNT" when routing through the gateway is on and the gateway
-# in .state/gateway is alive; a stopped gateway is never waited for. fish has
-# no kill builtin: /proc/PID where it exists, else `command kill -0`.
+# Prints "URL ACCOUNT [BACKEND]" when routing through the gateway is on and the
+# gateway in .state/gateway is alive (BACKEND: Codex's chatgpt_base_url, when
+# the gateway serves it and its CA bundle is there); a stopped gateway is never
+# waited for. fish has no kill builtin: /proc/PID where it exists, else
+# `command kill -0`.
 function __cao_gateway
     test -f "$argv[1]/.state/gateway-enabled"; or return 1
-    if not __cao_gateway_live $argv[1]
-        if test "$(__cao_read_line $argv[1]/.state/gateway-enabled)" != autostart
-            echo "cao: the gateway is enabled but not running; running codex directly (start it: cao gateway start --detach)" >&2
-            return 1
-        end
-        __cao_exe gateway start --detach >/dev/null
-        if not __cao_gateway_live $argv[1]
-            echo "cao: the gateway did not start; running codex directly" >&2
-            return 1
-        end
+    # The live check that succeeds prints the answer: the caller gets exactly one line.
+    __cao_gateway_live $argv[1]; and return 0
+    if test "$(__cao_read_line $argv[1]/.state/gateway-enabled)" != autostart
+        echo "cao: the gateway is enabled but not running; running codex directly (start it: cao gateway start --detach)" >&2
+        return 1
     end
-    __cao_gateway_live $argv[1]
+    __cao_exe gateway start --detach >/dev/null
+    __cao_gateway_live $argv[1]; and return 0
+    echo "cao: the gateway did not start; running codex directly" >&2
+    return 1
 end
 
 function __cao_gateway_live
@@ -133,7 +133,13 @@ function __cao_gateway_live
         set -l stat (string split ' ' -- (string replace -r '^.*\) ' '' -- (__cao_read_line "/proc/$fields[1]/stat")))
         test "$stat[20]" = "$fields[4]"; or return 1
     end
-    echo $fields[2] $fields[3]
+    # The backend side counts only as https with its CA bundle there (the rule of gatewayCodexLaunch
+    # in src/core/gateway-state.ts; cases in test/fixtures/gateway-launch.json).
+    set -l backend
+    if test (count $fields) -ge 5; and string match -q 'https://*' -- "$fields[5]"; and test -f "$argv[1]/.state/gateway-ca.pem"
+        set backend $fields[5]
+    end
+    echo $fields[2] $fields[3] $backend
 end
 
 # The user's main Codex home, as mainCodexHome() in src/core/paths.ts.
@@ -164,6 +170,7 @@ function codex --description 'codex in the active cao account'
     set -l gateway (string split ' ' -- (__cao_gateway $data))
     if test -n "$gateway[1]"
         set extra -c "openai_base_url=\"$gateway[1]\""
+        test -n "$gateway[3]"; and set -a extra -c "chatgpt_base_url=\"$gateway[3]\""
         # The gateway's first account, unless this shell or a pin chose one (that choice stands).
         if test "$source" = default
             set account $gateway[2]
@@ -182,6 +189,9 @@ function codex --description 'codex in the active cao account'
     set -lu CODEX_API_KEY
     set -lx CODEX_HOME "$data/$account"
     set -lx CODEX_SQLITE_HOME "$main"
+    # The CA for the gateway's backend side; erased again without one, so a value of your own shows.
+    set -lx CODEX_CA_CERTIFICATE "$data/.state/gateway-ca.pem"
+    test -n "$gateway[3]"; or set -e CODEX_CA_CERTIFICATE
     # `resume --last` and the picker are chosen across the pool by cao (Codex sees only this
     # account's sessions); the test is mentionsResume in src/run/resume-args.ts, cases in
     # test/fixtures/resume-calls.json. Any other call runs codex with no extra process.

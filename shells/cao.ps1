@@ -102,7 +102,9 @@ function global:__cao_find_codex {
     return $null
 }
 
-# @{ Url; Account } of the gateway in .state/gateway, when its process is alive.
+# @{ Url; Account; Backend } of the gateway in .state/gateway, when its process is alive. Backend is
+# Codex's chatgpt_base_url when the gateway serves it and its CA bundle is there, else $null (the
+# rule of gatewayCodexLaunch in src/core/gateway-state.ts; cases in test/fixtures/gateway-launch.json).
 function global:__cao_gateway_live([string]$Data) {
     $fields = "$(__cao_read_line (Join-Path $Data '.state/gateway'))".Split(' ')
     if ($fields.Count -lt 3 -or $fields[0] -notmatch '^[0-9]+$') { return $null }
@@ -112,7 +114,10 @@ function global:__cao_gateway_live([string]$Data) {
         $stat = (Get-Content -LiteralPath "/proc/$($fields[0])/stat" -TotalCount 1)
         if (($stat.Substring($stat.LastIndexOf(') ') + 2) -split ' ')[19] -ne $fields[3]) { return $null }
     }
-    return @{ Url = $fields[1]; Account = $fields[2] }
+    $backend = $null
+    if ($fields.Count -ge 5 -and $fields[4].StartsWith('https://') -and
+        (Test-Path -LiteralPath (Join-Path $Data '.state/gateway-ca.pem') -PathType Leaf)) { $backend = $fields[4] }
+    return @{ Url = $fields[1]; Account = $fields[2]; Backend = $backend }
 }
 
 # The gateway to route through, when routing is on; a stopped gateway is never
@@ -163,6 +168,7 @@ function global:codex {
     if ($gateway) {
         # A TOML string; PowerShell 7.3+ passes the embedded quotes through as they are.
         $extra = @('-c', "openai_base_url=`"$($gateway.Url)`"")
+        if ($gateway.Backend) { $extra += @('-c', "chatgpt_base_url=`"$($gateway.Backend)`"") }
         # The gateway's first account, unless this shell or a pin chose one (that choice stands).
         if ($active.Source -eq 'default') { $active = @{ Name = $gateway.Account; Source = 'gateway' } }
     }
@@ -181,10 +187,14 @@ function global:codex {
         __cao_exe internal sync-config $active.Name
         if ($LASTEXITCODE -ne 0) { [Console]::Error.WriteLine("cao: could not re-sync the account's config.toml; using it as it is") }
     }
-    $saved = @{ CODEX_HOME = $env:CODEX_HOME; CODEX_SQLITE_HOME = $env:CODEX_SQLITE_HOME; CODEX_API_KEY = $env:CODEX_API_KEY }
+    $saved = @{
+        CODEX_HOME = $env:CODEX_HOME; CODEX_SQLITE_HOME = $env:CODEX_SQLITE_HOME; CODEX_API_KEY = $env:CODEX_API_KEY
+        CODEX_CA_CERTIFICATE = $env:CODEX_CA_CERTIFICATE
+    }
     try {
         $env:CODEX_HOME = $accountHome
         $env:CODEX_SQLITE_HOME = $main
+        if ($gateway -and $gateway.Backend) { $env:CODEX_CA_CERTIFICATE = Join-Path $data '.state/gateway-ca.pem' }
         Remove-Item -Path Env:CODEX_API_KEY -ErrorAction SilentlyContinue
         # `resume --last` and the picker are chosen across the pool by cao (Codex sees only this
         # account's sessions); the test is mentionsResume in src/run/resume-args.ts (case-sensitive,

@@ -60,6 +60,7 @@ if (-not $caoChosen) {
 # Routing through the gateway: on when .state/gateway-enabled exists, used only while .state/gateway
 # names a running process (codex would retry a closed port forever).
 $caoUrl = $null
+$caoBackend = $null
 $enabledFile = Join-Path $caoData '.state/gateway-enabled'
 if (Test-Path -LiteralPath $enabledFile -PathType Leaf) {
   $mode = Read-CaoLine $enabledFile
@@ -73,6 +74,10 @@ if (Test-Path -LiteralPath $enabledFile -PathType Leaf) {
     }
     if ($alive) {
       $caoUrl = $fields[1]
+      # Codex's chatgpt_base_url: only https, with its CA bundle there (the rule of gatewayCodexLaunch in
+      # src/core/gateway-state.ts; cases in test/fixtures/gateway-launch.json).
+      if ($fields.Count -ge 5 -and $fields[4].StartsWith('https://') -and
+          (Test-Path -LiteralPath (Join-Path $caoData '.state/gateway-ca.pem') -PathType Leaf)) { $caoBackend = $fields[4] }
       if (-not $caoExplicit) {
         $caoAccount = $fields[2]
         $caoChosen = $true
@@ -127,6 +132,10 @@ if ($caoChosen) {
 
 $caoExtra = @()
 if ($caoUrl) { $caoExtra = @('-c', "openai_base_url=`"$caoUrl`"") }
+if ($caoUrl -and $caoBackend) {
+  $caoExtra += @('-c', "chatgpt_base_url=`"$caoBackend`"")
+  $env:CODEX_CA_CERTIFICATE = Join-Path $caoData '.state/gateway-ca.pem'
+}
 # `resume --last` and the picker are chosen across the pool by cao (Codex sees only this account's
 # sessions); the test is mentionsResume in src/run/resume-args.ts (case-sensitive, hence -ccontains),
 # cases in test/fixtures/resume-calls.json. Only with an account: plain codex stays plain.

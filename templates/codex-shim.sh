@@ -65,14 +65,15 @@ fi
 # Routing through the gateway: on when .state/gateway-enabled exists; live when .state/gateway names a
 # running process. A dead gateway is never used (codex would retry a closed port forever).
 __cao_url=
+__cao_backend=
 if [ -f "$__cao_data/.state/gateway-enabled" ]; then
   __cao_mode=
   IFS= read -r __cao_mode <"$__cao_data/.state/gateway-enabled" || :
   __cao_try=1
   while [ "$__cao_try" -le 2 ]; do
-    __cao_pid='' __cao_gw_url='' __cao_gw_account='' __cao_gw_start='' __cao_live=''
+    __cao_pid='' __cao_gw_url='' __cao_gw_account='' __cao_gw_start='' __cao_gw_backend='' __cao_live=''
     if [ -f "$__cao_data/.state/gateway" ]; then
-      read -r __cao_pid __cao_gw_url __cao_gw_account __cao_gw_start __cao_rest <"$__cao_data/.state/gateway" || :
+      read -r __cao_pid __cao_gw_url __cao_gw_account __cao_gw_start __cao_gw_backend __cao_rest <"$__cao_data/.state/gateway" || :
     fi
     case $__cao_pid in '' | *[!0-9]*) __cao_pid='' ;; esac
     if [ -n "$__cao_pid" ] && [ -n "$__cao_gw_url" ] && kill -0 "$__cao_pid" 2>/dev/null; then
@@ -98,6 +99,13 @@ if [ -f "$__cao_data/.state/gateway-enabled" ]; then
     fi
     if [ -n "$__cao_live" ]; then
       __cao_url=$__cao_gw_url
+      # Codex's chatgpt_base_url: only https, with its CA bundle there (the rule of gatewayCodexLaunch in
+      # src/core/gateway-state.ts; cases in test/fixtures/gateway-launch.json).
+      case $__cao_gw_backend in
+      https://*)
+        if [ -f "$__cao_data/.state/gateway-ca.pem" ]; then __cao_backend=$__cao_gw_backend; fi
+        ;;
+      esac
       # Codex starts in the home of the account the gateway routes to first (its own backend calls
       # use that login), unless $CAO_ACCOUNT or a pin chose one: that choice stands, and is checked.
       if [ -n "$__cao_gw_account" ] && [ "$__cao_chosen" != shell ] && [ "$__cao_chosen" != pin ]; then
@@ -152,6 +160,11 @@ if [ -n "$__cao_chosen" ]; then
 fi
 
 if [ -n "$__cao_url" ]; then
+  if [ -n "$__cao_backend" ]; then
+    CODEX_CA_CERTIFICATE=$__cao_data/.state/gateway-ca.pem
+    export CODEX_CA_CERTIFICATE
+    set -- -c "chatgpt_base_url=\"$__cao_backend\"" "$@"
+  fi
   set -- -c "openai_base_url=\"$__cao_url\"" "$@"
 fi
 # `resume --last` and the picker are chosen across the pool by cao (Codex sees only this account's

@@ -6,9 +6,11 @@ import { readStateLine, writeStateLine } from "./state-files.js";
 
 /**
  * The running gateway, as shell code sees it: `.state/gateway` holds
- * `PID URL ACCOUNT START` (URL is what codex is pointed at, ACCOUNT the home
- * codex should start in, START the process start time from /proc/PID/stat, or
- * `-` where there is no /proc). A reader trusts the URL only while that very
+ * `PID URL ACCOUNT START BACKEND` (URL is what codex is pointed at, ACCOUNT the
+ * home codex should start in, START the process start time from /proc/PID/stat,
+ * or `-` where there is no /proc; BACKEND Codex's `chatgpt_base_url` on the
+ * gateway's HTTPS side, or `-`; a line without it is an older gateway's, with
+ * no backend). A reader trusts the URL only while that very
  * process runs: same pid and same start time (a reused pid is not the
  * gateway), see process-identity.ts; the shell copies of that rule are
  * tested against one table (test/shell/gateway-live.test.ts). `.state/gateway-enabled` says routing is on; its one line
@@ -26,6 +28,8 @@ export interface GatewayState {
 
 export const gatewayStatePath = (dir = dataDir()): string => path.join(stateDir(dir), "gateway");
 export const gatewayEnabledPath = (dir = dataDir()): string => path.join(stateDir(dir), "gateway-enabled");
+/** The CA bundle Codex must trust for the backend URL (the gateway writes it before the state line). */
+export const gatewayCaBundlePath = (dir = dataDir()): string => path.join(stateDir(dir), "gateway-ca.pem");
 
 export function writeGatewayState(state: GatewayState, dir = dataDir()): void {
   const start = state.startTime ?? processStartTime(state.pid) ?? "-";
@@ -73,7 +77,30 @@ export function writeGatewayRouting(
   writeStateLine(gatewayEnabledPath(dir), routing.autostart ? "autostart" : "");
 }
 
-/** The `-c` override that routes the built-in provider through the gateway (Route A in docs/codex-notes.md, "Pointing Codex at a local gateway"). */
-export function gatewayCodexArgs(url: string): string[] {
-  return ["-c", `openai_base_url=${JSON.stringify(url)}`];
+/** What a codex launch through the gateway adds: `-c` overrides first, and variables for its environment. */
+export interface GatewayLaunch {
+  args: string[];
+  env: Record<string, string>;
+}
+
+/**
+ * How codex is started through a live gateway: `-c openai_base_url` routes the
+ * built-in provider (Route A in docs/codex-notes.md, "Pointing Codex at a local
+ * gateway"); when the gateway also serves Codex's backend calls and its CA
+ * bundle is there, `-c chatgpt_base_url` right after it, and
+ * `CODEX_CA_CERTIFICATE` so Codex trusts that HTTPS side. The shell copies of
+ * this rule (shells/cao.*, templates/codex-shim.*) are run against the same
+ * table, test/fixtures/gateway-launch.json.
+ */
+export function gatewayCodexLaunch(
+  gateway: Pick<GatewayState, "url" | "backendUrl">,
+  dir = dataDir(),
+): GatewayLaunch {
+  const args = ["-c", `openai_base_url=${JSON.stringify(gateway.url)}`];
+  const ca = gatewayCaBundlePath(dir);
+  if (!gateway.backendUrl?.startsWith("https://") || !fs.statSync(ca, { throwIfNoEntry: false })?.isFile()) {
+    return { args, env: {} };
+  }
+  args.push("-c", `chatgpt_base_url=${JSON.stringify(gateway.backendUrl)}`);
+  return { args, env: { CODEX_CA_CERTIFICATE: ca } };
 }

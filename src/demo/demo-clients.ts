@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { codexEnv } from "../core/codex-env.js";
-import { gatewayCodexArgs } from "../core/gateway-state.js";
+import { gatewayCodexLaunch } from "../core/gateway-state.js";
 import { accountDir, authPath } from "../core/paths.js";
 import type { FakeBackend } from "./fake-backend/types.js";
 import { DEMO_COMMAND, DEMO_PROMPTS } from "./script.js";
@@ -24,14 +24,16 @@ export function codexDemoClient(options: {
 }): DemoClient {
   const workdir = path.join(options.root, "project");
   fs.mkdirSync(workdir, { recursive: true });
+  const launch = gatewayCodexLaunch({ url: options.url }, options.dir);
   const env = {
     ...codexEnv(accountDir(options.account, options.dir), {
       ...process.env,
       CAO_MAIN_CODEX_HOME: options.mainHome,
     }),
     CODEX_REFRESH_TOKEN_URL_OVERRIDE: options.backend.refreshUrl,
+    ...launch.env,
   };
-  const common = ["--skip-git-repo-check", ...gatewayCodexArgs(options.url)];
+  const common = ["--skip-git-repo-check", ...launch.args];
   return {
     turn(index) {
       const args =

@@ -4,7 +4,7 @@ import { codexEnv } from "../core/codex-env.js";
 import { CaoError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { probeGateway } from "../core/gateway-probe.js";
-import { gatewayCodexArgs, readLiveGatewayState } from "../core/gateway-state.js";
+import { gatewayCodexLaunch, readLiveGatewayState } from "../core/gateway-state.js";
 import { readyAccountHome } from "./account-home.js";
 import { releaseSession } from "./pool-resume.js";
 import type { PoolSession } from "./pool-sessions.js";
@@ -42,6 +42,7 @@ export async function runThroughGateway(
   const bin = findRealCodex(codexPath);
   const home = await readyAccountHome(gateway.account);
   await releaseSession(chosenSession, gateway.account, bin, { sessionsDir: path.join(home, "sessions") });
-  const run = await runCodex(bin, [...gatewayCodexArgs(gateway.url), ...codexArgs], codexEnv(home), true);
+  const launch = gatewayCodexLaunch(gateway);
+  const run = await runCodex(bin, [...launch.args, ...codexArgs], { ...codexEnv(home), ...launch.env }, true);
   return run.exitCode;
 }

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { codexEnv } from "../../src/core/codex-env.js";
-import { gatewayCodexArgs } from "../../src/core/gateway-state.js";
+import { gatewayCodexLaunch } from "../../src/core/gateway-state.js";
 import { accountDir } from "../../src/core/paths.js";
 import { codexBin, type RunResult, runProcess } from "./cli.js";
 import type { GatewayWorld } from "./gateway.js";
@@ -11,11 +11,13 @@ import type { GatewayWorld } from "./gateway.js";
  * route and every other URL on the fake backend.
  */
 export function codexThroughGateway(w: GatewayWorld, account: string, prompt: string): Promise<RunResult> {
+  const launch = gatewayCodexLaunch({ url: w.gateway.url }, w.dir);
   const env = {
     ...codexEnv(accountDir(account, w.dir), { ...w.world.env, CAO_MAIN_CODEX_HOME: w.world.codexHome }),
     CODEX_REFRESH_TOKEN_URL_OVERRIDE: w.backend.refreshUrl,
+    ...launch.env,
   };
-  return runProcess(codexBin, ["exec", "--skip-git-repo-check", ...gatewayCodexArgs(w.gateway.url), prompt], {
+  return runProcess(codexBin, ["exec", "--skip-git-repo-check", ...launch.args, prompt], {
     env,
     cwd: path.dirname(w.dir),
     timeoutMs: 90_000,

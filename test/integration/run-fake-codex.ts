@@ -1,6 +1,10 @@
 import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { after } from "node:test";
 import type { StatusMap } from "../../src/core/account-status.js";
+import { createGatewayKey, identityProof } from "../../src/core/gateway-identity.js";
 import { encodeUnsignedJwt } from "../../src/core/jwt.js";
 import { type RunOptions, type RunResult, runCao } from "../helpers/cli.js";
 import { tempWorld } from "../helpers/temp.js";
@@ -44,7 +48,8 @@ fs.writeFileSync(counter, String(n + 1));
 fs.appendFileSync(process.env.FAKE_CODEX_LOG, JSON.stringify({
   account, argv: process.argv.slice(2),
   tty: [0, 1, 2].map((fd) => require("node:tty").isatty(fd)),
-  env: { CODEX_HOME: home, CODEX_SQLITE_HOME: process.env.CODEX_SQLITE_HOME, CODEX_API_KEY: process.env.CODEX_API_KEY ?? null },
+  env: { CODEX_HOME: home, CODEX_SQLITE_HOME: process.env.CODEX_SQLITE_HOME, CODEX_API_KEY: process.env.CODEX_API_KEY ?? null,
+    ...(process.env.CODEX_CA_CERTIFICATE !== undefined && { CODEX_CA_CERTIFICATE: process.env.CODEX_CA_CERTIFICATE }) },
 }) + "\\n");
 const steps = script[account] ?? [];
 const step = steps[Math.min(n, steps.length - 1)] ?? { rollout: "ok" };
@@ -158,4 +163,23 @@ export function fakeCodexWorld(
         : {},
     setStatuses: (statuses) => fs.writeFileSync(statusFile, JSON.stringify({ statuses })),
   };
+}
+
+/**
+ * This test process as the running gateway of `dataDir`: a live pid, and the
+ * health answer that proves it knows the key (`cao run --gateway` checks that
+ * before codex starts; see core/gateway-identity.ts). Returns its model URL;
+ * the test writes `.state/gateway`.
+ */
+export async function standInGateway(dataDir: string): Promise<string> {
+  const key = createGatewayKey(dataDir);
+  const server = http.createServer((req, res) => {
+    const challenge = new URL(req.url ?? "/", "http://x").searchParams.get("c") ?? "";
+    res.end(
+      JSON.stringify({ proof: identityProof(key, "gateway", challenge), pid: process.pid, unsaved: [] }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  after(() => server.close());
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
 }

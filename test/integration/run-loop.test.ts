@@ -1,12 +1,9 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { after, test } from "node:test";
-import { createGatewayKey, identityProof } from "../../src/core/gateway-identity.js";
+import { test } from "node:test";
 import { waitUntil } from "../helpers/deadline.js";
-import { fakeCodexWorld } from "./run-fake-codex.js";
+import { fakeCodexWorld, standInGateway } from "./run-fake-codex.js";
 
 const HOUR = 3600_000;
 /**
@@ -314,18 +311,7 @@ test("--gateway: codex runs once in the gateway account's home, routed with -c o
   const world = fakeCodexWorld(["a", "b"]);
   const stateDir = path.join(world.dataDir, ".state");
   fs.mkdirSync(stateDir, { recursive: true });
-  // This test process stands for the running gateway: a live pid, and the health answer that proves
-  // it knows the key (`cao run --gateway` checks that before codex starts; see core/gateway-identity.ts).
-  const key = createGatewayKey(world.dataDir);
-  const server = http.createServer((req, res) => {
-    const challenge = new URL(req.url ?? "/", "http://x").searchParams.get("c") ?? "";
-    res.end(
-      JSON.stringify({ proof: identityProof(key, "gateway", challenge), pid: process.pid, unsaved: [] }),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  after(() => server.close());
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  const url = await standInGateway(world.dataDir);
   fs.writeFileSync(path.join(stateDir, "gateway"), `${process.pid} ${url} b\n`);
   world.script({ b: [{ exit: 3 }] });
   const result = await world.cao(["run", "--gateway", "--", "exec", "--help"]);
