@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import tls from "node:tls";
 import { ensurePrivateDir, writeFileAtomic } from "./atomic-write.js";
+import { gatewayCaBundlePath } from "./gateway-state.js";
 import { makeLoopbackCertificate } from "./loopback-certificate.js";
 import { dataDir, stateDir } from "./paths.js";
 
@@ -20,7 +21,6 @@ import { dataDir, stateDir } from "./paths.js";
  * never installed system-wide. The leaf is reused until 30 days before it
  * expires; the bundle is rewritten at every start, so it follows the system's roots.
  */
-export const gatewayCaBundlePath = (dir = dataDir()): string => path.join(stateDir(dir), "gateway-ca.pem");
 export const gatewayTlsPath = (dir = dataDir()): string => path.join(stateDir(dir), "gateway-tls.pem");
 
 const LEAF_DAYS = 825;

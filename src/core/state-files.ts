@@ -14,9 +14,11 @@ import { dataDir, stateDir } from "./paths.js";
  *                             integers: percent used, reset as unix seconds;
  *                             "-" where unknown (p = 5-hour, s = weekly window)
  *   .state/pool               <headroom percent> <stale at, unix seconds> (core/pool-state.ts)
- *   .state/gateway            <pid> <codex base url> <account to start codex in> <start>
+ *   .state/gateway            <pid> <codex base url> <account to start codex in> <start> <backend>
  *                             present only while the gateway runs; <start> is the
- *                             process start time (/proc/PID/stat field 22) or "-"
+ *                             process start time (/proc/PID/stat field 22) or "-";
+ *                             <backend> Codex's chatgpt_base_url on the gateway's HTTPS
+ *                             side, or "-" (core/gateway-state.ts)
  *   .state/gateway-enabled    present when routing through the gateway is on
  */
 export function writeDefaultAccountState(name: string | null, dir = dataDir()): void {

@@ -5,8 +5,8 @@ import fs from "node:fs";
 import { test } from "node:test";
 import { Agent, request } from "undici";
 import { WebSocket } from "ws";
-import { gatewayCaBundlePath, gatewayTlsPath, loadBackendTls } from "../../src/core/backend-tls.js";
-import { readGatewayState } from "../../src/core/gateway-state.js";
+import { gatewayTlsPath, loadBackendTls } from "../../src/core/backend-tls.js";
+import { gatewayCaBundlePath, readGatewayState } from "../../src/core/gateway-state.js";
 import { waitUntil } from "../helpers/deadline.js";
 import { gatewayWorld, modelTrail, type NamedAccount, userMessage } from "../helpers/gateway.js";
 
