@@ -3,8 +3,9 @@ import path from "node:path";
 import { accountNameProblem } from "../core/account-name.js";
 import { type AuthFile, readAuthFile, summarizeAuth } from "../core/auth-file.js";
 import { usageError } from "../core/errors.js";
-import { authPath, dataDir, mainCodexHome } from "../core/paths.js";
+import { accountDir, authPath, dataDir, mainCodexHome } from "../core/paths.js";
 import { loadRegistry, updateRegistry } from "../core/registry.js";
+import { daemonWithPreviousLogin } from "./daemon-login.js";
 import { type LoginIdentity, loginIdentity, sameToken, sameUser } from "./login-identity.js";
 import { retireSource, writeAccountLogin } from "./move-login.js";
 import { caseClash } from "./registration.js";
@@ -27,6 +28,8 @@ export interface SourceOutcome {
 export interface CodexAuthImportResult {
   outcomes: SourceOutcome[];
   defaultAccount: string | null;
+  /** A replaced login whose account's Codex app-server daemon still holds the previous one. */
+  warnings: string[];
 }
 
 interface Snapshot {
@@ -101,6 +104,7 @@ export function importCodexAuth(options: CodexAuthImportOptions, dir = dataDir()
   const main = mainLogin();
   let mainUsed = false;
   const imported: Snapshot[] = [];
+  const warnings: string[] = [];
   for (const snapshot of snapshots) {
     const twin = imported.find((other) => sameToken(other.identity, snapshot.identity));
     if (twin) {
@@ -124,11 +128,12 @@ export function importCodexAuth(options: CodexAuthImportOptions, dir = dataDir()
     const files = withMain ? [snapshot.file, withMain.file] : [snapshot.file];
     if (outcome.kind === "already") retireAll(files, snapshot.name, outcomes, "already in cao", "retired");
     else {
+      if (outcome.daemonWarning) warnings.push(outcome.daemonWarning);
       const kept = outcome.backup ? ` (its previous login kept at ${outcome.backup})` : "";
       retireAll(files, snapshot.name, outcomes, `imported${kept}`, "imported");
     }
   }
-  return { outcomes, defaultAccount: chooseDefault(options, source, imported, hadDefault, dir) };
+  return { outcomes, defaultAccount: chooseDefault(options, source, imported, hadDefault, dir), warnings };
 }
 
 function mainLogin(): Snapshot | undefined {
@@ -139,11 +144,14 @@ function mainLogin(): Snapshot | undefined {
 }
 
 export type Adoption =
-  | { kind: "written"; backup?: string }
+  | { kind: "written"; backup?: string; daemonWarning?: string }
   | { kind: "already" }
   | { kind: "skip"; message: string };
 
-/** Writes `login` into account `name` unless that would replace a login without --overwrite. */
+/**
+ * Writes `login` into account `name` unless that would replace a login without --overwrite. A
+ * replaced login of another user whose Codex daemon still runs comes back with its warning.
+ */
 export function adopt(
   name: string,
   login: Pick<Snapshot, "auth" | "identity">,
@@ -168,7 +176,17 @@ export function adopt(
       message: `skipped: account ${name} already has a login (--overwrite replaces it, keeping a backup); file left as is`,
     };
   }
-  return { kind: "written", ...writeAccountLogin(name, login.auth, dir) };
+  const daemonWarning = daemonWithPreviousLogin(
+    name,
+    accountDir(name, dir),
+    existing.kind === "ok" ? existing.auth : undefined,
+    login.auth,
+  );
+  return {
+    kind: "written",
+    ...writeAccountLogin(name, login.auth, dir),
+    ...(daemonWarning && { daemonWarning }),
+  };
 }
 
 function retireAll(

@@ -46,16 +46,18 @@ export function accountNameFor(label: string): string | undefined {
   return undefined;
 }
 
+/** What happened to each source, and the warnings for replaced logins (as `importCodexAuth`). */
 export function importForeign(
   format: ForeignFormat,
   options: ForeignImportOptions,
   dir = dataDir(),
-): SourceOutcome[] {
+): { outcomes: SourceOutcome[]; warnings: string[] } {
   const source = options.source ?? format.defaultSource();
   const { logins, skipped } = format.discover(source);
   const outcomes: SourceOutcome[] = [...skipped];
   const imported: { name: string; identity: ReturnType<typeof loginIdentity> }[] = [];
   const taken = new Set<string>();
+  const warnings: string[] = [];
   for (const login of logins) {
     const summary = summarizeAuth({ kind: "ok", auth: login.auth });
     if (summary.state !== "ok" || summary.problem) {
@@ -84,6 +86,7 @@ export function importForeign(
       continue;
     }
     taken.add(name.toLowerCase());
+    if (outcome.kind === "written" && outcome.daemonWarning) warnings.push(outcome.daemonWarning);
     imported.push({ name, identity });
     const kept =
       outcome.kind === "written" && outcome.backup ? ` (its previous login kept at ${outcome.backup})` : "";
@@ -96,7 +99,7 @@ export function importForeign(
       ),
     );
   }
-  return outcomes;
+  return { outcomes, warnings };
 }
 
 const skip = (login: ForeignLogin, message: string): SourceOutcome => ({

@@ -1,12 +1,12 @@
 import { validateAccountName } from "../core/account-name.js";
-import { readAuthFile, summarizeAuth } from "../core/auth-file.js";
+import { type AuthFile, readAuthFile } from "../core/auth-file.js";
 import { findRealCodex } from "../core/codex-binary.js";
-import { readCodexDaemon } from "../core/codex-daemon.js";
 import { ensureAccountHome } from "../core/codex-home.js";
 import { authPath, dataDir } from "../core/paths.js";
 import { loadRegistry, requireAccount } from "../core/registry.js";
 import { updateAccountStatus } from "../core/status-update.js";
 import { runLogin } from "./codex-login.js";
+import { daemonWithPreviousLogin } from "./daemon-login.js";
 
 /**
  * Logs an existing account in again (its refresh token died, or it was added
@@ -21,7 +21,7 @@ export async function reloginAccount(
   requireAccount(loadRegistry(dir), name);
   const codex = findRealCodex(options.codexPath);
   const { home } = ensureAccountHome(name, dir);
-  const loginBefore = summarizeAuth(readAuthFile(authPath(name, dir))).accountId;
+  const loginBefore = loginIn(authPath(name, dir));
   await runLogin({
     codex,
     home,
@@ -37,23 +37,14 @@ export async function reloginAccount(
     },
     dir,
   );
-  await warnAboutDaemon(name, home, loginBefore, summarizeAuth(readAuthFile(authPath(name, dir))).accountId);
+  const warning = daemonWithPreviousLogin(name, home, loginBefore, loginIn(authPath(name, dir)));
+  if (warning) {
+    const { log } = await import("../terminal/log.js");
+    await log.warn(warning);
+  }
 }
 
-/**
- * Codex refuses a login swapped under a running process (docs/codex-notes.md, "Auth"), and the TUI's
- * app-server daemon keeps running in the home (docs/tui.md): say so when it holds another login.
- */
-async function warnAboutDaemon(
-  name: string,
-  home: string,
-  before: string | undefined,
-  after: string | undefined,
-): Promise<void> {
-  const daemon = readCodexDaemon(home);
-  if (!daemon?.alive || (before !== undefined && before === after)) return;
-  const { log } = await import("../terminal/log.js");
-  await log.warn(
-    `a Codex app-server daemon (pid ${daemon.pid}) still runs in ${name}'s home with the previous login; Codex there fails until it is stopped: CODEX_HOME=${home} codex app-server daemon stop`,
-  );
+function loginIn(file: string): AuthFile | undefined {
+  const read = readAuthFile(file);
+  return read.kind === "ok" ? read.auth : undefined;
 }

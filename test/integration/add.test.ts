@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { caoBin, codexBin, runCao, runProcess } from "../helpers/cli.js";
+import { fakeCodexDaemon } from "../helpers/fake-daemon.js";
 import { runInPty } from "../helpers/pty.js";
 import { tempWorld } from "../helpers/temp.js";
 
@@ -169,29 +170,16 @@ describe("cao add", () => {
     const w = tempWorld();
     const codex = fakeCodex(w.root);
     await runCao(["add", "work", "--no-login"], { env: w.env });
-    // A process standing in for the daemon the TUI left running (its pid file as Codex writes it).
-    const daemon = spawn("sleep", ["60"], { stdio: "ignore" });
-    try {
-      const stat = fs.readFileSync(`/proc/${daemon.pid}/stat`, "utf8");
-      const startTicks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
-      const dir = path.join(w.dataDir, "work", "app-server-daemon");
-      fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(
-        path.join(dir, "daemon.pid"),
-        JSON.stringify({ pid: daemon.pid, processIdentity: { startTicks } }),
-      );
-      const ok = await runCao(["add", "work", "--relogin", "--codex", codex], {
-        env: { ...w.env, FAKE_RECORD: w.root, FAKE_LOGIN: "ok" },
-      });
-      assert.equal(ok.code, 0, ok.stderr);
-      assert.match(
-        ok.stderr,
-        new RegExp(`Codex app-server daemon \\(pid ${daemon.pid}\\) still runs in work's home`),
-      );
-      assert.match(ok.stderr, /codex app-server daemon stop/);
-    } finally {
-      daemon.kill();
-    }
+    const daemon = fakeCodexDaemon(path.join(w.dataDir, "work"));
+    const ok = await runCao(["add", "work", "--relogin", "--codex", codex], {
+      env: { ...w.env, FAKE_RECORD: w.root, FAKE_LOGIN: "ok" },
+    });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(
+      ok.stderr,
+      new RegExp(`Codex app-server daemon \\(pid ${daemon.pid}\\) still runs in work's home`),
+    );
+    assert.match(ok.stderr, /codex app-server daemon stop/);
   });
 
   test("a missing codex gives exit 4 with an install hint, before anything is created", async () => {

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { readCodexDaemon } from "../../src/core/codex-daemon.js";
+import { startTicksOf } from "../helpers/daemon-pid-file.js";
 import { tempDir } from "../helpers/temp.js";
 
 function homeWithPidFile(record: unknown): string {
@@ -12,13 +13,8 @@ function homeWithPidFile(record: unknown): string {
   return home;
 }
 
-const ownStartTicks = () => {
-  const stat = fs.readFileSync("/proc/self/stat", "utf8");
-  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
-};
-
 test("a daemon pid file is alive only for the same process (pid and start time)", () => {
-  const ticks = ownStartTicks();
+  const ticks = startTicksOf("self");
   const same = readCodexDaemon(homeWithPidFile({ pid: process.pid, processIdentity: { startTicks: ticks } }));
   assert.equal(same?.alive, true);
   const reused = readCodexDaemon(

@@ -26,7 +26,7 @@ export default defineCommand({
       current: args.current,
       default: args.default,
     });
-    await reportOutcomes(result.outcomes);
+    await reportOutcomes(result.outcomes, result.warnings);
     await log.info(`default account: ${result.defaultAccount ?? "none"}`);
     if (args.json) {
       printJson({ sources: result.outcomes, defaultAccount: result.defaultAccount });

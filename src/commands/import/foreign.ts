@@ -27,8 +27,11 @@ export function foreignImportCommand(id: string) {
     },
     async run({ args }) {
       const format = FOREIGN_FORMATS[id]!;
-      const outcomes = importForeign(format, { source: args.source, overwrite: Boolean(args.overwrite) });
-      await reportOutcomes(outcomes);
+      const { outcomes, warnings } = importForeign(format, {
+        source: args.source,
+        overwrite: Boolean(args.overwrite),
+      });
+      await reportOutcomes(outcomes, warnings);
       if (args.json) printJson({ sources: outcomes });
     },
   });
