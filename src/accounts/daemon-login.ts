@@ -1,5 +1,5 @@
 import type { AuthFile } from "../core/auth-file.js";
-import { readCodexDaemon } from "../core/codex-daemon.js";
+import { daemonStopCommand, readCodexDaemon } from "../core/codex-daemon.js";
 import { loginIdentity, sameUser } from "./login-identity.js";
 
 /**
@@ -18,5 +18,5 @@ export function daemonWithPreviousLogin(
   if (before && after && sameUser(loginIdentity(before), loginIdentity(after))) return undefined;
   const daemon = readCodexDaemon(home);
   if (!daemon?.alive) return undefined;
-  return `a Codex app-server daemon (pid ${daemon.pid}) still runs in ${name}'s home with the previous login; Codex there fails until it is stopped: CODEX_HOME=${home} codex app-server daemon stop`;
+  return `a Codex app-server daemon (pid ${daemon.pid}) still runs in ${name}'s home with the previous login; Codex there fails until it is stopped: ${daemonStopCommand(home)}`;
 }

@@ -59,6 +59,9 @@ function isSameProcess(pid: number, startTicks: number | undefined): boolean {
 
 const run = promisify(execFile);
 
+/** The command a user runs to stop the daemon of `home` (shown by doctor and the login warnings). */
+export const daemonStopCommand = (home: string): string => `CODEX_HOME=${home} codex app-server daemon stop`;
+
 /**
  * Stops the daemon of `home` the way Codex does (`codex app-server daemon stop`
  * in that home; skipped without a codex binary), then by its pid if it is

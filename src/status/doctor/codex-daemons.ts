@@ -1,4 +1,4 @@
-import { readCodexDaemon } from "../../core/codex-daemon.js";
+import { daemonStopCommand, readCodexDaemon } from "../../core/codex-daemon.js";
 import { accountDir } from "../../core/paths.js";
 import type { DoctorCheck, DoctorIssue } from "./types.js";
 
@@ -18,7 +18,7 @@ export const codexDaemonsCheck: DoctorCheck = ({ snapshot }) =>
             account: a.name,
             severity: "info",
             code: "codex-daemon-running",
-            message: `Codex app-server daemon running (pid ${daemon.pid}${since}); it keeps this account's login and sessions open (stop: CODEX_HOME=${daemon.home} codex app-server daemon stop)`,
+            message: `Codex app-server daemon running (pid ${daemon.pid}${since}); it keeps this account's login and sessions open (stop: ${daemonStopCommand(daemon.home)})`,
           }
         : {
             account: a.name,
