@@ -85,8 +85,8 @@ export interface GatewayLaunch {
 
 /**
  * How codex is started through a live gateway: `-c openai_base_url` routes the
- * built-in provider (Route A in docs/codex-notes.md, "Pointing Codex at a local
- * gateway"); when the gateway also serves Codex's backend calls and its CA
+ * built-in provider (Route A in docs/codex-notes.md,
+ * "Pointing Codex at a local gateway"); when the gateway also serves Codex's backend calls and its CA
  * bundle is there, `-c chatgpt_base_url` right after it, and
  * `CODEX_CA_CERTIFICATE` so Codex trusts that HTTPS side. The shell copies of
  * this rule (shells/cao.*, templates/codex-shim.*) are run against the same

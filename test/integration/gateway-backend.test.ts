@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import { once } from "node:events";
 import fs from "node:fs";
+import net, { type AddressInfo } from "node:net";
 import { test } from "node:test";
 import { Agent, request } from "undici";
 import { WebSocket } from "ws";
@@ -152,4 +153,22 @@ test("WebSocket: the codex.rate_limits event of the turn that used the account u
   const served = w.backend.requests.filter((r) => r.method === "WS" && !r.prewarm).map((r) => r.accountId);
   assert.deepEqual(served, ["be-home", "be-next"]);
   ws.close();
+});
+
+test("its port taken: the gateway runs without the HTTPS side, says so, and launches get no backend", async () => {
+  const blocker = net.createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+  try {
+    const port = (blocker.address() as AddressInfo).port;
+    const w = await gatewayWorld(accounts, { backendTls: true, config: { backendPort: port } });
+    assert.equal(w.gateway.backendUrl, undefined);
+    assert.equal(readGatewayState(w.dir)?.backendUrl, undefined, "the state file names no backend");
+    assert.ok(
+      w.logs.some((line) => line.includes(`not served (port ${port}: EADDRINUSE)`)),
+      w.logs.join("\n"),
+    );
+    assert.equal((await w.post("home")).status, 200, "model traffic is served all the same");
+  } finally {
+    blocker.close();
+  }
 });

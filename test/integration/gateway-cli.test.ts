@@ -32,9 +32,23 @@ after(async () => {
 });
 
 const start = (...args: string[]) =>
-  runCao(["gateway", "start", "--detach", "--port", "0", "--base-url", backend.upstreamBaseUrl, ...args], {
-    env: env(),
-  });
+  runCao(
+    [
+      "gateway",
+      "start",
+      "--detach",
+      "--port",
+      "0",
+      "--backend-port",
+      "0",
+      "--base-url",
+      backend.upstreamBaseUrl,
+      ...args,
+    ],
+    {
+      env: env(),
+    },
+  );
 
 test("start --detach, status, a request through it, refusal of a second start, logs, stop", async () => {
   const started = await start();

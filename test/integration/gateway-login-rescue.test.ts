@@ -44,7 +44,17 @@ async function rescueWorld(): Promise<RescueWorld> {
 
 const startGateway = async (w: RescueWorld) => {
   const started = await runCao(
-    ["gateway", "start", "--detach", "--port", "0", "--base-url", w.backend.upstreamBaseUrl],
+    [
+      "gateway",
+      "start",
+      "--detach",
+      "--port",
+      "0",
+      "--backend-port",
+      "0",
+      "--base-url",
+      w.backend.upstreamBaseUrl,
+    ],
     { env: w.env },
   );
   assert.equal(started.code, 0, started.stdout + started.stderr);

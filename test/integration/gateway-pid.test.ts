@@ -29,7 +29,17 @@ after(async () => {
 
 const startAndStop = async (what: string) => {
   const started = await runCao(
-    ["gateway", "start", "--detach", "--port", "0", "--base-url", backend.upstreamBaseUrl],
+    [
+      "gateway",
+      "start",
+      "--detach",
+      "--port",
+      "0",
+      "--backend-port",
+      "0",
+      "--base-url",
+      backend.upstreamBaseUrl,
+    ],
     { env: env() },
   );
   assert.equal(started.code, 0, `${what}: ${started.stderr}`);

@@ -389,7 +389,7 @@ test("autostart with the real gateway: the shim starts `cao gateway start --deta
     // Port 0: a free port, whatever else runs on this machine; the upstream is the fake backend.
     fs.writeFileSync(
       path.join(world.dataDir, "gateway.json"),
-      JSON.stringify({ port: 0, baseUrl: backend.upstreamBaseUrl }),
+      JSON.stringify({ port: 0, backendPort: 0, baseUrl: backend.upstreamBaseUrl }),
     );
     const env = { ...world.env, CODEX_REFRESH_TOKEN_URL_OVERRIDE: backend.refreshUrl };
     const enabled = await runCao(["gateway", "enable", "--autostart", "--shims-dir", world.shims], { env });
@@ -397,7 +397,15 @@ test("autostart with the real gateway: the shim starts `cao gateway start --deta
     const result = runShim("dash", path.join(world.shims, "codex"), ["exec"], env);
     const state = fs.readFileSync(path.join(world.dataDir, ".state/gateway"), "utf8").trim().split(" ");
     assert.match(state[1] ?? "", /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
-    assert.deepEqual(parseOutput(result.stdout).args, ["-c", `openai_base_url="${state[1]}"`, "exec"]);
+    // The gateway's HTTPS side runs too: codex also gets it as chatgpt_base_url, and its CA.
+    assert.match(state[4] ?? "", /^https:\/\/127\.0\.0\.1:\d+\/backend-api\/$/);
+    assert.deepEqual(parseOutput(result.stdout).args, [
+      "-c",
+      `openai_base_url="${state[1]}"`,
+      "-c",
+      `chatgpt_base_url="${state[4]}"`,
+      "exec",
+    ]);
     // The gateway really answers there (the model list, asked with the account's own token).
     const auth = JSON.parse(fs.readFileSync(path.join(home, "auth.json"), "utf8")) as {
       tokens: { access_token: string };
