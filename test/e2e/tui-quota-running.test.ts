@@ -15,7 +15,7 @@ import { footerModel, READY, SHELLS, seenOnScreen, startTuiBackend, tuiWorld, tu
 // or makes a model switch. The model nudge is left on so that an offer would show.
 const LIMIT_WARNING = /5h limit|weekly limit|less than \d+% of your|Approaching rate limits|limit: only/i;
 /** Minutes of turns after the home account ran out: at least two of Codex's usage polls. */
-const MINUTES_AFTER = Number(process.env.CAO_TUI_QUOTA_MINUTES ?? 2.5);
+const MINUTES_AFTER = Number(process.env.CAO_TUI_QUOTA_MINUTES ?? 2);
 const tmux = tmuxServer();
 let backend: FakeBackend;
 
