@@ -106,10 +106,16 @@ export class CoalescedWriter {
 export function joinRuns(chunks: Buffer[]): Buffer[] {
   const runs: Buffer[] = [];
   let start = 0;
+  // One byte view per read buffer, to check the framing between chunks without allocating per chunk.
+  let bytes: Uint8Array | undefined;
   for (let i = 1; i <= chunks.length; i++) {
     const previous = chunks[i - 1]!;
     const chunk = chunks[i];
-    const continues = chunk !== undefined && framedAfter(previous, chunk);
+    let continues = false;
+    if (chunk !== undefined && chunk.buffer === previous.buffer) {
+      if (bytes?.buffer !== previous.buffer) bytes = new Uint8Array(previous.buffer);
+      continues = isFraming(bytes, previous.byteOffset + previous.length, chunk.byteOffset);
+    }
     if (continues) continue;
     runs.push(joinInPlace(chunks, start, i));
     start = i;
@@ -117,16 +123,31 @@ export function joinRuns(chunks: Buffer[]): Buffer[] {
   return runs;
 }
 
-/** Chunk framing between two body chunks: CRLF, the size in hex, extensions, CRLF. */
-const FRAMING = /^\r\n[0-9a-fA-F]+(;[^\r\n]*)?\r\n$/;
 const MAX_FRAMING = 64;
+const CR = 13;
+const LF = 10;
 
-/** Whether `next` follows `previous` in the same buffer with only chunk framing between them. */
-function framedAfter(previous: Buffer, next: Buffer): boolean {
-  const end = previous.byteOffset + previous.length;
-  const gap = next.byteOffset - end;
-  if (next.buffer !== previous.buffer || gap < 5 || gap > MAX_FRAMING) return false;
-  return FRAMING.test(Buffer.from(previous.buffer, end, gap).toString("latin1"));
+/**
+ * Whether bytes[from..to) are exactly chunk framing between two body chunks:
+ * CRLF, the size in hex, optional extensions (`;...` without CR or LF), CRLF.
+ */
+export function isFraming(bytes: Uint8Array, from: number, to: number): boolean {
+  if (to - from < 5 || to - from > MAX_FRAMING) return false;
+  if (bytes[from] !== CR || bytes[from + 1] !== LF || bytes[to - 2] !== CR || bytes[to - 1] !== LF)
+    return false;
+  let at = from + 2;
+  const sizeEnd = to - 2;
+  const digitsFrom = at;
+  while (at < sizeEnd && isHexDigit(bytes[at]!)) at++;
+  if (at === digitsFrom) return false;
+  if (at === sizeEnd) return true;
+  if (bytes[at] !== 0x3b /* ; */) return false;
+  for (at++; at < sizeEnd; at++) if (bytes[at] === CR || bytes[at] === LF) return false;
+  return true;
+}
+
+function isHexDigit(byte: number): boolean {
+  return (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66);
 }
 
 /** chunks[from..to), ascending views of one buffer, moved together at the first one's start. */

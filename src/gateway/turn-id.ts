@@ -24,8 +24,19 @@ export function turnIdOfFrame(frame: Buffer): string | null {
     if (at < 0) continue;
     const from = at + key.length;
     let end = from;
-    while (end < frame.length && /[0-9A-Za-z_-]/.test(String.fromCharCode(frame[end]!))) end++;
+    while (end < frame.length && isIdByte(frame[end]!)) end++;
     if (end > from) return frame.toString("utf8", from, end);
   }
   return null;
+}
+
+/** [0-9A-Za-z_-] */
+function isIdByte(byte: number): boolean {
+  return (
+    (byte >= 0x30 && byte <= 0x39) ||
+    (byte >= 0x41 && byte <= 0x5a) ||
+    (byte >= 0x61 && byte <= 0x7a) ||
+    byte === 0x5f ||
+    byte === 0x2d
+  );
 }

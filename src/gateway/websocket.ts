@@ -205,12 +205,10 @@ class ResponsesSession {
 
   /** A request sent on this account: recorded, and one log line per turn (not per prewarm), like HTTP's. */
   private attempt(frame: Buffer, generate: boolean): void {
-    this.ctx.router.recordAttempt(this.account, this.served(frame));
-    if (generate) this.log(`${this.account} turn ${turnIdOfFrame(frame) ?? "(no turn id)"}`);
-  }
-
-  private served(frame: Buffer): Served {
-    return { session: this.request.sessionKey, turn: turnIdOfFrame(frame), transport: "websocket" };
+    const turn = turnIdOfFrame(frame);
+    const served: Served = { session: this.request.sessionKey, turn, transport: "websocket" };
+    this.ctx.router.recordAttempt(this.account, served);
+    if (generate) this.log(`${this.account} turn ${turn ?? "(no turn id)"}`);
   }
 
   /** Whether the router now wants this session on another account (it keeps the session there). */

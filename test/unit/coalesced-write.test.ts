@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import { test } from "node:test";
-import { CoalescedWriter, joinRuns, MAX_UNSENT } from "../../src/gateway/coalesced-write.js";
+import { CoalescedWriter, isFraming, joinRuns, MAX_UNSENT } from "../../src/gateway/coalesced-write.js";
 
 /** A client socket stand-in with Node's stream accounting: it takes a write only when told to. */
 function slowClient() {
@@ -112,4 +112,22 @@ test("chunks that are views of one read are joined in place over the framing, on
     outOfOrder.map((run) => run.toString()),
     ["de", "abc"],
   );
+});
+
+test("only chunk framing counts as framing: CRLF, hex size, optional extensions, CRLF", () => {
+  const framing = (text: string) => isFraming(Buffer.from(`xx${text}yy`, "latin1"), 2, 2 + text.length);
+  for (const ok of ["\r\n0\r\n", "\r\n3e8\r\n", "\r\nA0f\r\n", "\r\n10;name=value\r\n", "\r\n1;\r\n"])
+    assert.equal(framing(ok), true, JSON.stringify(ok));
+  for (const bad of [
+    "\r\n\r\n",
+    "\r\n;x\r\n",
+    "\r\n1g\r\n",
+    "\r\n12 \r\n",
+    "\n\n12\r\n",
+    "\r\n12\n\n",
+    "\r\n1;a\rb\r\n",
+    "\r\n1;a\nb\r\n",
+    `\r\n${"1".repeat(61)}\r\n`,
+  ])
+    assert.equal(framing(bad), false, JSON.stringify(bad));
 });
