@@ -4,6 +4,7 @@ import type { StatusMap } from "../../src/core/account-status.js";
 import { fakeCodexConfigToml } from "../../src/demo/fake-backend/codex-home.js";
 import type { FakeBackend } from "../../src/demo/fake-backend/types.js";
 import { codexBin, type RunOptions, type RunResult, runCao } from "../helpers/cli.js";
+import { detachedStartArgs } from "../helpers/gateway.js";
 import { tempWorld } from "../helpers/temp.js";
 
 /**
@@ -69,16 +70,6 @@ export function modelCalls(backend: FakeBackend, sinceMs = 0): string[] {
 
 /** `cao gateway start --detach` on a free port in front of the fake backend (stop it with `cao gateway stop`). */
 export async function startDetachedGateway(world: RunWorld, backend: FakeBackend): Promise<void> {
-  const start = await world.cao([
-    "gateway",
-    "start",
-    "--detach",
-    "--port",
-    "0",
-    "--backend-port",
-    "0",
-    "--base-url",
-    backend.upstreamBaseUrl,
-  ]);
+  const start = await world.cao(detachedStartArgs(backend.upstreamBaseUrl));
   if (start.code !== 0) throw new Error(`cao gateway start failed (${start.code}): ${start.stderr}`);
 }

@@ -189,3 +189,19 @@ export function readStatuses(dir: string): Record<string, Record<string, unknown
 export async function eventually(check: () => boolean, describe: () => string = () => ""): Promise<void> {
   await waitUntil(check, { describe: () => `${check} ${describe()}`.trim() });
 }
+
+/** `cao gateway start --detach` on free ports (model traffic and the HTTPS side) against `upstream`. */
+export function detachedStartArgs(upstream: string, ...extra: string[]): string[] {
+  return [
+    "gateway",
+    "start",
+    "--detach",
+    "--port",
+    "0",
+    "--backend-port",
+    "0",
+    "--base-url",
+    upstream,
+    ...extra,
+  ];
+}

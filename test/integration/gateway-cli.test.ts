@@ -10,7 +10,7 @@ import type { FakeBackend } from "../../src/demo/fake-backend/types.js";
 import { registerFakeAccounts, writeSandboxCodexConfig } from "../../src/demo/sandbox.js";
 import { caoBin, runCao } from "../helpers/cli.js";
 import { waitUntil } from "../helpers/deadline.js";
-import { send } from "../helpers/gateway.js";
+import { detachedStartArgs, send } from "../helpers/gateway.js";
 import { tempWorld } from "../helpers/temp.js";
 
 /** `cao gateway start|stop|status|logs` as a user runs them (the built CLI, a detached gateway). */
@@ -32,23 +32,9 @@ after(async () => {
 });
 
 const start = (...args: string[]) =>
-  runCao(
-    [
-      "gateway",
-      "start",
-      "--detach",
-      "--port",
-      "0",
-      "--backend-port",
-      "0",
-      "--base-url",
-      backend.upstreamBaseUrl,
-      ...args,
-    ],
-    {
-      env: env(),
-    },
-  );
+  runCao(detachedStartArgs(backend.upstreamBaseUrl, ...args), {
+    env: env(),
+  });
 
 test("start --detach, status, a request through it, refusal of a second start, logs, stop", async () => {
   const started = await start();

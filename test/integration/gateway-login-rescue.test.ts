@@ -9,7 +9,7 @@ import type { FakeBackend } from "../../src/demo/fake-backend/types.js";
 import { registerFakeAccounts, writeSandboxCodexConfig } from "../../src/demo/sandbox.js";
 import { runCao } from "../helpers/cli.js";
 import { waitUntil } from "../helpers/deadline.js";
-import { send } from "../helpers/gateway.js";
+import { detachedStartArgs, send } from "../helpers/gateway.js";
 import { tempWorld } from "../helpers/temp.js";
 import { fillDisk, mountTinyDisk } from "../helpers/tiny-disk.js";
 
@@ -43,20 +43,7 @@ async function rescueWorld(): Promise<RescueWorld> {
 }
 
 const startGateway = async (w: RescueWorld) => {
-  const started = await runCao(
-    [
-      "gateway",
-      "start",
-      "--detach",
-      "--port",
-      "0",
-      "--backend-port",
-      "0",
-      "--base-url",
-      w.backend.upstreamBaseUrl,
-    ],
-    { env: w.env },
-  );
+  const started = await runCao(detachedStartArgs(w.backend.upstreamBaseUrl), { env: w.env });
   assert.equal(started.code, 0, started.stdout + started.stderr);
 };
 

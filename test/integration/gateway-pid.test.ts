@@ -8,6 +8,7 @@ import type { FakeBackend } from "../../src/demo/fake-backend/types.js";
 import { registerFakeAccounts, writeSandboxCodexConfig } from "../../src/demo/sandbox.js";
 import { runCao } from "../helpers/cli.js";
 import { waitUntil } from "../helpers/deadline.js";
+import { detachedStartArgs } from "../helpers/gateway.js";
 import { tempWorld } from "../helpers/temp.js";
 
 /** Issue 10 item 6 (and the pid half of item 5): gateway.pid that names no running gateway. */
@@ -28,20 +29,7 @@ after(async () => {
 });
 
 const startAndStop = async (what: string) => {
-  const started = await runCao(
-    [
-      "gateway",
-      "start",
-      "--detach",
-      "--port",
-      "0",
-      "--backend-port",
-      "0",
-      "--base-url",
-      backend.upstreamBaseUrl,
-    ],
-    { env: env() },
-  );
+  const started = await runCao(detachedStartArgs(backend.upstreamBaseUrl), { env: env() });
   assert.equal(started.code, 0, `${what}: ${started.stderr}`);
   const [pid, startTime] = fs.readFileSync(pidPath, "utf8").trim().split(" ");
   assert.match(startTime ?? "", /^\d+$/, "gateway.pid records the process start time");
