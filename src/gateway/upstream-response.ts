@@ -29,9 +29,18 @@ interface Sink {
   error(error: Error): void;
 }
 
+/**
+ * Body bytes kept for the caller before it attaches (it does within a few
+ * microtasks of the head). The body that came in the head's own socket read
+ * is simply kept; only past this much is undici paused, because a pause makes
+ * it push the rest of the read back and parse it again on resume.
+ */
+const MAX_EARLY_BYTES = 64 * 1024;
+
 export class UpstreamResponse {
   private sink: Sink | undefined;
   private early: Buffer[] = [];
+  private earlyBytes = 0;
   private finished: { error?: Error } | undefined;
 
   constructor(
@@ -89,8 +98,13 @@ export class UpstreamResponse {
 
   // Called by the handler.
   deliver(chunk: Buffer): void {
-    if (!this.sink) this.early.push(chunk);
-    else if (!this.sink.data(chunk)) this.controller.pause();
+    if (this.sink) {
+      if (!this.sink.data(chunk)) this.controller.pause();
+      return;
+    }
+    this.early.push(chunk);
+    this.earlyBytes += chunk.length;
+    if (this.earlyBytes >= MAX_EARLY_BYTES) this.controller.pause();
   }
 
   complete(error?: Error): void {
@@ -103,6 +117,7 @@ export class UpstreamResponse {
     this.sink = sink;
     const early = this.early;
     this.early = [];
+    this.earlyBytes = 0;
     let flowing = true;
     for (const chunk of early) flowing = sink.data(chunk) && flowing;
     if (this.finished) {
@@ -114,7 +129,7 @@ export class UpstreamResponse {
   }
 }
 
-/** Sends one request; resolves when the response head arrives (body paused), rejects on a network error. */
+/** Sends one request; resolves when the response head arrives (body held, see MAX_EARLY_BYTES), rejects on a network error. */
 export function sendUpstream(agent: Agent, request: UpstreamRequest): Promise<UpstreamResponse> {
   return new Promise((resolve, reject) => {
     let response: UpstreamResponse | undefined;
@@ -140,7 +155,6 @@ export function sendUpstream(agent: Agent, request: UpstreamRequest): Promise<Up
           if (signal?.aborted) onAbort();
         },
         onResponseStart(started, statusCode, headers) {
-          started.pause();
           response = new UpstreamResponse(statusCode, headers, started);
           resolve(response);
         },
