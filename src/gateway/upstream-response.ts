@@ -1,11 +1,11 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Agent, Dispatcher } from "undici";
-import { type ClientOut, CoalescedWriter } from "./coalesced-write.js";
+import { type ClientOut, CoalescedWriter, MAX_UNSENT } from "./coalesced-write.js";
 import { decodeBody, OWN_ACCEPT_ENCODING } from "./content-encoding.js";
 
 /**
  * One upstream exchange on undici's low-level dispatch API: the response
- * arrives with its body paused, and the caller decides what it is for (stream
+ * arrives with its first body bytes held (up to a bound), and the caller decides what it is for (stream
  * it to the client, read a small error body, or drop it). Streaming writes
  * straight to the client socket, one write per upstream read, and pauses the
  * upstream socket while the client is slow: no intermediate stream and nothing
@@ -31,11 +31,12 @@ interface Sink {
 
 /**
  * Body bytes kept for the caller before it attaches (it does within a few
- * microtasks of the head). The body that came in the head's own socket read
- * is simply kept; only past this much is undici paused, because a pause makes
- * it push the rest of the read back and parse it again on resume.
+ * microtasks of the head): the same bound a stream may hold unsent for a slow
+ * client. The body that came in the head's own socket read is simply kept;
+ * only past this much is undici paused, because a pause makes it push the
+ * rest of the read back and parse it again on resume.
  */
-const MAX_EARLY_BYTES = 64 * 1024;
+const MAX_EARLY_BYTES = MAX_UNSENT;
 
 export class UpstreamResponse {
   private sink: Sink | undefined;
